@@ -1,0 +1,81 @@
+/**
+ * The one configuration module: reads the environment through a zod schema and
+ * exports a typed, frozen config. Nothing else in the app reads `Deno.env`.
+ */
+import { z } from "zod";
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, "a duration such as 90s, 30m, 1h or 30d")
+  .transform(parseDuration);
+
+const bytes = z
+  .string()
+  .regex(/^\d+(B|KB|KiB|MB|MiB)?$/, "a size such as 8KiB or 50MB")
+  .transform(parseBytes);
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOSTNAME: z.string().min(1).default("0.0.0.0"),
+  KV_PATH: z.string().min(1).default("./.data/chartroom.kv"),
+  ARTIFACT_TTL: duration.default(parseDuration("30d")),
+  DOWNLOAD_TTL: duration.default(parseDuration("1h")),
+  SECRET_KEY: z.string().min(32, "at least 32 characters").optional(),
+  PUBLIC_URL: z.url().optional().transform((u) => u?.replace(/\/+$/, "")),
+  MAX_MESSAGE_BYTES: bytes.default(8 * 1024),
+  MAX_BODY_BYTES: bytes.default(1024 * 1024),
+  MAX_UPLOAD_BYTES: bytes.default(50 * 1000 * 1000),
+  STREAM_WORD_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(12),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default(
+    "info",
+  ),
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/** Parses a duration such as "90s" or "30d" into milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[match[2] as "ms"];
+  return Number(match[1]) * unit;
+}
+
+/** Parses a size such as "8KiB" or "50MB" into bytes. */
+export function parseBytes(text: string): number {
+  const match = /^(\d+)(B|KB|KiB|MB|MiB)?$/.exec(text);
+  if (!match) throw new Error(`not a size: ${text}`);
+  const unit = { B: 1, KB: 1e3, KiB: 1024, MB: 1e6, MiB: 1048576 }[
+    (match[2] ?? "B") as "B"
+  ];
+  return Number(match[1]) * unit;
+}
+
+/** Thrown when the environment does not describe a valid configuration. */
+export class ConfigError extends Error {}
+
+/**
+ * Returns the frozen config for an environment, or throws a ConfigError whose
+ * message names every invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = ConfigSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) =>
+      `${i.path.join(".")}: ${i.message}`
+    );
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  return Object.freeze(result.data);
+}
+
+/** Reads the config from the process environment (only the known variables). */
+export function configFromEnv(): Config {
+  const names = Object.keys(ConfigSchema.shape);
+  const env: Record<string, string | undefined> = {};
+  for (const name of names) env[name] = Deno.env.get(name);
+  return loadConfig(env);
+}

@@ -1,0 +1,222 @@
+/**
+ * Chunked blobs in Deno KV. Content is split into chunks under
+ * `["blob", id, "chunk", n]`; the metadata record is written last, in the same
+ * commit that clears the pending marker, so a reader never sees a partial blob.
+ */
+import { keys } from "./keys.ts";
+import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
+import { newId } from "../ids.ts";
+
+/** Bytes per chunk: under the 65,536-byte value limit with room for framing. */
+export const BLOB_CHUNK_BYTES = 64_000;
+/** Chunks per atomic commit: keeps a commit under the 819,200-byte limit. */
+const CHUNKS_PER_COMMIT = 10;
+
+export interface BlobMeta extends Expiring {
+  id: string;
+  size: number;
+  chunks: number;
+  mime: string;
+  filename: string | null;
+  sessionId: string | null;
+  createdAt: number;
+}
+
+export interface WriteBlobOptions {
+  mime: string;
+  filename?: string;
+  sessionId?: string;
+  expiresAt: number;
+  /** Use this id instead of a new one (the caller guarantees it is fresh). */
+  id?: string;
+}
+
+type BlobSource =
+  | Uint8Array
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+async function* chunksOf(source: BlobSource): AsyncGenerator<Uint8Array> {
+  if (source instanceof Uint8Array) {
+    for (let i = 0; i < source.length; i += BLOB_CHUNK_BYTES) {
+      yield source.subarray(i, i + BLOB_CHUNK_BYTES);
+    }
+    return;
+  }
+  let buffer = new Uint8Array(BLOB_CHUNK_BYTES);
+  let filled = 0;
+  for await (const piece of source as AsyncIterable<Uint8Array>) {
+    let offset = 0;
+    while (offset < piece.length) {
+      const n = Math.min(BLOB_CHUNK_BYTES - filled, piece.length - offset);
+      buffer.set(piece.subarray(offset, offset + n), filled);
+      filled += n;
+      offset += n;
+      if (filled === BLOB_CHUNK_BYTES) {
+        yield buffer;
+        buffer = new Uint8Array(BLOB_CHUNK_BYTES);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) yield buffer.subarray(0, filled);
+}
+
+/**
+ * Writes a blob and returns its metadata. The blob becomes readable only when
+ * this resolves; a write that fails part-way leaves chunks that the sweeper
+ * (and their own `expireIn`) removes.
+ */
+export async function writeBlob(
+  kv: Deno.Kv,
+  source: BlobSource,
+  options: WriteBlobOptions,
+): Promise<BlobMeta> {
+  const id = options.id ?? newId();
+  const now = Date.now();
+  const expireIn = expireInFor(options.expiresAt, now);
+  await kv.set(keys.blobPending(id), { startedAt: now }, { expireIn });
+
+  let size = 0;
+  let index = 0;
+  let batch = kv.atomic();
+  let batched = 0;
+  for await (const chunk of chunksOf(source)) {
+    // Copy: a subarray would serialise its whole underlying buffer.
+    batch.set(keys.blobChunk(id, index++), chunk.slice(), { expireIn });
+    size += chunk.length;
+    if (++batched === CHUNKS_PER_COMMIT) {
+      await commitOrThrow(batch, id);
+      batch = kv.atomic();
+      batched = 0;
+    }
+  }
+  if (batched > 0) await commitOrThrow(batch, id);
+
+  const meta: BlobMeta = {
+    id,
+    size,
+    chunks: index,
+    mime: options.mime,
+    filename: options.filename ?? null,
+    sessionId: options.sessionId ?? null,
+    createdAt: now,
+    expiresAt: options.expiresAt,
+  };
+  const finish = kv.atomic()
+    .check({ key: keys.blobMeta(id), versionstamp: null })
+    .set(keys.blobMeta(id), meta, { expireIn })
+    .delete(keys.blobPending(id));
+  if (meta.sessionId) {
+    finish.set(keys.blobBySession(meta.sessionId, id), id, { expireIn });
+  }
+  await commitOrThrow(finish, id);
+  return meta;
+}
+
+async function commitOrThrow(op: Deno.AtomicOperation, id: string) {
+  const result = await op.commit();
+  if (!result.ok) throw new Error(`blob ${id}: commit refused`);
+}
+
+/** Returns a blob's metadata, or null when it does not exist or has expired. */
+export async function getBlobMeta(
+  kv: Deno.Kv,
+  id: string,
+): Promise<BlobMeta | null> {
+  return liveValue(await kv.get<BlobMeta>(keys.blobMeta(id)));
+}
+
+/**
+ * Returns a stream of a blob's bytes that reads one chunk at a time, or null
+ * when the blob does not exist.
+ */
+export async function streamBlob(
+  kv: Deno.Kv,
+  id: string,
+): Promise<{ meta: BlobMeta; stream: ReadableStream<Uint8Array> } | null> {
+  const meta = await getBlobMeta(kv, id);
+  if (!meta) return null;
+  let index = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (index >= meta.chunks) return controller.close();
+      const entry = await kv.get<Uint8Array>(keys.blobChunk(id, index));
+      if (entry.value === null) {
+        return controller.error(new Error(`blob ${id}: chunk ${index} lost`));
+      }
+      index++;
+      controller.enqueue(entry.value);
+    },
+  }, { highWaterMark: 2 });
+  return { meta, stream };
+}
+
+/** Returns a blob's whole content, or null when it does not exist. */
+export async function readBlob(
+  kv: Deno.Kv,
+  id: string,
+): Promise<Uint8Array | null> {
+  const found = await streamBlob(kv, id);
+  if (!found) return null;
+  const out = new Uint8Array(found.meta.size);
+  let offset = 0;
+  for await (const chunk of found.stream) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** Deletes a blob: its metadata first (so readers stop at once), then chunks. */
+export async function deleteBlob(kv: Deno.Kv, id: string): Promise<void> {
+  const meta = (await kv.get<BlobMeta>(keys.blobMeta(id))).value;
+  const op = kv.atomic().delete(keys.blobMeta(id)).delete(keys.blobPending(id));
+  if (meta?.sessionId) op.delete(keys.blobBySession(meta.sessionId, id));
+  await op.commit();
+  await deleteByPrefix(kv, keys.blobChunksPrefix(id));
+}
+
+/** Deletes every key under a prefix, in commits of bounded size. */
+export async function deleteByPrefix(
+  kv: Deno.Kv,
+  prefix: Deno.KvKey,
+): Promise<number> {
+  let count = 0;
+  let op = kv.atomic();
+  let batched = 0;
+  for await (const entry of kv.list({ prefix }, { batchSize: 500 })) {
+    op.delete(entry.key);
+    count++;
+    if (++batched === 500) {
+      await op.commit();
+      op = kv.atomic();
+      batched = 0;
+    }
+  }
+  if (batched > 0) await op.commit();
+  return count;
+}
+
+/**
+ * Removes the chunks of blob writes that were abandoned (pending for longer
+ * than `olderThanMs`); returns how many abandoned blobs it removed.
+ */
+export async function sweepAbandonedBlobs(
+  kv: Deno.Kv,
+  olderThanMs = 10 * 60_000,
+  now = Date.now(),
+): Promise<number> {
+  let swept = 0;
+  const prefix = keys.blobsPendingPrefix();
+  for await (
+    const entry of kv.list<{ startedAt: number }>({ prefix })
+  ) {
+    if (now - entry.value.startedAt < olderThanMs) continue;
+    const id = entry.key[1] as string;
+    await deleteByPrefix(kv, keys.blobChunksPrefix(id));
+    await kv.atomic().check(entry).delete(entry.key).commit();
+    swept++;
+  }
+  return swept;
+}

@@ -1,0 +1,25 @@
+/** Helpers for atomic commits: retry read-modify-write on a lost race. */
+
+/** Thrown when an atomic operation keeps losing races after every retry. */
+export class ConflictError extends Error {
+  constructor(what: string) {
+    super(`could not commit ${what}: too many concurrent changes`);
+  }
+}
+
+/**
+ * Runs `attempt` until it returns a committed result (not null), at most
+ * `tries` times; `attempt` must re-read what it checks on every call.
+ */
+export async function retryCommit<T>(
+  what: string,
+  attempt: () => Promise<T | null>,
+  tries = 20,
+): Promise<T> {
+  for (let i = 0; i < tries; i++) {
+    const result = await attempt();
+    if (result !== null) return result;
+    await new Promise((r) => setTimeout(r, Math.random() * 5 * (i + 1)));
+  }
+  throw new ConflictError(what);
+}

@@ -1,0 +1,93 @@
+/**
+ * Every Deno KV key the app writes is built here; no key literal lives elsewhere.
+ * Keys of listable collections end in a ULID (or a sequence number), so a prefix
+ * listing is time-ordered.
+ */
+
+export const keys = {
+  /** The session record. */
+  session: (sessionId: string) => ["session", sessionId] as const,
+  /** Index of an owner's sessions; the value is the session id. */
+  sessionByOwner: (ownerId: string, sessionId: string) =>
+    ["session_by_owner", ownerId, sessionId] as const,
+  sessionsByOwnerPrefix: (ownerId: string) =>
+    ["session_by_owner", ownerId] as const,
+  /** Marker of a session whose delete has begun and must be finished. */
+  sessionDeleting: (sessionId: string) =>
+    ["session_deleting", sessionId] as const,
+  sessionsDeletingPrefix: () => ["session_deleting"] as const,
+
+  /** A chat message of a session. */
+  message: (sessionId: string, messageId: string) =>
+    ["message", sessionId, messageId] as const,
+  messagesPrefix: (sessionId: string) => ["message", sessionId] as const,
+
+  /** The artifact record. */
+  artifact: (artifactId: string) => ["artifact", artifactId] as const,
+  /** Index of a session's artifacts; the value is the artifact id. */
+  artifactBySession: (sessionId: string, artifactId: string) =>
+    ["artifact_by_session", sessionId, artifactId] as const,
+  artifactsBySessionPrefix: (sessionId: string) =>
+    ["artifact_by_session", sessionId] as const,
+  /** Index of an owner's artifacts by type; the value is the artifact id. */
+  artifactByOwnerType: (ownerId: string, type: string, artifactId: string) =>
+    ["artifact_by_owner_type", ownerId, type, artifactId] as const,
+  artifactsByOwnerTypePrefix: (ownerId: string, type: string) =>
+    ["artifact_by_owner_type", ownerId, type] as const,
+  /** A previous version of an artifact, kept when it is re-versioned. */
+  artifactVersion: (artifactId: string, version: number) =>
+    ["artifact_version", artifactId, version] as const,
+  artifactVersionsPrefix: (artifactId: string) =>
+    ["artifact_version", artifactId] as const,
+
+  /** The highest event sequence number of a session's event log. */
+  eventSeq: (sessionId: string) => ["event_seq", sessionId] as const,
+  /** One event of a session's event log, keyed by its sequence number. */
+  event: (sessionId: string, seq: number) => ["event", sessionId, seq] as const,
+  eventsPrefix: (sessionId: string) => ["event", sessionId] as const,
+
+  /** Blob metadata; written last, so a blob without it does not exist. */
+  blobMeta: (blobId: string) => ["blob", blobId, "meta"] as const,
+  /** One chunk (at most BLOB_CHUNK_BYTES) of a blob's content. */
+  blobChunk: (blobId: string, index: number) =>
+    ["blob", blobId, "chunk", index] as const,
+  blobChunksPrefix: (blobId: string) => ["blob", blobId, "chunk"] as const,
+  blobPrefix: (blobId: string) => ["blob", blobId] as const,
+  /** Marks a blob being written, so a sweeper can remove an abandoned write. */
+  blobPending: (blobId: string) => ["blob_pending", blobId] as const,
+  blobsPendingPrefix: () => ["blob_pending"] as const,
+  /** Index of a session's blobs; the value is the blob id. */
+  blobBySession: (sessionId: string, blobId: string) =>
+    ["blob_by_session", sessionId, blobId] as const,
+  blobsBySessionPrefix: (sessionId: string) =>
+    ["blob_by_session", sessionId] as const,
+  /** Download cache: a content hash of (artifact, version, format, options). */
+  downloadByHash: (hash: string) => ["download_by_hash", hash] as const,
+
+  /** A dataset uploaded to a session. */
+  dataset: (datasetId: string) => ["dataset", datasetId] as const,
+  datasetBySession: (sessionId: string, datasetId: string) =>
+    ["dataset_by_session", sessionId, datasetId] as const,
+  datasetsBySessionPrefix: (sessionId: string) =>
+    ["dataset_by_session", sessionId] as const,
+
+  /** A background job (workflow run, session delete). */
+  job: (jobId: string) => ["job", jobId] as const,
+
+  /** App secrets, such as the signing key created on first start. */
+  secret: (name: string) => ["secret", name] as const,
+
+  /** Round-trip probe used by /health. */
+  health: (probeId: string) => ["health", probeId] as const,
+} as const;
+
+/** Every key prefix that holds records belonging to one session. */
+export function sessionScopedPrefixes(sessionId: string): Deno.KvKey[] {
+  return [
+    keys.messagesPrefix(sessionId),
+    keys.artifactsBySessionPrefix(sessionId),
+    keys.eventsPrefix(sessionId),
+    keys.blobsBySessionPrefix(sessionId),
+    keys.datasetsBySessionPrefix(sessionId),
+  ];
+}
