@@ -6,6 +6,7 @@
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
 import { newId } from "../ids.ts";
+import { deleteByPrefix } from "./batch.ts";
 
 /** Bytes per chunk: under the 65,536-byte value limit with room for framing. */
 export const BLOB_CHUNK_BYTES = 64_000;
@@ -175,27 +176,6 @@ export async function deleteBlob(kv: Deno.Kv, id: string): Promise<void> {
   if (meta?.sessionId) op.delete(keys.blobBySession(meta.sessionId, id));
   await op.commit();
   await deleteByPrefix(kv, keys.blobChunksPrefix(id));
-}
-
-/** Deletes every key under a prefix, in commits of bounded size. */
-export async function deleteByPrefix(
-  kv: Deno.Kv,
-  prefix: Deno.KvKey,
-): Promise<number> {
-  let count = 0;
-  let op = kv.atomic();
-  let batched = 0;
-  for await (const entry of kv.list({ prefix }, { batchSize: 500 })) {
-    op.delete(entry.key);
-    count++;
-    if (++batched === 500) {
-      await op.commit();
-      op = kv.atomic();
-      batched = 0;
-    }
-  }
-  if (batched > 0) await op.commit();
-  return count;
 }
 
 /**

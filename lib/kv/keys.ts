@@ -61,8 +61,10 @@ export const keys = {
     ["blob_by_session", sessionId, blobId] as const,
   blobsBySessionPrefix: (sessionId: string) =>
     ["blob_by_session", sessionId] as const,
-  /** Download cache: a content hash of (artifact, version, format, options). */
-  downloadByHash: (hash: string) => ["download_by_hash", hash] as const,
+  /** Download cache of a session: a hash of (artifact, version, format, options) → blob id. */
+  download: (sessionId: string, hash: string) =>
+    ["download", sessionId, hash] as const,
+  downloadsPrefix: (sessionId: string) => ["download", sessionId] as const,
 
   /** A dataset uploaded to a session. */
   dataset: (datasetId: string) => ["dataset", datasetId] as const,
@@ -89,5 +91,6 @@ export function sessionScopedPrefixes(sessionId: string): Deno.KvKey[] {
     keys.eventsPrefix(sessionId),
     keys.blobsBySessionPrefix(sessionId),
     keys.datasetsBySessionPrefix(sessionId),
+    keys.downloadsPrefix(sessionId),
   ];
 }

@@ -1,0 +1,201 @@
+/**
+ * The canvas: the session's charts (newest first), the open chart at full
+ * size with tooltips and zoom, its versions, tabs for its data, query and
+ * interpretation, and direct download links.
+ */
+import { useEffect, useState } from "preact/hooks";
+import { useSignalEffect } from "@preact/signals";
+import { announcedChart } from "../lib/client/session_state.ts";
+import { fetchArtifact, forgetLatest } from "../lib/client/artifacts.ts";
+import type { ArtifactDetail, ArtifactView } from "../lib/client/api_types.ts";
+import EChart from "../lib/client/components/EChart.tsx";
+
+interface Props {
+  sessionId: string;
+  artifacts: ArtifactView[];
+  initial: ArtifactDetail | null;
+}
+
+type Tab = "chart" | "data" | "query" | "notes";
+const TABS: { id: Tab; label: string }[] = [
+  { id: "chart", label: "Chart" },
+  { id: "data", label: "Data" },
+  { id: "query", label: "Query" },
+  { id: "notes", label: "Interpretation" },
+];
+
+export default function ChartCanvas(props: Props) {
+  const [list, setList] = useState<ArtifactView[]>(props.artifacts);
+  const [open, setOpen] = useState<ArtifactDetail | null>(props.initial);
+  const [tab, setTab] = useState<Tab>("chart");
+  const [error, setError] = useState<string | null>(null);
+
+  const refreshList = async () => {
+    const response = await fetch(
+      `/api/sessions/${props.sessionId}/artifacts?limit=100`,
+    );
+    if (response.ok) setList((await response.json()).artifacts);
+  };
+
+  const show = async (id: string, version?: number) => {
+    try {
+      setError(null);
+      setOpen(await fetchArtifact(id, version));
+    } catch (e) {
+      setError(`Could not open the chart: ${(e as Error).message}`);
+    }
+  };
+
+  useSignalEffect(() => {
+    const announced = announcedChart.value;
+    if (!announced) return;
+    forgetLatest(announced.artifactId);
+    setTab("chart");
+    show(announced.artifactId);
+    refreshList();
+  });
+
+  useEffect(() => {
+    if (!open && list.length > 0) show(list[0].id);
+  }, []);
+
+  if (!open) {
+    return (
+      <section class="canvas empty" aria-label="Chart canvas">
+        <p>Your charts will open here.</p>
+      </section>
+    );
+  }
+
+  const exportUrl = (format: string) =>
+    `/api/artifacts/${open.id}/export?format=${format}`;
+  const isLatest = open.version === Math.max(...open.versions);
+
+  return (
+    <section class="canvas" aria-label="Chart canvas">
+      <header class="canvas-head">
+        <h2 class="canvas-title">{open.title}</h2>
+        <div class="canvas-actions">
+          {open.versions.length > 1 && (
+            <label class="versions">
+              Version{" "}
+              <select
+                value={open.version}
+                onChange={(e) =>
+                  show(open.id, Number((e.target as HTMLSelectElement).value))}
+              >
+                {open.versions.map((v) => (
+                  <option key={v} value={v}>v{v}</option>
+                ))}
+              </select>
+            </label>
+          )}
+          {isLatest && (
+            <>
+              <a
+                class="button"
+                href={exportUrl("png")}
+                download
+                data-format="png"
+              >
+                PNG
+              </a>
+              <a
+                class="button"
+                href={exportUrl("csv")}
+                download
+                data-format="csv"
+              >
+                CSV
+              </a>
+            </>
+          )}
+        </div>
+      </header>
+      <nav class="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            type="button"
+            role="tab"
+            key={t.id}
+            aria-selected={tab === t.id}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      {error && <p class="error" role="alert">{error}</p>}
+      <div class="tab-body">
+        {tab === "chart" && (
+          <EChart option={open.option} class="main-chart" label={open.title} />
+        )}
+        {tab === "data" && <DataTable detail={open} />}
+        {tab === "query" && (
+          <div class="query">
+            <p>
+              Dataset <strong>{open.provenance.dataset_name}</strong>,{" "}
+              {open.provenance.row_count} result rows in{" "}
+              {open.provenance.execution_ms} ms.
+            </p>
+            <pre><code>{open.provenance.query}</code></pre>
+          </div>
+        )}
+        {tab === "notes" && <p class="interpretation">{open.interpretation}</p>}
+      </div>
+      <aside class="history" aria-label="Charts of this session">
+        <h3>Charts ({list.length})</h3>
+        <ol>
+          {list.map((a) => (
+            <li key={a.id}>
+              <button
+                type="button"
+                class={a.id === open.id ? "current" : ""}
+                onClick={() => {
+                  forgetLatest(a.id);
+                  show(a.id);
+                }}
+              >
+                <span class="kind">{a.chart_type}</span> {a.title}
+                {a.version > 1 && <span class="badge">v{a.version}</span>}
+              </button>
+            </li>
+          ))}
+        </ol>
+      </aside>
+    </section>
+  );
+}
+
+function DataTable({ detail }: { detail: ArtifactDetail }) {
+  const { columns, rows } = detail.data;
+  const shown = rows.slice(0, 500);
+  return (
+    <div class="data-table">
+      <table>
+        <thead>
+          <tr>
+            {columns.map((c) => <th key={c.name}>{c.label ?? c.name}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((row, i) => (
+            <tr key={i}>
+              {row.map((cell, j) => (
+                <td key={j} class={typeof cell === "number" ? "num" : ""}>
+                  {cell === null ? "—" : String(cell)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length > shown.length && (
+        <p class="muted">
+          Showing {shown.length} of {rows.length}{" "}
+          rows; download the CSV for all.
+        </p>
+      )}
+    </div>
+  );
+}

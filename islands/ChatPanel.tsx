@@ -1,0 +1,299 @@
+/** The chat: message history, a composer, and the streamed reply of each turn. */
+import { useEffect, useRef, useState } from "preact/hooks";
+import { readSse } from "../lib/client/sse_client.ts";
+import { announceChart } from "../lib/client/session_state.ts";
+import type { MessageView } from "../lib/client/api_types.ts";
+import ChartPreview from "../lib/client/components/ChartPreview.tsx";
+
+interface Props {
+  sessionId: string;
+  messages: MessageView[];
+  samplePrompts: string[];
+  initialPrompt?: string;
+}
+
+interface Download {
+  url: string;
+  filename: string;
+  size: number;
+}
+
+interface ChatItem {
+  key: string;
+  role: "user" | "assistant";
+  content: string;
+  artifactIds: string[];
+  options?: string[];
+  downloads: Download[];
+  error?: string;
+  streaming?: boolean;
+}
+
+const fromView = (m: MessageView): ChatItem => ({
+  key: m.id,
+  role: m.role,
+  content: m.content,
+  artifactIds: m.artifact_ids,
+  options: m.options,
+  downloads: [],
+});
+
+export default function ChatPanel(props: Props) {
+  const [items, setItems] = useState<ChatItem[]>(props.messages.map(fromView));
+  const [draft, setDraft] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const listRef = useRef<HTMLOListElement>(null);
+  const lastEventId = useRef<string | null>(null);
+
+  useEffect(() => {
+    listRef.current?.lastElementChild?.scrollIntoView({ block: "end" });
+  }, [items]);
+
+  useEffect(() => {
+    if (props.initialPrompt) {
+      history.replaceState(null, "", location.pathname);
+      send(props.initialPrompt);
+    }
+  }, []);
+
+  const updateLast = (change: (item: ChatItem) => ChatItem) =>
+    setItems((all) => [...all.slice(0, -1), change(all[all.length - 1])]);
+
+  /** Applies one event of a turn; returns true when the turn is done. */
+  const apply = (event: string, data: Record<string, unknown>): boolean => {
+    switch (event) {
+      case "message":
+        if (data.role === "assistant") {
+          updateLast((item) => ({
+            ...item,
+            key: String(data.id),
+            content: String(data.content),
+            artifactIds: data.artifact_ids as string[],
+            options: data.options as string[] | undefined,
+            streaming: false,
+          }));
+        }
+        return false;
+      case "delta":
+        updateLast((item) => ({ ...item, content: item.content + data.text }));
+        return false;
+      case "chart":
+        updateLast((item) => ({
+          ...item,
+          artifactIds: [
+            ...new Set([...item.artifactIds, String(data.artifact_id)]),
+          ],
+        }));
+        return false;
+      case "artifact_created":
+      case "artifact_updated":
+        announceChart(String(data.artifact_id), Number(data.version ?? 1));
+        return false;
+      case "download":
+        updateLast((item) => ({
+          ...item,
+          downloads: [...item.downloads, data as unknown as Download],
+        }));
+        return false;
+      case "error":
+        updateLast((item) => ({ ...item, error: String(data.message) }));
+        return false;
+      case "done":
+        return true;
+      default:
+        return false;
+    }
+  };
+
+  /** Follows the session's event log after a dropped stream, until the turn is done. */
+  const resume = async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const response = await fetch(
+          `/api/sessions/${props.sessionId}/events?after=${
+            lastEventId.current ?? 0
+          }`,
+        );
+        if (!response.ok || !response.body) {
+          throw new Error(String(response.status));
+        }
+        for await (const message of readSse(response.body)) {
+          if (message.id) lastEventId.current = message.id;
+          if (apply(message.event, JSON.parse(message.data))) {
+            await response.body.cancel().catch(() => {});
+            return true;
+          }
+        }
+      } catch {
+        await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+      }
+    }
+    return false;
+  };
+
+  async function send(text: string) {
+    const content = text.trim();
+    if (!content || busy) return;
+    setBusy(true);
+    setNotice(null);
+    setDraft("");
+    setItems((all) => [
+      ...all,
+      {
+        key: `u${all.length}`,
+        role: "user",
+        content,
+        artifactIds: [],
+        downloads: [],
+      },
+      {
+        key: `a${all.length}`,
+        role: "assistant",
+        content: "",
+        artifactIds: [],
+        downloads: [],
+        streaming: true,
+      },
+    ]);
+    let done = false;
+    try {
+      const response = await fetch(
+        `/api/sessions/${props.sessionId}/messages`,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "text/event-stream",
+          },
+          body: JSON.stringify({ content }),
+        },
+      );
+      if (!response.ok || !response.body) {
+        const body = await response.json().catch(() => null);
+        throw new Error(
+          body?.error?.message ?? `the server answered ${response.status}`,
+        );
+      }
+      for await (const message of readSse(response.body)) {
+        if (message.id) lastEventId.current = message.id;
+        if (apply(message.event, JSON.parse(message.data))) done = true;
+      }
+      if (!done) done = await resume();
+      if (!done) {
+        setNotice(
+          "The connection dropped; reload the page to see the full reply.",
+        );
+      }
+    } catch (error) {
+      setItems((all) => all.slice(0, -2));
+      setDraft(content);
+      setNotice(`Could not send: ${(error as Error).message}`);
+    } finally {
+      updateLast((item) =>
+        item.role === "assistant" ? { ...item, streaming: false } : item
+      );
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="chat" aria-label="Chat">
+      <ol class="messages" ref={listRef} aria-live="polite">
+        {items.length === 0 && (
+          <li class="empty">
+            <p>Ask for a chart of the demo data, for example:</p>
+            <ul class="samples">
+              {props.samplePrompts.map((prompt) => (
+                <li key={prompt}>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={() => send(prompt)}
+                  >
+                    {prompt}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </li>
+        )}
+        {items.map((item) => (
+          <li
+            key={item.key}
+            class={`message ${item.role}`}
+            data-role={item.role}
+          >
+            <div class="bubble">
+              {item.content ||
+                (item.streaming ? <span class="typing">…</span> : null)}
+            </div>
+            {item.options && item.options.length > 0 && (
+              <div class="options">
+                {item.options.map((option) => (
+                  <button
+                    type="button"
+                    key={option}
+                    onClick={() => send(option)}
+                    disabled={busy}
+                  >
+                    {option}
+                  </button>
+                ))}
+              </div>
+            )}
+            {item.artifactIds.map((id) => (
+              <button
+                type="button"
+                key={id}
+                class="preview"
+                title="Open in the canvas"
+                onClick={() => announceChart(id)}
+              >
+                <ChartPreview artifactId={id} />
+              </button>
+            ))}
+            {item.downloads.map((d) => (
+              <a
+                class="download"
+                key={d.url}
+                href={d.url}
+                download={d.filename}
+              >
+                ⬇ {d.filename} ({Math.max(1, Math.round(d.size / 1024))} KB)
+              </a>
+            ))}
+            {item.error && <p class="error" role="alert">{item.error}</p>}
+          </li>
+        ))}
+      </ol>
+      {notice && <p class="notice" role="status">{notice}</p>}
+      <form
+        class="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send(draft);
+        }}
+      >
+        <textarea
+          name="content"
+          rows={2}
+          maxLength={8000}
+          placeholder="Ask for a chart, e.g. “line chart of pm25 by date for Kampala”"
+          value={draft}
+          onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey) {
+              e.preventDefault();
+              send(draft);
+            }
+          }}
+          aria-label="Message"
+        />
+        <button type="submit" disabled={busy || !draft.trim()}>
+          {busy ? "Working…" : "Send"}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,237 @@
+/**
+ * One chat turn: store the user's message, plan, run the query, persist the
+ * chart artifact (or a download, a question, a help text) and the reply. Every
+ * event is appended to the session's event log before it is handed to `emit`,
+ * and the turn runs to the end whether or not anyone is still listening.
+ */
+import {
+  appendEvent,
+  type EventType,
+  type SessionEvent,
+} from "../kv/events.ts";
+import { createMessage } from "../kv/messages.ts";
+import { type Session, updateSession } from "../kv/sessions.ts";
+import {
+  type Artifact,
+  createArtifact,
+  listArtifactsBySession,
+  reviseArtifact,
+} from "../kv/artifacts.ts";
+import { planRequest } from "./planner.ts";
+import { interpretChart } from "./interpret.ts";
+import { listChatDatasets } from "./datasets.ts";
+import { runQuery } from "../data/query.ts";
+import { toSnapshot } from "./planner.ts";
+import { ensureDownload } from "../exports/downloads.ts";
+import { EXPORT_FORMATS, type ExportFormat } from "../exports/mod.ts";
+import { signedDownloadPath } from "../http/links.ts";
+import { log } from "../log.ts";
+import type { ChartSpec } from "../charts/spec.ts";
+
+export interface TurnDeps {
+  kv: Deno.Kv;
+  signingKey: CryptoKey;
+  /** Public origin for absolute URLs in events, e.g. "http://localhost:8000". */
+  origin: string;
+  artifactTtlMs: number;
+  downloadTtlMs: number;
+  /** Pause between streamed words of the reply (0 in benchmarks). */
+  wordDelayMs: number;
+}
+
+/** Splits text into word-sized pieces, each keeping its trailing space. */
+export function wordsOf(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+/** Runs a chat turn to completion; `emit` receives each event once it is stored. */
+export async function runChatTurn(
+  deps: TurnDeps,
+  session: Session,
+  content: string,
+  emit: (event: SessionEvent) => void,
+): Promise<void> {
+  const { kv } = deps;
+  const ttl = deps.artifactTtlMs;
+  const send = async (type: EventType, data: Record<string, unknown>) => {
+    const event = await appendEvent(kv, session.id, type, data, ttl);
+    emit(event);
+    return event;
+  };
+  let reply = "";
+  const say = async (text: string, paced = false) => {
+    for (const word of wordsOf(text)) {
+      reply += word;
+      await send("delta", { text: word });
+      if (paced && deps.wordDelayMs > 0) {
+        await new Promise((r) => setTimeout(r, deps.wordDelayMs));
+      }
+    }
+  };
+
+  const userMessage = await createMessage(kv, {
+    sessionId: session.id,
+    role: "user",
+    content,
+    ttlMs: ttl,
+  });
+  await send("message", {
+    id: userMessage.id,
+    role: "user",
+    content,
+    created_at: new Date(userMessage.createdAt).toISOString(),
+  });
+  if (session.title === "Untitled session") {
+    await updateSession(kv, session.id, ttl, () => ({
+      title: content.slice(0, 80),
+    }));
+  } else {
+    await updateSession(kv, session.id, ttl);
+  }
+
+  const artifactIds: string[] = [];
+  let options: string[] | undefined;
+  try {
+    const datasets = await listChatDatasets(kv, session.id);
+    const latest = (await listArtifactsBySession(kv, session.id, { limit: 1 }))
+      .values[0];
+    const current = latest
+      ? {
+        artifactId: latest.id,
+        query: latest.request as never,
+        spec: latest.spec as ChartSpec,
+      }
+      : null;
+    const plan = planRequest(content, {
+      datasets: datasets.map((d) => d.profile),
+      current,
+    });
+
+    if (plan.kind === "chart") {
+      await say(plan.reply + " ");
+      const dataset = datasets.find((d) => d.id === plan.datasetId)!;
+      const result = runQuery(
+        { id: dataset.id, table: dataset.table },
+        plan.sql,
+        plan.params,
+      );
+      const snapshot = toSnapshot(plan, result);
+      const interpretation = interpretChart(plan.spec, snapshot);
+      const input = {
+        spec: plan.spec,
+        snapshot,
+        request: plan.query,
+        provenance: {
+          query: plan.sql,
+          datasetId: dataset.id,
+          datasetName: dataset.name,
+          rowCount: result.rows.length,
+          executionMs: Math.round(result.ms * 100) / 100,
+        },
+        interpretation,
+        ttlMs: ttl,
+      };
+      let artifact: Artifact | null = null;
+      try {
+        artifact = plan.refines
+          ? await reviseArtifact(kv, plan.refines, input)
+          : null;
+        artifact ??= await createArtifact(kv, {
+          ...input,
+          sessionId: session.id,
+          ownerId: session.ownerId,
+        });
+      } catch (error) {
+        log.error("artifact not stored", { session_id: session.id, error });
+        await send("error", {
+          code: "artifact_not_stored",
+          message: "The chart could not be saved; please try again.",
+        });
+      }
+      if (artifact) {
+        artifactIds.push(artifact.id);
+        await send("chart", {
+          artifact_id: artifact.id,
+          version: artifact.version,
+          type: artifact.spec.type,
+          title: artifact.title,
+        });
+        await send(
+          artifact.version === 1 ? "artifact_created" : "artifact_updated",
+          {
+            artifact_id: artifact.id,
+            type: artifact.type,
+            chart_type: artifact.spec.type,
+            title: artifact.title,
+            version: artifact.version,
+            created_at: new Date(artifact.createdAt).toISOString(),
+            url: `${deps.origin}/api/artifacts/${artifact.id}`,
+          },
+        );
+        await say(interpretation, true);
+      }
+    } else if (plan.kind === "download") {
+      if (!latest) {
+        await say("There is no chart yet to download. Ask me for one first.");
+      } else if (!(EXPORT_FORMATS as readonly string[]).includes(plan.format)) {
+        await say(
+          `I cannot make ${plan.format.toUpperCase()} files yet; I can give you ${
+            EXPORT_FORMATS.join(", ")
+          }.`,
+        );
+      } else {
+        const format = plan.format as ExportFormat;
+        const blob = await ensureDownload(
+          kv,
+          latest,
+          format,
+          {},
+          deps.downloadTtlMs,
+        );
+        const path = await signedDownloadPath(
+          deps.signingKey,
+          blob.id,
+          blob.expiresAt,
+        );
+        await say(plan.reply);
+        await send("download", {
+          url: deps.origin + path,
+          filename: blob.filename,
+          mime: blob.mime,
+          size: blob.size,
+          format,
+          artifact_id: latest.id,
+        });
+      }
+    } else if (plan.kind === "clarify") {
+      options = plan.options;
+      await say(plan.question, true);
+    } else {
+      await say(plan.reply, true);
+    }
+  } catch (error) {
+    log.error("chat turn failed", { session_id: session.id, error });
+    await send("error", {
+      code: "turn_failed",
+      message: "Something went wrong while answering; please try again.",
+    });
+  }
+
+  const assistant = await createMessage(kv, {
+    sessionId: session.id,
+    role: "assistant",
+    content: reply.trim(),
+    artifactIds,
+    options,
+    ttlMs: ttl,
+  });
+  await send("message", {
+    id: assistant.id,
+    role: "assistant",
+    content: assistant.content,
+    artifact_ids: artifactIds,
+    ...(options ? { options } : {}),
+    created_at: new Date(assistant.createdAt).toISOString(),
+  });
+  await send("done", { message_id: assistant.id });
+}

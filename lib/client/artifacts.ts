@@ -1,0 +1,31 @@
+/** Fetches artifacts for the islands, sharing one request per artifact version. */
+import type { ArtifactDetail } from "./api_types.ts";
+
+const cache = new Map<string, Promise<ArtifactDetail>>();
+
+/** Returns an artifact with its data and option; `version` omitted means the newest. */
+export function fetchArtifact(
+  id: string,
+  version?: number,
+): Promise<ArtifactDetail> {
+  const key = `${id}@${version ?? "latest"}`;
+  let pending = cache.get(key);
+  if (!pending) {
+    const query = version ? `?version=${version}` : "";
+    pending = fetch(`/api/artifacts/${id}${query}`).then(async (response) => {
+      if (!response.ok) {
+        const body = await response.json().catch(() => null);
+        throw new Error(body?.error?.message ?? `status ${response.status}`);
+      }
+      return response.json();
+    });
+    pending.catch(() => cache.delete(key));
+    cache.set(key, pending);
+  }
+  return pending;
+}
+
+/** Forgets the cached newest version of an artifact (it has changed). */
+export function forgetLatest(id: string): void {
+  cache.delete(`${id}@latest`);
+}

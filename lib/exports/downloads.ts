@@ -1,0 +1,77 @@
+/**
+ * Download blobs: an export of an artifact, stored as a KV blob with a short
+ * TTL and cached by a hash of (artifact, version, format, options), so asking
+ * twice for the same file renders it once.
+ */
+import { keys } from "../kv/keys.ts";
+import { getBlobMeta, type BlobMeta, writeBlob } from "../kv/blobs.ts";
+import {
+  type Artifact,
+  readArtifactSnapshot,
+} from "../kv/artifacts.ts";
+import { exportChart, type ExportFormat } from "./mod.ts";
+
+/** Returns the SHA-256 hex digest of a string. */
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(text),
+  );
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+/** Returns the input of the exporters for an artifact. */
+export async function exportInputOf(kv: Deno.Kv, artifact: Artifact) {
+  return {
+    title: artifact.title,
+    spec: artifact.spec,
+    snapshot: await readArtifactSnapshot(kv, artifact),
+    provenance: {
+      query: artifact.provenance.query,
+      dataset: artifact.provenance.datasetName,
+      rowCount: artifact.provenance.rowCount,
+      executionMs: artifact.provenance.executionMs,
+    },
+    interpretation: artifact.interpretation,
+  };
+}
+
+/**
+ * Returns the stored download blob of an artifact in a format, rendering and
+ * storing it (for `ttlMs`) when no live cached copy exists.
+ */
+export async function ensureDownload(
+  kv: Deno.Kv,
+  artifact: Artifact,
+  format: ExportFormat,
+  options: Record<string, unknown>,
+  ttlMs: number,
+): Promise<BlobMeta> {
+  const sortedOptions = Object.fromEntries(
+    Object.entries(options).sort(([a], [b]) => a.localeCompare(b)),
+  );
+  const hash = await sha256Hex(
+    JSON.stringify([artifact.id, artifact.version, format, sortedOptions]),
+  );
+  const cacheKey = keys.download(artifact.sessionId, hash);
+  const cached = await kv.get<string>(cacheKey);
+  if (cached.value) {
+    const meta = await getBlobMeta(kv, cached.value);
+    // Reuse only a copy that outlives a fresh link by a fair margin.
+    if (meta && meta.expiresAt - Date.now() > ttlMs / 2) return meta;
+  }
+  const result = await exportChart(
+    await exportInputOf(kv, artifact),
+    format,
+    options as never,
+  );
+  const meta = await writeBlob(kv, result.body, {
+    mime: result.mime,
+    filename: result.filename,
+    sessionId: artifact.sessionId,
+    expiresAt: Date.now() + ttlMs,
+  });
+  await kv.set(cacheKey, meta.id, { expireIn: ttlMs });
+  return meta;
+}

@@ -1,0 +1,130 @@
+/**
+ * The export registry. A new format is one module exporting an `Exporter`
+ * plus one line in `EXPORTERS`; the format list, option parsing and errors
+ * follow from it.
+ */
+import { z } from "zod";
+import { badRequest } from "../errors.ts";
+import { csvExporter } from "./csv.ts";
+import { pngExporter } from "./png.ts";
+import type { Exporter, ExportInput, ExportResult } from "./types.ts";
+
+export type { Exporter, ExportInput, ExportResult } from "./types.ts";
+
+const EXPORTERS = {
+  png: pngExporter,
+  csv: csvExporter,
+} as const;
+
+/** A format name accepted by `?format=`. */
+export type ExportFormat = keyof typeof EXPORTERS;
+
+/** Every export format, in menu order. */
+export const EXPORT_FORMATS = Object.freeze(
+  Object.keys(EXPORTERS),
+) as readonly [ExportFormat, ...ExportFormat[]];
+
+/** The parsed options of one format, defaults filled in. */
+export type ExportOptions<F extends ExportFormat = ExportFormat> =
+  (typeof EXPORTERS)[F] extends Exporter<infer O> ? O : never;
+
+/** A validated export request: the format and its options. */
+export type ParsedExport = {
+  [F in ExportFormat]: { format: F; options: ExportOptions<F> };
+}[ExportFormat];
+
+/** An exported file with a safe download name. */
+export type ExportFile = ExportResult & { filename: string };
+
+/** Returns whether `format` names a registered export format. */
+export function isExportFormat(format: string): format is ExportFormat {
+  return Object.hasOwn(EXPORTERS, format);
+}
+
+function exporterOf(format: string): Exporter<Record<string, unknown>> {
+  if (!isExportFormat(format)) {
+    throw badRequest(
+      "unknown_format",
+      `format must be one of: ${EXPORT_FORMATS.join(", ")}`,
+    );
+  }
+  return EXPORTERS[format] as Exporter<never> as Exporter<
+    Record<string, unknown>
+  >;
+}
+
+function parseOptions(
+  format: ExportFormat,
+  exporter: Exporter<Record<string, unknown>>,
+  raw: unknown,
+): Record<string, unknown> {
+  const parsed = exporter.options.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (issue.code === "unrecognized_keys") {
+    const allowed = exporter.options instanceof z.ZodObject
+      ? Object.keys(exporter.options.shape)
+      : [];
+    const names = issue.keys.map((k) => `"${k}"`).join(", ");
+    throw badRequest(
+      "invalid_option",
+      `unknown option ${names} for ${format}` +
+        (allowed.length
+          ? `; allowed: ${allowed.join(", ")}`
+          : "; it takes no options"),
+    );
+  }
+  throw badRequest("invalid_option", issue.message);
+}
+
+/**
+ * Returns the validated format and its options (defaults filled in) from a
+ * query string's values; the caller removes the `format` key itself. Throws a
+ * 400 for an unknown format, an unknown option or a value out of bounds.
+ */
+export function parseExportOptions(
+  format: string,
+  query: Record<string, string>,
+): ParsedExport {
+  const exporter = exporterOf(format);
+  return {
+    format,
+    options: parseOptions(format as ExportFormat, exporter, query),
+  } as ParsedExport;
+}
+
+/**
+ * Returns the file of a chart in `format` named after its title. Options are
+ * validated again (so `{}` means every default); a bad one is a 400.
+ */
+export async function exportChart<F extends ExportFormat>(
+  input: ExportInput,
+  format: F,
+  options: Partial<ExportOptions<F>> = {},
+): Promise<ExportFile> {
+  const exporter = exporterOf(format);
+  const parsed = parseOptions(format, exporter, options);
+  const result = await exporter.render(input, parsed);
+  return {
+    ...result,
+    filename: exportFilename(input.title, result.extension),
+  };
+}
+
+/**
+ * Returns a download name: the title as a lowercase ASCII slug (letters,
+ * digits, dashes; at most 80 characters; "chart" if nothing is left) plus the
+ * extension. Never contains a path separator or a dot other than the one.
+ */
+export function exportFilename(title: string, extension: string): string {
+  const slug = title
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 80)
+    .replace(/-+$/, "");
+  const ext = extension.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return `${slug || "chart"}.${ext}`;
+}

@@ -1,0 +1,144 @@
+/**
+ * Builds the Hono app from the generated manifest: middleware, static files,
+ * every route module (handlers and pages), the 404 page and the error handler.
+ */
+import { Hono, type MiddlewareHandler } from "hono";
+import { serveStatic } from "hono/deno";
+import type { ComponentType } from "preact";
+import type { Config } from "../../fresh.config.ts";
+import { log } from "../log.ts";
+import { newId } from "../ids.ts";
+import { handleError } from "./errors.ts";
+import { identity } from "./identity.ts";
+import { originCheck } from "./guards.ts";
+import { recordRequest } from "./metrics.ts";
+import { registerIslands } from "./islands.ts";
+import { renderDocument } from "./pages.tsx";
+import type { AssetManifest } from "./assets.ts";
+import { compareRoutePaths, routePathOf } from "./route_paths.ts";
+import type {
+  AppEnv,
+  AppProps,
+  Handlers,
+  Manifest,
+  PageProps,
+  RouteModule,
+} from "./types.ts";
+
+export interface AppDeps {
+  kv: Deno.Kv;
+  config: Config;
+  signingKey: CryptoKey;
+  manifest: Manifest;
+  assets: AssetManifest;
+}
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+
+/** Returns the app: a Hono instance whose `fetch` serves every route. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const { manifest, assets } = deps;
+  registerIslands(manifest.islands);
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    c.set("kv", deps.kv);
+    c.set("config", deps.config);
+    c.set("signingKey", deps.signingKey);
+    c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) ?? newId());
+    await next();
+    const ms = performance.now() - started;
+    c.header("x-request-id", c.var.requestId);
+    recordRequest(c.req.method, c.res.status, ms);
+    log.info("request", {
+      request_id: c.var.requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(ms * 10) / 10,
+    });
+  });
+
+  const staticRoot = new URL("../../static/", import.meta.url).pathname;
+  app.use(
+    "/static/build/*",
+    async (c, next) => {
+      await next();
+      if (c.res.ok) {
+        c.header("cache-control", "public, max-age=31536000, immutable");
+      }
+    },
+  );
+  app.use(
+    "/static/*",
+    serveStatic({
+      root: staticRoot,
+      rewriteRequestPath: (path) => path.replace(/^\/static/, ""),
+    }),
+  );
+
+  app.use(identity(), originCheck());
+  const routes = manifest.routes;
+  const middleware = routes["./routes/_middleware.ts"]?.handler;
+  if (typeof middleware === "function") {
+    app.use(middleware as MiddlewareHandler<AppEnv>);
+  }
+  const App = (routes["./routes/_app.tsx"]?.default ??
+    (({ Component }: AppProps) => <Component />)) as ComponentType<AppProps>;
+
+  const renderPage = (
+    Page: ComponentType<PageProps<unknown>>,
+    url: URL,
+    params: Record<string, string>,
+    data: unknown,
+  ) => renderDocument(App, Page, { data, params, url }, assets);
+
+  const entries = Object.entries(routes)
+    .map(([file, mod]) => ({ file, mod, path: routePathOf(file) }))
+    .filter((r): r is { file: string; mod: RouteModule; path: string } =>
+      r.path !== null
+    )
+    .sort((a, b) => compareRoutePaths(a.path, b.path));
+
+  for (const { path, mod } of entries) {
+    const handlers = (mod.handler ?? {}) as Handlers;
+    const Page = mod.default;
+    for (const method of METHODS) {
+      let handle = handlers[method];
+      if (!handle && method === "GET" && Page) {
+        handle = (c) => c.render();
+      }
+      if (!handle) continue;
+      const run = handle;
+      app.on(method, path, async (c) => {
+        if (Page) {
+          // c.html keeps any status the handler set with c.status().
+          c.setRenderer((data?: unknown) =>
+            c.html(renderPage(Page, new URL(c.req.url), c.req.param(), data))
+          );
+        }
+        return await run(c);
+      });
+    }
+  }
+
+  const NotFound = routes["./routes/_404.tsx"]?.default;
+  app.notFound((c) => {
+    const wantsHtml = (c.req.header("accept") ?? "").includes("text/html");
+    if (NotFound && wantsHtml && !c.req.path.startsWith("/api/")) {
+      return c.html(
+        renderPage(NotFound, new URL(c.req.url), {}, undefined),
+        404,
+      );
+    }
+    return c.json({
+      error: {
+        code: "not_found",
+        message: `no route for ${c.req.method} ${c.req.path}`,
+      },
+    }, 404);
+  });
+  app.onError(handleError);
+  return app;
+}

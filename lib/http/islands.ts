@@ -1,0 +1,89 @@
+/**
+ * Server side of the islands runtime. Components from `islands/` are rendered
+ * on the server like any other, wrapped in a `<div data-island>` host, and their
+ * props (signal values included) are collected into one JSON script that the
+ * browser runtime (`lib/client/runtime.ts`) reads to hydrate each host.
+ * Islands do not nest: an island's children render as plain components.
+ */
+import { type ComponentType, h, options, type VNode } from "preact";
+import { Signal } from "@preact/signals";
+
+interface IslandInstance {
+  name: string;
+  props: Record<string, unknown>;
+}
+
+const islandNames = new Map<unknown, string>();
+const hosts = new Map<string, ComponentType<HostProps>>();
+let collected: IslandInstance[] | null = null;
+
+interface HostProps {
+  props: Record<string, unknown>;
+}
+
+/** Registers the island components of the manifest, by their file name. */
+export function registerIslands(
+  islands: Record<string, { default: ComponentType<never> }>,
+): void {
+  for (const [file, mod] of Object.entries(islands)) {
+    const name = file.split("/").pop()!.replace(/\.(tsx|ts)$/, "");
+    islandNames.set(mod.default, name);
+    const Component = mod.default as ComponentType<Record<string, unknown>>;
+    hosts.set(name, function IslandHost({ props }: HostProps) {
+      const index = collected!.length;
+      collected!.push({ name, props });
+      return h(
+        "div",
+        {
+          "data-island": name,
+          "data-island-index": index,
+          style: "display:contents",
+        },
+        h(Component, props),
+      );
+    });
+  }
+}
+
+const previousVnodeHook = options.vnode;
+options.vnode = (vnode: VNode) => {
+  if (collected && typeof vnode.type === "function") {
+    const name = islandNames.get(vnode.type);
+    if (name) {
+      const props = vnode.props as Record<string, unknown>;
+      (vnode as { type: unknown }).type = hosts.get(name)!;
+      (vnode as { props: unknown }).props = { props };
+    }
+  }
+  previousVnodeHook?.(vnode);
+};
+
+/** Renders a page with island collection on; returns the HTML and the island instances. */
+export function withIslands<T>(
+  render: () => T,
+): { result: T; islands: IslandInstance[] } {
+  const previous = collected;
+  collected = [];
+  try {
+    const result = render();
+    return { result, islands: collected };
+  } finally {
+    collected = previous;
+  }
+}
+
+/**
+ * Serialises island props for a `<script type="application/json">`: signals
+ * become `{"__signal": value}`, and `<`, `>` and `&` are escaped so no value can
+ * close the script element.
+ */
+export function serializeIslandData(data: unknown): string {
+  return JSON.stringify(data, (_key, value) => {
+    if (value instanceof Signal) return { __signal: value.peek() };
+    if (typeof value === "function") return undefined;
+    return value;
+  }).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

@@ -1,0 +1,56 @@
+/** Types shared by the HTTP layer and the route modules. */
+import type { Context, MiddlewareHandler } from "hono";
+import type { ComponentType } from "preact";
+import type { Config } from "../../fresh.config.ts";
+
+/** What every request can reach through `c.var`. */
+export interface AppVariables {
+  kv: Deno.Kv;
+  config: Config;
+  signingKey: CryptoKey;
+  /** The anonymous identity of the caller (from the signed cookie). */
+  ownerId: string;
+  requestId: string;
+}
+
+export interface AppEnv {
+  Variables: AppVariables;
+}
+
+export type AppContext = Context<AppEnv>;
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+
+/** Per-method handlers of a route module (Fresh's `handler` export). */
+export type Handlers = Partial<
+  Record<Method, (c: AppContext) => Response | Promise<Response>>
+>;
+
+/** What a page component receives. */
+export interface PageProps<T = unknown> {
+  data: T;
+  params: Record<string, string>;
+  url: URL;
+}
+
+export interface RouteModule {
+  handler?: Handlers | MiddlewareHandler<AppEnv>;
+  default?: ComponentType<PageProps<unknown>>;
+}
+
+export interface AppProps {
+  Component: ComponentType;
+  url: URL;
+}
+
+/** The generated manifest (`fresh.gen.ts`): every route and island, imported statically. */
+export interface Manifest {
+  routes: Record<string, RouteModule>;
+  islands: Record<string, { default: ComponentType<never> }>;
+}
+
+declare module "hono" {
+  interface ContextRenderer {
+    (data?: unknown): Response | Promise<Response>;
+  }
+}

@@ -1,0 +1,54 @@
+/** JSON shapes of the API: records as the outside world sees them. */
+import type { Session } from "../kv/sessions.ts";
+import type { Message } from "../kv/messages.ts";
+import type { Artifact } from "../kv/artifacts.ts";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Returns the API view of a session. */
+export function sessionView(session: Session) {
+  return {
+    id: session.id,
+    title: session.title,
+    created_at: iso(session.createdAt),
+    updated_at: iso(session.updatedAt),
+    expires_at: iso(session.expiresAt),
+  };
+}
+
+/** Returns the API view of a message. */
+export function messageView(message: Message) {
+  return {
+    id: message.id,
+    role: message.role,
+    content: message.content,
+    artifact_ids: message.artifactIds,
+    ...(message.options ? { options: message.options } : {}),
+    created_at: iso(message.createdAt),
+  };
+}
+
+/** Returns the API view of an artifact (without its data). */
+export function artifactView(artifact: Artifact, origin: string) {
+  return {
+    id: artifact.id,
+    session_id: artifact.sessionId,
+    type: artifact.type,
+    chart_type: artifact.spec.type,
+    title: artifact.title,
+    version: artifact.version,
+    spec: artifact.spec,
+    provenance: {
+      query: artifact.provenance.query,
+      dataset_id: artifact.provenance.datasetId,
+      dataset_name: artifact.provenance.datasetName,
+      row_count: artifact.provenance.rowCount,
+      execution_ms: artifact.provenance.executionMs,
+    },
+    interpretation: artifact.interpretation,
+    created_at: iso(artifact.createdAt),
+    updated_at: iso(artifact.updatedAt),
+    expires_at: iso(artifact.expiresAt),
+    url: `${origin}/api/artifacts/${artifact.id}`,
+  };
+}

@@ -1,0 +1,281 @@
+/**
+ * Artifacts: a chart frozen with its data snapshot. The record holds the spec
+ * and provenance; the snapshot is a blob (it can exceed a KV value). The record
+ * and its indexes (by session; by owner and type) are written in one commit.
+ */
+import { keys } from "./keys.ts";
+import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
+import { retryCommit } from "./commit.ts";
+import { deleteBlob, readBlob, writeBlob } from "./blobs.ts";
+import { getMany } from "./batch.ts";
+import { newId } from "../ids.ts";
+import type { ChartSpec, Snapshot } from "../charts/spec.ts";
+
+export const ARTIFACT_TYPES = ["chart"] as const;
+export type ArtifactType = typeof ARTIFACT_TYPES[number];
+
+export interface Provenance {
+  /** The query that ran, as text (SQL). */
+  query: string;
+  datasetId: string;
+  datasetName: string;
+  /** Rows in the result the chart was drawn from. */
+  rowCount: number;
+  executionMs: number;
+}
+
+export interface Artifact extends Expiring {
+  id: string;
+  sessionId: string;
+  ownerId: string;
+  type: ArtifactType;
+  title: string;
+  version: number;
+  spec: ChartSpec;
+  /** The structured request that produced it, kept so it can be refined. */
+  request: unknown;
+  dataBlobId: string;
+  provenance: Provenance;
+  interpretation: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ArtifactInput {
+  sessionId: string;
+  ownerId: string;
+  spec: ChartSpec;
+  snapshot: Snapshot;
+  request: unknown;
+  provenance: Provenance;
+  interpretation: string;
+  ttlMs: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+async function writeSnapshot(
+  kv: Deno.Kv,
+  sessionId: string,
+  snapshot: Snapshot,
+  expiresAt: number,
+): Promise<string> {
+  const meta = await writeBlob(kv, encoder.encode(JSON.stringify(snapshot)), {
+    mime: "application/json",
+    sessionId,
+    expiresAt,
+  });
+  return meta.id;
+}
+
+/** Creates a chart artifact (version 1) and returns its record. */
+export async function createArtifact(
+  kv: Deno.Kv,
+  input: ArtifactInput,
+): Promise<Artifact> {
+  const now = Date.now();
+  const expiresAt = now + input.ttlMs;
+  const dataBlobId = await writeSnapshot(
+    kv,
+    input.sessionId,
+    input.snapshot,
+    expiresAt,
+  );
+  const artifact: Artifact = {
+    id: newId(),
+    sessionId: input.sessionId,
+    ownerId: input.ownerId,
+    type: "chart",
+    title: input.spec.title,
+    version: 1,
+    spec: input.spec,
+    request: input.request,
+    dataBlobId,
+    provenance: input.provenance,
+    interpretation: input.interpretation,
+    createdAt: now,
+    updatedAt: now,
+    expiresAt,
+  };
+  const expireIn = input.ttlMs;
+  const result = await kv.atomic()
+    .check({ key: keys.artifact(artifact.id), versionstamp: null })
+    .set(keys.artifact(artifact.id), artifact, { expireIn })
+    .set(keys.artifactBySession(artifact.sessionId, artifact.id), artifact.id, {
+      expireIn,
+    })
+    .set(
+      keys.artifactByOwnerType(artifact.ownerId, artifact.type, artifact.id),
+      artifact.id,
+      { expireIn },
+    )
+    .commit();
+  if (!result.ok) {
+    await deleteBlob(kv, dataBlobId);
+    throw new Error("artifact id collision");
+  }
+  return artifact;
+}
+
+/**
+ * Replaces an artifact's chart with a new version (the previous one is kept
+ * under its version number) and returns the new record, or null when gone.
+ */
+export async function reviseArtifact(
+  kv: Deno.Kv,
+  artifactId: string,
+  input: Omit<ArtifactInput, "sessionId" | "ownerId">,
+): Promise<Artifact | null> {
+  const current = await getArtifact(kv, artifactId);
+  if (!current) return null;
+  const now = Date.now();
+  const expiresAt = now + input.ttlMs;
+  const dataBlobId = await writeSnapshot(
+    kv,
+    current.sessionId,
+    input.snapshot,
+    expiresAt,
+  );
+  const outcome = await retryCommit("artifact revision", async () => {
+    const entry = await kv.get<Artifact>(keys.artifact(artifactId));
+    const before = liveValue(entry);
+    if (!before) return { value: null };
+    const next: Artifact = {
+      ...before,
+      title: input.spec.title,
+      version: before.version + 1,
+      spec: input.spec,
+      request: input.request,
+      dataBlobId,
+      provenance: input.provenance,
+      interpretation: input.interpretation,
+      updatedAt: now,
+      expiresAt,
+    };
+    const expireIn = expireInFor(expiresAt, now);
+    const result = await kv.atomic()
+      .check(entry)
+      .set(keys.artifactVersion(artifactId, before.version), before, {
+        expireIn,
+      })
+      .set(keys.artifact(artifactId), next, { expireIn })
+      .set(keys.artifactBySession(next.sessionId, artifactId), artifactId, {
+        expireIn,
+      })
+      .set(
+        keys.artifactByOwnerType(next.ownerId, next.type, artifactId),
+        artifactId,
+        { expireIn },
+      )
+      .commit();
+    return result.ok ? { value: next } : null;
+  });
+  if (!outcome.value) await deleteBlob(kv, dataBlobId);
+  return outcome.value;
+}
+
+/** Returns the artifact, or null when absent or expired. */
+export async function getArtifact(
+  kv: Deno.Kv,
+  artifactId: string,
+): Promise<Artifact | null> {
+  return liveValue(await kv.get<Artifact>(keys.artifact(artifactId)));
+}
+
+/** Returns the artifact when `ownerId` owns it, else null (the caller answers 404). */
+export async function getOwnedArtifact(
+  kv: Deno.Kv,
+  artifactId: string,
+  ownerId: string,
+): Promise<Artifact | null> {
+  const artifact = await getArtifact(kv, artifactId);
+  return artifact && artifact.ownerId === ownerId ? artifact : null;
+}
+
+/** Returns an earlier version of an artifact, or null. */
+export async function getArtifactVersion(
+  kv: Deno.Kv,
+  artifactId: string,
+  version: number,
+): Promise<Artifact | null> {
+  return liveValue(
+    await kv.get<Artifact>(keys.artifactVersion(artifactId, version)),
+  );
+}
+
+/** Lists the version numbers an artifact has, oldest first (the current included). */
+export async function listArtifactVersions(
+  kv: Deno.Kv,
+  artifact: Artifact,
+): Promise<number[]> {
+  const versions: number[] = [];
+  for await (
+    const entry of kv.list<Artifact>({
+      prefix: keys.artifactVersionsPrefix(artifact.id),
+    })
+  ) {
+    if (liveValue(entry)) versions.push(entry.value.version);
+  }
+  versions.push(artifact.version);
+  return versions;
+}
+
+/** Returns the frozen data snapshot of an artifact (or one of its versions). */
+export async function readArtifactSnapshot(
+  kv: Deno.Kv,
+  artifact: Artifact,
+): Promise<Snapshot> {
+  const bytes = await readBlob(kv, artifact.dataBlobId);
+  if (!bytes) throw new Error(`artifact ${artifact.id}: snapshot missing`);
+  return JSON.parse(decoder.decode(bytes));
+}
+
+/** Lists a session's artifacts, newest first, as `{ values, cursor }`. */
+export async function listArtifactsBySession(
+  kv: Deno.Kv,
+  sessionId: string,
+  options: { type?: ArtifactType; limit?: number; cursor?: string } = {},
+): Promise<{ values: Artifact[]; cursor: string | null }> {
+  const limit = options.limit ?? 50;
+  const iter = kv.list<string>(
+    { prefix: keys.artifactsBySessionPrefix(sessionId) },
+    { reverse: true, limit, cursor: options.cursor },
+  );
+  const ids: string[] = [];
+  for await (const entry of iter) ids.push(entry.value);
+  const now = Date.now();
+  const values =
+    (await getMany<Artifact>(kv, ids.map((id) => keys.artifact(id))))
+      .map((e) => liveValue(e, now))
+      .filter((a): a is Artifact =>
+        a !== null && (!options.type || a.type === options.type)
+      );
+  return { values, cursor: ids.length === limit ? iter.cursor : null };
+}
+
+/** Deletes an artifact, its versions, its indexes and its snapshot blobs. */
+export async function deleteArtifact(
+  kv: Deno.Kv,
+  artifact: Artifact,
+): Promise<void> {
+  const blobIds = new Set([artifact.dataBlobId]);
+  const versionKeys: Deno.KvKey[] = [];
+  for await (
+    const entry of kv.list<Artifact>({
+      prefix: keys.artifactVersionsPrefix(artifact.id),
+    })
+  ) {
+    blobIds.add(entry.value.dataBlobId);
+    versionKeys.push(entry.key);
+  }
+  const op = kv.atomic()
+    .delete(keys.artifact(artifact.id))
+    .delete(keys.artifactBySession(artifact.sessionId, artifact.id))
+    .delete(
+      keys.artifactByOwnerType(artifact.ownerId, artifact.type, artifact.id),
+    );
+  for (const key of versionKeys) op.delete(key);
+  await op.commit();
+  for (const id of blobIds) await deleteBlob(kv, id);
+}

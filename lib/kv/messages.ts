@@ -1,0 +1,62 @@
+/** Chat messages of a session, listed in the order they were written. */
+import { keys } from "./keys.ts";
+import { type Expiring, liveValue } from "./ttl.ts";
+import { newId } from "../ids.ts";
+
+export interface Message extends Expiring {
+  id: string;
+  sessionId: string;
+  role: "user" | "assistant";
+  content: string;
+  /** Artifacts this message created or changed. */
+  artifactIds: string[];
+  /** Choices the assistant offered when it asked which one was meant. */
+  options?: string[];
+  createdAt: number;
+}
+
+/** Stores a message and returns it. */
+export async function createMessage(
+  kv: Deno.Kv,
+  input: Pick<Message, "sessionId" | "role" | "content"> & {
+    artifactIds?: string[];
+    options?: string[];
+    ttlMs: number;
+  },
+): Promise<Message> {
+  const now = Date.now();
+  const message: Message = {
+    id: newId(),
+    sessionId: input.sessionId,
+    role: input.role,
+    content: input.content,
+    artifactIds: input.artifactIds ?? [],
+    ...(input.options ? { options: input.options } : {}),
+    createdAt: now,
+    expiresAt: now + input.ttlMs,
+  };
+  await kv.set(keys.message(message.sessionId, message.id), message, {
+    expireIn: input.ttlMs,
+  });
+  return message;
+}
+
+/** Lists a session's messages, oldest first. */
+export async function listMessages(
+  kv: Deno.Kv,
+  sessionId: string,
+  options: { limit?: number } = {},
+): Promise<Message[]> {
+  const out: Message[] = [];
+  const now = Date.now();
+  for await (
+    const entry of kv.list<Message>(
+      { prefix: keys.messagesPrefix(sessionId) },
+      { limit: options.limit ?? 500 },
+    )
+  ) {
+    const value = liveValue(entry, now);
+    if (value) out.push(value);
+  }
+  return out;
+}

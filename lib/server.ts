@@ -1,0 +1,86 @@
+/**
+ * Starting the app: open KV, load the signing key and assets, build the app,
+ * start the queue listener and the housekeeping, and serve.
+ */
+import type { Config } from "../fresh.config.ts";
+import { createApp } from "./http/app.tsx";
+import { loadAssets } from "./http/assets.ts";
+import { loadSigningKey } from "./http/signing.ts";
+import type { Manifest } from "./http/types.ts";
+import {
+  finishSessionDelete,
+  isDeleteSessionJob,
+  resumeSessionDeletes,
+} from "./kv/session_delete.ts";
+import { sweepAbandonedBlobs } from "./kv/blobs.ts";
+import { log, setLogLevel } from "./log.ts";
+
+/** Opens the configured KV store, creating the folder of a local file when needed. */
+export async function openKv(path: string): Promise<Deno.Kv> {
+  if (path !== ":memory:" && !/^https?:/.test(path)) {
+    const dir = path.replace(/[^/]*$/, "");
+    if (dir) await Deno.mkdir(dir, { recursive: true });
+  }
+  // On Deno Deploy the managed KV is opened without a path.
+  return await Deno.openKv(
+    Deno.env.get("DENO_DEPLOYMENT_ID") ? undefined : path,
+  );
+}
+
+export interface RunningServer {
+  server: Deno.HttpServer<Deno.NetAddr>;
+  url: string;
+  kv: Deno.Kv;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts the server; resolves once it listens. Disposing stops it and closes KV. */
+export async function startServer(
+  config: Config,
+  manifest: Manifest,
+  options: { kv?: Deno.Kv; quiet?: boolean } = {},
+): Promise<RunningServer> {
+  setLogLevel(config.LOG_LEVEL);
+  const kv = options.kv ?? await openKv(config.KV_PATH);
+  const signingKey = await loadSigningKey(kv, config.SECRET_KEY);
+  const assets = await loadAssets();
+  const app = createApp({ kv, config, signingKey, manifest, assets });
+
+  const queue = kv.listenQueue(async (message) => {
+    if (isDeleteSessionJob(message)) await finishSessionDelete(kv, message);
+  });
+  const resumed = await resumeSessionDeletes(kv);
+  if (resumed > 0) {
+    log.info("finished interrupted session deletes", { count: resumed });
+  }
+  const sweeper = setInterval(() => {
+    sweepAbandonedBlobs(kv).catch((error) =>
+      log.error("blob sweep failed", { error })
+    );
+  }, 10 * 60_000);
+
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    port: config.PORT,
+    hostname: config.HOSTNAME,
+    onListen: (addr) => listening.resolve(addr),
+  }, app.fetch);
+  const addr = await listening.promise;
+  const host = addr.hostname === "0.0.0.0" ? "localhost" : addr.hostname;
+  const url = `http://${host}:${addr.port}`;
+  if (!options.quiet) log.info("listening", { url });
+
+  return {
+    server,
+    url,
+    kv,
+    async [Symbol.asyncDispose]() {
+      clearInterval(sweeper);
+      await server.shutdown();
+      if (!options.kv) {
+        kv.close();
+        await queue.catch(() => {});
+      }
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { Handlers } from "../../../../lib/http/types.ts";
+import { ownedArtifact } from "../../../../lib/http/owned.ts";
+import { parseExportOptions } from "../../../../lib/exports/mod.ts";
+import { ensureDownload } from "../../../../lib/exports/downloads.ts";
+import { blobResponse } from "../../../../lib/http/blob_response.ts";
+import { streamBlob } from "../../../../lib/kv/blobs.ts";
+import { notFound } from "../../../../lib/errors.ts";
+
+export const handler: Handlers = {
+  /** Streams the artifact in `?format=` (with that format's options) as an attachment. */
+  async GET(c) {
+    const artifact = await ownedArtifact(c);
+    const { format: rawFormat = "", ...rest } = c.req.query();
+    const { format, options } = parseExportOptions(rawFormat, rest);
+    const meta = await ensureDownload(
+      c.var.kv,
+      artifact,
+      format,
+      options,
+      c.var.config.DOWNLOAD_TTL,
+    );
+    const found = await streamBlob(c.var.kv, meta.id);
+    if (!found) throw notFound("export");
+    return blobResponse(found.meta, found.stream);
+  },
+};

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import type { Handlers } from "../../../../lib/http/types.ts";
+import { jsonBody } from "../../../../lib/http/validate.ts";
+import { ownedArtifact } from "../../../../lib/http/owned.ts";
+import { parseExportOptions } from "../../../../lib/exports/mod.ts";
+import { ensureDownload } from "../../../../lib/exports/downloads.ts";
+import { signedDownloadPath } from "../../../../lib/http/links.ts";
+import { absoluteUrl } from "../../../../lib/http/urls.ts";
+
+const CreateLink = z.object({
+  format: z.string().max(20),
+  options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .optional(),
+}).strict();
+
+export const handler: Handlers = {
+  /** Returns an absolute, signed, expiring URL of the artifact in a format. */
+  async POST(c) {
+    const artifact = await ownedArtifact(c);
+    const input = await jsonBody(c, CreateLink);
+    const raw = Object.fromEntries(
+      Object.entries(input.options ?? {}).map(([k, v]) => [k, String(v)]),
+    );
+    const { format, options } = parseExportOptions(input.format, raw);
+    const meta = await ensureDownload(
+      c.var.kv,
+      artifact,
+      format,
+      options,
+      c.var.config.DOWNLOAD_TTL,
+    );
+    const path = await signedDownloadPath(
+      c.var.signingKey,
+      meta.id,
+      meta.expiresAt,
+    );
+    return c.json({
+      url: absoluteUrl(c, path),
+      filename: meta.filename,
+      mime: meta.mime,
+      size: meta.size,
+      expires_at: new Date(meta.expiresAt).toISOString(),
+    }, 201);
+  },
+};

@@ -1,0 +1,23 @@
+import { z } from "zod";
+import type { Handlers } from "../../../../lib/http/types.ts";
+import { parseWith } from "../../../../lib/http/validate.ts";
+import { ownedSession } from "../../../../lib/http/owned.ts";
+import { sseResponse } from "../../../../lib/http/sse.ts";
+import { followEvents } from "../../../../lib/kv/events.ts";
+
+const LastEventId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const handler: Handlers = {
+  /** Replays the session's events after `Last-Event-ID` (or `?after=`), then follows live. */
+  async GET(c) {
+    const session = await ownedSession(c);
+    const raw = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
+    const after = parseWith(LastEventId, raw, "invalid_last_event_id");
+    const abort = new AbortController();
+    c.req.raw.signal.addEventListener("abort", () => abort.abort());
+    return sseResponse(
+      followEvents(c.var.kv, session.id, after, abort.signal),
+      { onCancel: () => abort.abort() },
+    );
+  },
+};

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import type { Handlers } from "../../../../lib/http/types.ts";
+import { jsonBody } from "../../../../lib/http/validate.ts";
+import { ownedSession } from "../../../../lib/http/owned.ts";
+import { EventQueue, sseResponse } from "../../../../lib/http/sse.ts";
+import { publicOrigin } from "../../../../lib/http/urls.ts";
+import { runChatTurn } from "../../../../lib/agent/turn.ts";
+import { listMessages } from "../../../../lib/kv/messages.ts";
+import { messageView } from "../../../../lib/http/views.ts";
+import type { SessionEvent } from "../../../../lib/kv/events.ts";
+import { log } from "../../../../lib/log.ts";
+
+const SendMessage = z.object({
+  content: z.string().trim().min(1, "must not be empty"),
+}).strict();
+
+export const handler: Handlers = {
+  async GET(c) {
+    const session = await ownedSession(c);
+    const messages = await listMessages(c.var.kv, session.id);
+    return c.json({ messages: messages.map(messageView) });
+  },
+  /** Runs a chat turn; the response streams that turn's events. */
+  async POST(c) {
+    const session = await ownedSession(c);
+    const { content } = await jsonBody(
+      c,
+      SendMessage,
+      c.var.config.MAX_MESSAGE_BYTES,
+    );
+    const queue = new EventQueue<SessionEvent>();
+    // Not awaited: the turn completes and is stored even if the client leaves.
+    runChatTurn(
+      {
+        kv: c.var.kv,
+        signingKey: c.var.signingKey,
+        origin: publicOrigin(c),
+        artifactTtlMs: c.var.config.ARTIFACT_TTL,
+        downloadTtlMs: c.var.config.DOWNLOAD_TTL,
+        wordDelayMs: c.var.config.STREAM_WORD_DELAY_MS,
+      },
+      session,
+      content,
+      (event) => queue.push(event),
+    ).catch((error) => log.error("chat turn crashed", { error }))
+      .finally(() => queue.end());
+    return sseResponse(queue);
+  },
+};

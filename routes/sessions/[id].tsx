@@ -1,0 +1,107 @@
+import type { Handlers, PageProps } from "../../lib/http/types.ts";
+import { ownedSession } from "../../lib/http/owned.ts";
+import { listMessages } from "../../lib/kv/messages.ts";
+import {
+  listArtifactsBySession,
+  listArtifactVersions,
+  readArtifactSnapshot,
+} from "../../lib/kv/artifacts.ts";
+import {
+  artifactView,
+  messageView,
+  sessionView,
+} from "../../lib/http/views.ts";
+import { publicOrigin } from "../../lib/http/urls.ts";
+import { compileOption } from "../../lib/charts/compile.ts";
+import { listChatDatasets } from "../../lib/agent/datasets.ts";
+import { SAMPLE_PROMPTS } from "../../lib/agent/samples.ts";
+import type {
+  ArtifactDetail,
+  ArtifactView,
+  DatasetSummary,
+  MessageView,
+} from "../../lib/client/api_types.ts";
+import ChatPanel from "../../islands/ChatPanel.tsx";
+import ChartCanvas from "../../islands/ChartCanvas.tsx";
+import DatasetList from "../../components/DatasetList.tsx";
+
+interface SessionPageData {
+  session: ReturnType<typeof sessionView>;
+  messages: MessageView[];
+  artifacts: ArtifactView[];
+  initial: ArtifactDetail | null;
+  datasets: DatasetSummary[];
+  prompt?: string;
+}
+
+export const handler: Handlers = {
+  async GET(c) {
+    const session = await ownedSession(c);
+    const kv = c.var.kv;
+    const origin = publicOrigin(c);
+    const [messages, artifacts, datasets] = await Promise.all([
+      listMessages(kv, session.id),
+      listArtifactsBySession(kv, session.id, { limit: 100 }),
+      listChatDatasets(kv, session.id),
+    ]);
+    const newest = artifacts.values[0];
+    let initial: ArtifactDetail | null = null;
+    if (newest) {
+      const data = await readArtifactSnapshot(kv, newest);
+      initial = {
+        ...artifactView(newest, origin),
+        versions: await listArtifactVersions(kv, newest),
+        data,
+        option: compileOption(newest.spec, data, {
+          interactive: true,
+        }) as Record<
+          string,
+          unknown
+        >,
+      };
+    }
+    const prompt = c.req.query("prompt")?.slice(0, 2000);
+    return c.render(
+      {
+        session: sessionView(session),
+        messages: messages.map(messageView),
+        artifacts: artifacts.values.map((a) => artifactView(a, origin)),
+        initial,
+        datasets: datasets.map((d) => ({
+          id: d.id,
+          name: d.name,
+          description: d.description,
+          synthetic: d.synthetic,
+          rows: d.table.rows.length,
+          columns: d.table.columns.map((col) => ({
+            name: col.name,
+            type: col.type,
+          })),
+        })),
+        prompt: prompt || undefined,
+      } satisfies SessionPageData,
+    );
+  },
+};
+
+export default function SessionPage({ data }: PageProps<SessionPageData>) {
+  return (
+    <main class="workspace" data-session-id={data.session.id}>
+      <div class="left">
+        <h1 class="session-title">{data.session.title}</h1>
+        <ChatPanel
+          sessionId={data.session.id}
+          messages={data.messages}
+          samplePrompts={[...SAMPLE_PROMPTS]}
+          initialPrompt={data.prompt}
+        />
+        <DatasetList datasets={data.datasets} />
+      </div>
+      <ChartCanvas
+        sessionId={data.session.id}
+        artifacts={data.artifacts}
+        initial={data.initial}
+      />
+    </main>
+  );
+}
