@@ -7,7 +7,7 @@
  * write, schema change, PRAGMA and ATTACH, so a query can never reach a file
  * or change the cached data.
  */
-import { constants, DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { ColumnType, Table } from "./table.ts";
 
 export type QueryParam = string | number | null;
@@ -50,20 +50,39 @@ function sqlType(type: ColumnType): string {
   return type === "integer" ? "INTEGER" : type === "number" ? "REAL" : "TEXT";
 }
 
-const READ_ACTIONS = new Set<number>([
-  constants.SQLITE_SELECT,
-  constants.SQLITE_READ,
-  constants.SQLITE_FUNCTION,
-  constants.SQLITE_RECURSIVE,
+// SQLite authorizer codes (sqlite3.h); Deno's bundled typings lag the runtime.
+const SQLITE_OK = 0;
+const SQLITE_DENY = 1;
+const SQLITE_READ = 20;
+const SQLITE_SELECT = 21;
+const SQLITE_ATTACH = 24;
+const SQLITE_DETACH = 25;
+const SQLITE_FUNCTION = 31;
+const SQLITE_RECURSIVE = 33;
+const READ_ACTIONS = new Set([
+  SQLITE_SELECT,
+  SQLITE_READ,
+  SQLITE_FUNCTION,
+  SQLITE_RECURSIVE,
 ]);
+
+/** The parts of `node:sqlite` that Deno ships but its typings do not list yet. */
+interface Authorizing {
+  setAuthorizer(callback: ((action: number) => number) | null): void;
+}
+interface ArrayRows {
+  setReturnArrays(enabled: boolean): void;
+}
+
+function authorize(db: DatabaseSync, rule: (action: number) => boolean): void {
+  (db as unknown as Authorizing).setAuthorizer((action) =>
+    rule(action) ? SQLITE_OK : SQLITE_DENY
+  );
+}
 
 function openDatabase(table: Table): DatabaseSync {
   const db = new DatabaseSync(":memory:", { allowExtension: false });
-  db.setAuthorizer((action) =>
-    action === constants.SQLITE_ATTACH || action === constants.SQLITE_DETACH
-      ? constants.SQLITE_DENY
-      : constants.SQLITE_OK
-  );
+  authorize(db, (action) => action !== SQLITE_ATTACH && action !== SQLITE_DETACH);
   const cols = table.columns.map((c) => `${quoteIdent(c.name)} ${sqlType(c.type)}`);
   db.prepare(`CREATE TABLE data (${cols.join(", ")})`).run();
   const placeholders = table.columns.map(() => "?").join(", ");
@@ -90,9 +109,7 @@ function openDatabase(table: Table): DatabaseSync {
     throw err;
   }
   // From here on the database only answers reads.
-  db.setAuthorizer((action) =>
-    READ_ACTIONS.has(action) ? constants.SQLITE_OK : constants.SQLITE_DENY
-  );
+  authorize(db, (action) => READ_ACTIONS.has(action));
   return db;
 }
 
@@ -145,8 +162,8 @@ export function runQuery(
 ): QueryResult {
   const db = databaseFor(source);
   const started = performance.now();
-  const stmt = db.prepare(sql);
-  stmt.setReturnArrays(true);
+  const stmt: StatementSync = db.prepare(sql);
+  (stmt as unknown as ArrayRows).setReturnArrays(true);
   const raw = stmt.all(...params) as unknown as unknown[][];
   const names = stmt.columns().map((c) => c.name);
   const rows = raw.map((r) =>

@@ -1,0 +1,156 @@
+/** Fixture builders shared by the tests: temp KV files, a real server, an HTTP client with cookies. */
+import { type Config, loadConfig } from "../fresh.config.ts";
+import type { RunningServer } from "../lib/server.ts";
+import { readSse, type SseMessage } from "../lib/client/sse_client.ts";
+
+export interface TempKv extends AsyncDisposable {
+  kv: Deno.Kv;
+  path: string;
+}
+
+/** Opens a real Deno KV on a temporary file, removed on dispose. */
+export async function tempKv(): Promise<TempKv> {
+  const dir = await Deno.makeTempDir({ prefix: "chartroom-kv-" });
+  const path = `${dir}/test.kv`;
+  const kv = await Deno.openKv(path);
+  return {
+    kv,
+    path,
+    async [Symbol.asyncDispose]() {
+      kv.close();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Returns a config for tests: port 0, a temp KV path, quiet logs, no word pacing. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    PORT: "0",
+    HOSTNAME: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    STREAM_WORD_DELAY_MS: "0",
+    ...env,
+  });
+}
+
+export interface TestServer extends AsyncDisposable {
+  url: string;
+  kv: Deno.Kv;
+  running: RunningServer;
+}
+
+/** Starts the real app on a free port with a temp-file KV; stops and cleans up on dispose. */
+export async function startTestServer(
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  // Imported here so unit tests that only need a KV do not load the whole app.
+  const { startServer } = await import("../lib/server.ts");
+  const { default: manifest } = await import("../fresh.gen.ts");
+  const store = await tempKv();
+  const running = await startServer(
+    testConfig({ KV_PATH: store.path, ...env }),
+    manifest,
+    { kv: store.kv, quiet: true },
+  );
+  return {
+    url: running.url,
+    kv: store.kv,
+    running,
+    async [Symbol.asyncDispose]() {
+      await running[Symbol.asyncDispose]();
+      await store[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** A fetch client that keeps its cookies, like one browser. */
+export class Client {
+  cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0) {
+      headers.set(
+        "cookie",
+        [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      );
+    }
+    const response = await fetch(this.base + path, {
+      ...init,
+      headers,
+      redirect: "manual",
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const eq = pair.indexOf("=");
+      this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    return response;
+  }
+
+  /** Sends JSON and returns the response. */
+  json(path: string, method: string, body: unknown): Promise<Response> {
+    return this.fetch(path, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /** Creates a session and returns its id. */
+  async createSession(): Promise<string> {
+    const response = await this.fetch("/api/sessions", { method: "POST" });
+    if (response.status !== 201) throw new Error(`status ${response.status}`);
+    return (await response.json()).id;
+  }
+
+  /** Sends a chat message and returns every SSE frame of the turn. */
+  async chat(sessionId: string, content: string): Promise<Frame[]> {
+    const response = await this.json(
+      `/api/sessions/${sessionId}/messages`,
+      "POST",
+      { content },
+    );
+    if (!response.ok) {
+      throw new Error(`chat: ${response.status} ${await response.text()}`);
+    }
+    return await collectFrames(response.body!);
+  }
+}
+
+export interface Frame {
+  id: string | null;
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads SSE frames until the stream ends (or `until` returns true for a frame). */
+export async function collectFrames(
+  body: ReadableStream<Uint8Array>,
+  until?: (frame: Frame) => boolean,
+): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  for await (const message of readSse(body)) {
+    const frame = toFrame(message);
+    frames.push(frame);
+    if (until?.(frame)) break;
+  }
+  return frames;
+}
+
+function toFrame(message: SseMessage): Frame {
+  return {
+    id: message.id,
+    event: message.event,
+    data: JSON.parse(message.data),
+  };
+}
+
+/** Lists every key in a KV store. */
+export async function allKeys(kv: Deno.Kv): Promise<Deno.KvKey[]> {
+  const out: Deno.KvKey[] = [];
+  for await (const entry of kv.list({ prefix: [] })) out.push(entry.key);
+  return out;
+}
