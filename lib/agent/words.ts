@@ -224,7 +224,7 @@ export const STACKED_WORDS = new Set(w("stacked stack apilado apilada apiladas a
 export const HORIZONTAL_WORDS = new Set(w("horizontal horizontales horizontais sideways"));
 
 export const EXPORT_WORDS = new Set(w(`
-  export exported download downloads save descargar descarga descargalo descargala bajar baja
+  export exported download downloads save descargar descarga descargalo descargala
   exportar exporta exportalo exportala guardar guarda guardalo baixar baixe baixa salvar salve
   salva exporte
 `));
@@ -393,3 +393,15 @@ export const LANG_HINTS: Record<Lang, Set<string>> = {
     quantidade ordem decrescente crescente ultimos mensal baixar exportar cidade banco linha
     dispersao clientes maximo sem ate mais por`)),
 };
+
+/** "only 2025", "solo Lagos": a filter that replaces the current one. */
+export const ONLY_WORDS = new Set(w("only just solo solamente unicamente so somente apenas"));
+
+/** "also Accra", "add Lagos": a filter value added to the current ones. */
+export const ADD_WORDS = new Set(w("also add too include including plus tambien anade agrega incluye tambem adiciona inclua inclui"));
+
+/** Words before a column that make it the grouping ("by city", "por banco"). */
+export const BY_WORDS = new Set(w("by per por each cada across"));
+
+/** Articles before a number in "the 3 …", "los 3 …", "os 3 …". */
+export const ARTICLES = new Set(w("the los las os as el la o a"));

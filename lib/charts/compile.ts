@@ -45,6 +45,8 @@ export const BLANK_LABEL = "(blank)";
 const ZOOM_THRESHOLD = 20;
 /** More points than this draw scatter in ECharts' large mode (one path). */
 const LARGE_SCATTER = 2000;
+/** More slices than this get no legend in a static pie (labels name them). */
+const STATIC_PIE_LEGEND_LIMIT = 12;
 /** More points than this hide line symbols. */
 const SYMBOL_LIMIT = 60;
 
@@ -192,9 +194,10 @@ function gridFor(
     };
   }
   const zoomShown = ctx.interactive && zoom !== undefined;
-  const vertical = ctx.spec.type === "bar" && ctx.spec.horizontal === true;
-  const bottom = 10 + (zoomShown && !vertical ? 34 : 0);
-  const right = 24 + (zoomShown && vertical ? 34 : 0);
+  // Horizontal bars zoom along y, so their slider sits on the right.
+  const sideSlider = ctx.spec.type === "bar" && ctx.spec.horizontal === true;
+  const bottom = 10 + (zoomShown && !sideSlider ? 34 : 0);
+  const right = 24 + (zoomShown && sideSlider ? 34 : 0);
   const top = Math.max(headerHeight, 8) + 14;
   // ECharts 6 shrinks the grid until axis labels and names fit in
   // `outerBounds`, which is what containLabel used to do.
@@ -401,7 +404,11 @@ function pieParts(ctx: Ctx): BodyParts {
         labelLine: { show: !ctx.preview },
       }],
     },
-    legendNames: [...new Set(names)],
+    // A static image cannot page through a long legend, and every slice is
+    // already labelled, so only short legends are drawn there.
+    legendNames: ctx.interactive || names.length <= STATIC_PIE_LEGEND_LIMIT
+      ? [...new Set(names)]
+      : [],
     tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)", confine: true },
     layoutGrid: false,
   };

@@ -53,7 +53,7 @@ export function renderCsv(
   const { columns, rows } = input.snapshot;
   const encoder = new TextEncoder();
   let next = 0;
-  const body = new ReadableStream<Uint8Array>({
+  const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
     start(controller) {
       // A BOM makes Excel read the file as UTF-8 instead of the locale's code page.
       const header = stringify(

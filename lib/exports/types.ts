@@ -20,9 +20,12 @@ export interface ExportInput {
   interpretation?: string;
 }
 
-/** An exported file: its bytes (or a stream of them), MIME type and extension. */
+/**
+ * An exported file: its bytes (or a stream of them), MIME type and extension.
+ * ArrayBuffer-backed, so the body can go straight into a `Response`.
+ */
 export interface ExportResult {
-  body: Uint8Array | ReadableStream<Uint8Array>;
+  body: Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>>;
   mime: string;
   /** Without the dot: "png", "csv". */
   extension: string;
