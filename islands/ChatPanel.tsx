@@ -270,6 +270,7 @@ export default function ChatPanel(props: Props) {
       {notice && <p class="notice" role="status">{notice}</p>}
       <form
         class="composer"
+        data-busy={busy ? "true" : "false"}
         onSubmit={(e) => {
           e.preventDefault();
           send(draft);

@@ -44,7 +44,15 @@ export async function startServer(
   const kv = options.kv ?? await openKv(config.KV_PATH);
   const signingKey = await loadSigningKey(kv, config.SECRET_KEY);
   const assets = await loadAssets();
-  const app = createApp({ kv, config, signingKey, manifest, assets });
+  const closing = new AbortController();
+  const app = createApp({
+    kv,
+    config,
+    signingKey,
+    manifest,
+    assets,
+    closing: closing.signal,
+  });
 
   const queue = kv.listenQueue(async (message) => {
     if (isDeleteSessionJob(message)) await finishSessionDelete(kv, message);
@@ -76,6 +84,7 @@ export async function startServer(
     kv,
     async [Symbol.asyncDispose]() {
       clearInterval(sweeper);
+      closing.abort();
       await server.shutdown();
       if (!options.kv) {
         kv.close();

@@ -130,6 +130,26 @@ if (!bundle.success) {
   console.error("build: deno bundle failed");
   Deno.exit(1);
 }
+// The HTML export inlines ECharts as one classic script (no chunks, no
+// imports), so it is bundled on its own; lib/exports/html.ts reads it.
+const exportRuntime = await new Deno.Command("deno", {
+  args: [
+    "bundle",
+    "--platform=browser",
+    "--minify",
+    "--format=iife",
+    "--output",
+    new URL("export-echarts.js", buildDir).pathname,
+    "lib/client/export_echarts.ts",
+  ],
+  cwd: root,
+  stdout: "inherit",
+  stderr: "inherit",
+}).output();
+if (!exportRuntime.success) {
+  console.error("build: deno bundle of the export runtime failed");
+  Deno.exit(1);
+}
 
 // Entry files get a content hash in their name; chunks already have one.
 async function hashed(path: string): Promise<string> {

@@ -107,7 +107,7 @@ for (const [type, words] of Object.entries(W.CHART_TYPE_WORDS)) {
 }
 /** Type words that are ordinary words too: they need a chart noun or "de/em" next to them. */
 const WEAK_TYPE_WORDS = new Set(
-  "area areas column columns columna columnas coluna colunas circular sectores setores correlation correlacion correlacao"
+  "area areas column columns columna columnas coluna colunas circular sectores setores correlation correlacion correlacao relation relacion relacao"
     .split(" "),
 );
 const AGG_OF = new Map<string, Agg>();
@@ -126,8 +126,36 @@ const SUPERLATIVE_DESC = new Set(
 const SUPERLATIVE_ASC = new Set(
   "least fewest lowest smallest worst menos menores peores piores".split(" "),
 );
-const RANGE_JOIN = new Set(["to", "a", "y", "e", "and", "hasta", "ate", "until", "through"]);
-const TYPE_PREPOSITIONS = new Set(["de", "em", "en", "como", "to", "into", "as", "an", "a"]);
+const ONWARDS = new Set([
+  "onwards",
+  "onward",
+  "forward",
+  "later",
+  "adelante",
+  "diante",
+]);
+const RANGE_JOIN = new Set([
+  "to",
+  "a",
+  "y",
+  "e",
+  "and",
+  "hasta",
+  "ate",
+  "until",
+  "through",
+]);
+const TYPE_PREPOSITIONS = new Set([
+  "de",
+  "em",
+  "en",
+  "como",
+  "to",
+  "into",
+  "as",
+  "an",
+  "a",
+]);
 const BUCKET_ORDER: Bucket[] = ["day", "week", "month", "quarter", "year"];
 
 const KEYWORDS = new Set<string>([
@@ -164,6 +192,8 @@ interface Intents {
   used: boolean[];
   chartType?: ChartType;
   agg?: Agg;
+  /** Every aggregation word, in order: one may only echo a column's name ("temperatura máxima"). */
+  aggs: { agg: Agg; pos: number }[];
   bucket?: Bucket;
   timeSignal: boolean;
   window?: { n: number; unit: Bucket };
@@ -192,7 +222,10 @@ function isYear(t: string | undefined): boolean {
   return t !== undefined && /^(19|20)\d\d$/.test(t);
 }
 
-function readIntents(toks: string[], isProtected: (i: number) => boolean): Intents {
+function readIntents(
+  toks: string[],
+  isProtected: (i: number) => boolean,
+): Intents {
   const n = toks.length;
   const used = new Array<boolean>(n).fill(false);
   const free = (i: number) => i >= 0 && i < n && !used[i];
@@ -204,6 +237,7 @@ function readIntents(toks: string[], isProtected: (i: number) => boolean): Inten
   const intents: Intents = {
     used,
     timeSignal: false,
+    aggs: [],
     years: [],
     monthYears: [],
     versus: false,
@@ -241,8 +275,10 @@ function readIntents(toks: string[], isProtected: (i: number) => boolean): Inten
   for (let i = 0; i < n; i++) {
     if (!free(i) || !isYear(toks[i])) continue;
     const y = Number(toks[i]);
-    const monthWord = W.MONTH_NAMES[toks[i - 1]] ? i - 1 : (["de", "of", "do"].includes(toks[i - 1]) &&
-        W.MONTH_NAMES[toks[i - 2]])
+    const monthWord = W.MONTH_NAMES[toks[i - 1]]
+      ? i - 1
+      : (["de", "of", "do"].includes(toks[i - 1]) &&
+          W.MONTH_NAMES[toks[i - 2]])
       ? i - 2
       : -1;
     if (monthWord >= 0 && free(monthWord)) {
@@ -254,13 +290,25 @@ function readIntents(toks: string[], isProtected: (i: number) => boolean): Inten
       const y2 = Number(toks[i + 2]);
       intents.years.push({ from: Math.min(y, y2), to: Math.max(y, y2) });
       mark(i, 3);
-      if (["between", "entre", "from", "desde", "de"].includes(toks[i - 1]) && free(i - 1)) {
+      if (
+        ["between", "entre", "from", "desde", "de"].includes(toks[i - 1]) &&
+        free(i - 1)
+      ) {
         mark(i - 1);
       }
       continue;
     }
     const prev = toks[i - 1];
-    if (prev !== undefined && free(i - 1) && W.SINCE_WORDS.has(prev)) {
+    const onwards = ONWARDS.has(toks[i + 1] ?? "")
+      ? 1
+      : ["en", "em", "and", "or"].includes(toks[i + 1] ?? "") &&
+          ONWARDS.has(toks[i + 2] ?? "")
+      ? 2
+      : 0;
+    if (onwards) {
+      intents.years.push({ from: y });
+      mark(i, onwards + 1);
+    } else if (prev !== undefined && free(i - 1) && W.SINCE_WORDS.has(prev)) {
       intents.years.push({ from: prev === "after" ? y + 1 : y });
       mark(i - 1, 2);
     } else if (prev === "de" && toks[i - 2] === "partir") {
@@ -268,7 +316,9 @@ function readIntents(toks: string[], isProtected: (i: number) => boolean): Inten
       mark(i - 2, 3);
       if (toks[i - 3] === "a") mark(i - 3);
     } else if (prev !== undefined && free(i - 1) && W.UNTIL_WORDS.has(prev)) {
-      intents.years.push({ to: prev === "before" || prev === "antes" ? y - 1 : y });
+      intents.years.push({
+        to: prev === "before" || prev === "antes" ? y - 1 : y,
+      });
       mark(i - 1, 2);
     } else {
       intents.years.push({ from: y, to: y });
@@ -305,7 +355,13 @@ function readIntents(toks: string[], isProtected: (i: number) => boolean): Inten
 
   // Top-N: "top 5", "5 highest", "los 3 … con más", "bottom 3".
   const dirOf = (t: string | undefined): "asc" | "desc" | undefined =>
-    t === undefined ? undefined : W.TOP_WORDS.has(t) ? "desc" : W.BOTTOM_WORDS.has(t) ? "asc" : undefined;
+    t === undefined
+      ? undefined
+      : W.TOP_WORDS.has(t)
+      ? "desc"
+      : W.BOTTOM_WORDS.has(t)
+      ? "asc"
+      : undefined;
   for (let i = 0; i < n; i++) {
     if (!free(i) || isYear(toks[i]) || isProtected(i)) continue;
     const num = numberAt(toks, i);
@@ -317,9 +373,17 @@ function readIntents(toks: string[], isProtected: (i: number) => boolean): Inten
       at = i + 1;
     }
     if (!dir) {
-      at = toks.findIndex((t, k) => free(k) && k !== i && (SUPERLATIVE_DESC.has(t) || SUPERLATIVE_ASC.has(t)));
-      dir = at >= 0 ? dirOf(toks[at]) ?? (SUPERLATIVE_ASC.has(toks[at]) ? "asc" : "desc") : undefined;
-      if (!dir && free(i - 1) && W.ARTICLES.has(toks[i - 1]) && /^\d+$/.test(toks[i])) {
+      at = toks.findIndex((t, k) =>
+        free(k) && k !== i &&
+        (SUPERLATIVE_DESC.has(t) || SUPERLATIVE_ASC.has(t))
+      );
+      dir = at >= 0
+        ? dirOf(toks[at]) ?? (SUPERLATIVE_ASC.has(toks[at]) ? "asc" : "desc")
+        : undefined;
+      if (
+        !dir && free(i - 1) && W.ARTICLES.has(toks[i - 1]) &&
+        /^\d+$/.test(toks[i])
+      ) {
         dir = "desc";
         at = -1;
       }
@@ -350,14 +414,19 @@ function readIntents(toks: string[], isProtected: (i: number) => boolean): Inten
 
   // Chart types and nouns.
   const nounNear = (i: number) =>
-    W.CHART_NOUNS.has(toks[i - 1] ?? "") || W.CHART_NOUNS.has(toks[i + 1] ?? "") ||
+    W.CHART_NOUNS.has(toks[i - 1] ?? "") ||
+    W.CHART_NOUNS.has(toks[i + 1] ?? "") ||
     (W.CHART_NOUNS.has(toks[i - 2] ?? "") && toks[i - 1] === "de");
   for (let i = 0; i < n; i++) {
     if (!free(i)) continue;
     const t = toks[i];
     const type = TYPE_OF.get(t);
     if (type) {
-      const strong = nounNear(i) || (t !== "area" && t !== "areas" && TYPE_PREPOSITIONS.has(toks[i - 1] ?? ""));
+      const strong = nounNear(i) || W.STACKED_WORDS.has(toks[i - 1] ?? "") ||
+        W.STACKED_WORDS.has(toks[i + 1] ?? "") ||
+        (TYPE_PREPOSITIONS.has(toks[i - 1] ?? "") &&
+          !((t === "area" || t === "areas") &&
+            ["de", "a"].includes(toks[i - 1])));
       if ((WEAK_TYPE_WORDS.has(t) || isProtected(i)) && !strong) continue;
       intents.chartType = type;
       mark(i);
@@ -374,6 +443,7 @@ function readIntents(toks: string[], isProtected: (i: number) => boolean): Inten
     for (const [p, agg] of W.AGG_PHRASES) {
       if (phraseAt(i, p)) {
         intents.agg ??= agg;
+        intents.aggs.push({ agg, pos: i });
         mark(i, p.length);
       }
     }
@@ -383,6 +453,7 @@ function readIntents(toks: string[], isProtected: (i: number) => boolean): Inten
     const agg = AGG_OF.get(toks[i]);
     if (agg) {
       intents.agg ??= agg;
+      intents.aggs.push({ agg, pos: i });
       mark(i);
     }
   }
@@ -435,7 +506,9 @@ function detectDownload(toks: string[]): { format: string | null } | null {
   const other: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    const phrase = W.FORMAT_PHRASES.find(([p]) => p.every((x, k) => toks[i + k] === x));
+    const phrase = W.FORMAT_PHRASES.find(([p]) =>
+      p.every((x, k) => toks[i + k] === x)
+    );
     if (phrase) {
       format ??= phrase[1];
       i += phrase[0].length - 1;
@@ -474,6 +547,7 @@ interface DatasetFeat {
   ds: DatasetProfile;
   cols: ColFeat[];
   nameWords: Set<string>;
+  nameConcepts: Set<number>;
   idColumn: string | null;
 }
 
@@ -481,11 +555,14 @@ const featCache = new WeakMap<DatasetProfile, DatasetFeat>();
 
 function roleOf(col: ColumnProfile, words: string[]): Role {
   if (col.type === "date" || col.type === "datetime") return "time";
-  if (words.includes("id") || words.includes("uuid") || words.includes("guid")) {
+  if (
+    words.includes("id") || words.includes("uuid") || words.includes("guid")
+  ) {
     return "id";
   }
   if (col.type === "integer" || col.type === "number") {
-    return col.type === "integer" && words.some((w) => W.CATEGORICAL_NUMBER_WORDS.has(w))
+    return col.type === "integer" &&
+        words.some((w) => W.CATEGORICAL_NUMBER_WORDS.has(w))
       ? "category"
       : "measure";
   }
@@ -527,32 +604,45 @@ function datasetFeat(ds: DatasetProfile): DatasetFeat {
   });
   const ids = cols.filter((c) => c.role === "id");
   const unique = ids.find((c) => c.col.distinctCount === ds.rowCount);
+  const nameWords = identifierWords(
+    ds.name.replace(/\.(csv|tsv|txt|xlsx?|json)$/i, ""),
+  );
   const feat: DatasetFeat = {
     ds,
     cols,
-    nameWords: new Set(
-      identifierWords(ds.name.replace(/\.(csv|tsv|txt|xlsx?|json)$/i, ""))
-        .flatMap(singulars),
-    ),
+    nameWords: new Set(nameWords.flatMap(singulars)),
+    nameConcepts: new Set(nameWords.flatMap((w) => [...conceptsOf(w)])),
     idColumn: (unique ?? ids[0])?.col.name ?? null,
   };
   featCache.set(ds, feat);
   return feat;
 }
 
-function levenshtein(a: string, b: string): number {
+/** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */
+function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return 3;
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from(
+    { length: a.length + 1 },
+    (_, i) =>
+      Array.from(
+        { length: b.length + 1 },
+        (_, j) => (i === 0 ? j : j === 0 ? i : 0),
+      ),
+  );
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(
+        d[i - 1][j] + 1,
+        d[i][j - 1] + 1,
+        d[i - 1][j - 1] + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 /** 3 exact (incl. plural), 2 same concept across languages, 1 a typo; 0 no match. */
@@ -560,7 +650,7 @@ function wordQuality(u: string, cw: ColWord): number {
   if (singulars(u).some((s) => cw.forms.has(s))) return 3;
   for (const c of conceptsOf(u)) if (cw.concepts.has(c)) return 2;
   if (!/\d/.test(u) && u.length >= 5 && cw.word.length >= 5) {
-    const d = levenshtein(u, cw.word);
+    const d = editDistance(u, cw.word);
     if (d <= (u.length >= 8 ? 2 : 1)) return 1;
   }
   return 0;
@@ -568,9 +658,17 @@ function wordQuality(u: string, cw: ColWord): number {
 
 function scoreColumn(span: string[], f: ColFeat): number {
   const content = span.filter((t) => !W.STOPWORDS.has(t));
+  // A column may be called "data" or "value": its exact name counts even if it is a common word.
+  if (
+    compact(span.join("")) === f.compact &&
+    (content.length > 0 || f.compact.length >= 4)
+  ) {
+    return 3;
+  }
   if (content.length === 0) return 0;
-  if (W.STOPWORDS.has(span[0]) || W.STOPWORDS.has(span[span.length - 1])) return 0;
-  if (compact(span.join("")) === f.compact) return 3;
+  if (W.STOPWORDS.has(span[0]) || W.STOPWORDS.has(span[span.length - 1])) {
+    return 0;
+  }
   const covered = new Set<number>();
   let worst = 3;
   for (const u of content) {
@@ -578,15 +676,23 @@ function scoreColumn(span: string[], f: ColFeat): number {
     let at = -1;
     f.words.forEach((cw, k) => {
       const q = wordQuality(u, cw);
-      if (q > best || (q === best && q > 0 && !covered.has(k) && covered.has(at))) {
+      if (
+        q > best || (q === best && q > 0 && !covered.has(k) && covered.has(at))
+      ) {
         best = q;
         at = k;
       }
     });
     if (best === 0) {
-      if (span.length !== 1 || KEYWORDS.has(u) || /^\d+$/.test(u) || u.length < 2) return 0;
-      if (f.compact.startsWith(u) && u.length / f.compact.length >= 0.4) return 1;
-      if (u.length >= 3 && f.words.some((cw) => cw.word.startsWith(u))) return 0.9;
+      if (
+        span.length !== 1 || KEYWORDS.has(u) || /^\d+$/.test(u) || u.length < 2
+      ) return 0;
+      if (f.compact.startsWith(u) && u.length / f.compact.length >= 0.4) {
+        return 1;
+      }
+      if (u.length >= 3 && f.words.some((cw) => cw.word.startsWith(u))) {
+        return 0.9;
+      }
       return 0;
     }
     covered.add(at);
@@ -599,6 +705,25 @@ function scoreColumn(span: string[], f: ColFeat): number {
   if (coveredGeneric) return 0.8 * quality;
   if (uncovered.every((cw) => cw.generic)) return 2 * quality;
   return 1.4 * quality;
+}
+
+/**
+ * Breaks ties between partial matches: "temperatura máxima" prefers Temp_Max
+ * over Temp_Min because "máxima" echoes the rest of its name.
+ */
+function echoBonus(
+  toks: string[],
+  start: number,
+  end: number,
+  f: ColFeat,
+): number {
+  let bonus = 0;
+  for (const cw of f.words) {
+    if (
+      toks.some((t, k) => (k < start || k >= end) && wordQuality(t, cw) >= 2)
+    ) bonus += 0.05;
+  }
+  return bonus;
 }
 
 interface ColMention {
@@ -618,6 +743,8 @@ interface Matches {
   values: ValueMention[];
   ambiguous: { pos: number; options: string[] }[];
   nameMention: boolean;
+  /** Content words nothing claimed: no intent, column or value. */
+  leftovers: string[];
   score: number;
 }
 
@@ -629,7 +756,11 @@ interface Candidate {
   value?: string;
 }
 
-function matchDataset(toks: string[], intents: Intents, df: DatasetFeat): Matches {
+function matchDataset(
+  toks: string[],
+  intents: Intents,
+  df: DatasetFeat,
+): Matches {
   const used = intents.used;
   const cands: Candidate[] = [];
   for (let i = 0; i < toks.length; i++) {
@@ -640,18 +771,32 @@ function matchDataset(toks: string[], intents: Intents, df: DatasetFeat): Matche
       const key = span.join(" ");
       const comp = span.join("");
       for (const f of df.cols) {
-        const s = scoreColumn(span, f);
+        let s = scoreColumn(span, f);
+        if (s > 0 && s < 3) s += echoBonus(toks, i, i + len, f);
         if (s > 0) cands.push({ start: i, end: i + len, score: s, feat: f });
-        const v = f.values.get(key) ?? (len > 1 ? f.values.get(comp) : undefined);
+        const v = f.values.get(key) ??
+          (len > 1 ? f.values.get(comp) : undefined);
         if (v !== undefined) {
-          cands.push({ start: i, end: i + len, score: 3 + 0.01 * len, feat: f, value: v });
+          cands.push({
+            start: i,
+            end: i + len,
+            score: 3 + 0.01 * len,
+            feat: f,
+            value: v,
+          });
         }
       }
       if (len === 1 && key.length >= 5 && !KEYWORDS.has(key)) {
         for (const f of df.cols) {
           for (const [vk, v] of f.fuzzyValues) {
-            if (vk !== key && levenshtein(vk, key) <= 1) {
-              cands.push({ start: i, end: i + 1, score: 1.8, feat: f, value: v });
+            if (vk !== key && editDistance(vk, key) <= 1) {
+              cands.push({
+                start: i,
+                end: i + 1,
+                score: 1.8,
+                feat: f,
+                value: v,
+              });
             }
           }
         }
@@ -659,11 +804,19 @@ function matchDataset(toks: string[], intents: Intents, df: DatasetFeat): Matche
     }
   }
   cands.sort((a, b) =>
-    b.score - a.score || (b.end - b.start) - (a.end - a.start) || a.start - b.start ||
+    b.score - a.score || (b.end - b.start) - (a.end - a.start) ||
+    a.start - b.start ||
     (a.value === undefined ? -1 : 1) - (b.value === undefined ? -1 : 1)
   );
   const taken = new Array<boolean>(toks.length).fill(false);
-  const out: Matches = { cols: [], values: [], ambiguous: [], nameMention: false, score: 0 };
+  const out: Matches = {
+    cols: [],
+    values: [],
+    ambiguous: [],
+    nameMention: false,
+    leftovers: [],
+    score: 0,
+  };
   for (const c of cands) {
     let free = true;
     for (let k = c.start; k < c.end; k++) if (taken[k]) free = false;
@@ -671,14 +824,17 @@ function matchDataset(toks: string[], intents: Intents, df: DatasetFeat): Matche
     for (let k = c.start; k < c.end; k++) taken[k] = true;
     out.score += c.score;
     if (c.value !== undefined) {
-      const negated = intents.negations.some((p) => p < c.start && c.start - p <= 2);
+      const negated = intents.negations.some((p) =>
+        p < c.start && c.start - p <= 2
+      );
       out.values.push({ feat: c.feat, value: c.value, pos: c.start, negated });
       continue;
     }
     out.cols.push({ feat: c.feat, pos: c.start, end: c.end, score: c.score });
     if (c.score < 3) {
       const rivals = cands.filter((o) =>
-        o !== c && o.value === undefined && o.start === c.start && o.end === c.end &&
+        o !== c && o.value === undefined && o.start === c.start &&
+        o.end === c.end &&
         o.score === c.score && o.feat !== c.feat
       );
       if (rivals.length) {
@@ -690,9 +846,16 @@ function matchDataset(toks: string[], intents: Intents, df: DatasetFeat): Matche
     }
   }
   for (let i = 0; i < toks.length; i++) {
-    if (!used[i] && !taken[i] && singulars(toks[i]).some((s) => df.nameWords.has(s))) {
+    if (used[i] || taken[i]) continue;
+    const t = toks[i];
+    if (
+      singulars(t).some((s) => df.nameWords.has(s)) ||
+      [...conceptsOf(t)].some((c) => df.nameConcepts.has(c))
+    ) {
       out.nameMention = true;
       out.score += 0.5;
+    } else if (!KEYWORDS.has(t) && !/^\d+$/.test(t)) {
+      out.leftovers.push(t);
     }
   }
   out.cols.sort((a, b) => a.pos - b.pos);
@@ -707,18 +870,76 @@ interface Reading {
   m: Matches;
 }
 
+const OF_WORDS = new Set(["de", "of", "do", "da", "dos", "das", "del"]);
+const QUANTITY_WORDS = new Set([
+  "cantidad",
+  "cantidades",
+  "quantidade",
+  "quantidades",
+]);
+
+/**
+ * Tokens that spell a column's whole name ("total", "temp max", "month") are
+ * read as that column, not as a keyword. "cantidad"/"quantidade" name a
+ * quantity column unless "de …" follows ("cantidad de clientes" is a count).
+ */
+function protectedTokens(toks: string[], df: DatasetFeat): Set<number> {
+  const out = new Set<number>();
+  const names = new Set(df.cols.map((c) => c.compact));
+  for (let i = 0; i < toks.length; i++) {
+    for (let len = 1; len <= 4 && i + len <= toks.length; len++) {
+      if (names.has(toks.slice(i, i + len).join(""))) {
+        for (let k = i; k < i + len; k++) out.add(k);
+      }
+    }
+  }
+  const quantityConcepts = conceptsOf("quantity");
+  const hasQuantity = df.cols.some((c) =>
+    c.role === "measure" &&
+    c.words.some((w) => [...w.concepts].some((x) => quantityConcepts.has(x)))
+  );
+  toks.forEach((t, i) => {
+    if (
+      hasQuantity && QUANTITY_WORDS.has(t) && !OF_WORDS.has(toks[i + 1] ?? "")
+    ) out.add(i);
+  });
+  return out;
+}
+
 function read(toks: string[], ds: DatasetProfile): Reading {
   const df = datasetFeat(ds);
-  const names = new Set(df.cols.map((c) => c.compact));
-  const intents = readIntents(toks, (i) => names.has(toks[i]));
-  return { df, toks, intents, m: matchDataset(toks, intents, df) };
+  const locked = protectedTokens(toks, df);
+  let intents = readIntents(toks, (i) => locked.has(i));
+  let m = matchDataset(toks, intents, df);
+  // "cantidad total": an aggregation word that is also a column name is the
+  // aggregation when another measure is named.
+  const aggColumns = m.cols.filter((c) =>
+    c.feat.role === "measure" && c.end - c.pos === 1 &&
+    AGG_OF.has(toks[c.pos]) &&
+    c.feat.compact === toks[c.pos]
+  );
+  if (
+    aggColumns.length &&
+    m.cols.some((c) => c.feat.role === "measure" && !aggColumns.includes(c))
+  ) {
+    for (const c of aggColumns) locked.delete(c.pos);
+    intents = readIntents(toks, (i) => locked.has(i));
+    m = matchDataset(toks, intents, df);
+  }
+  return { df, toks, intents, m };
 }
 
 // ---------------------------------------------------------------------------
 // Dates
 
 function parseIso(iso: string): Date {
-  return new Date(Date.UTC(+iso.slice(0, 4), +(iso.slice(5, 7) || 1) - 1, +(iso.slice(8, 10) || 1)));
+  return new Date(
+    Date.UTC(
+      +iso.slice(0, 4),
+      +(iso.slice(5, 7) || 1) - 1,
+      +(iso.slice(8, 10) || 1),
+    ),
+  );
 }
 function isoOf(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -730,21 +951,36 @@ function addDays(d: Date, days: number): Date {
   return new Date(d.getTime() + days * 86_400_000);
 }
 
-function windowRange(maxIso: string, n: number, unit: Bucket): { gte: string; lt: string } {
+function windowRange(
+  maxIso: string,
+  n: number,
+  unit: Bucket,
+): { gte: string; lt: string } {
   const max = parseIso(maxIso);
-  const monthStart = new Date(Date.UTC(max.getUTCFullYear(), max.getUTCMonth(), 1));
+  const monthStart = new Date(
+    Date.UTC(max.getUTCFullYear(), max.getUTCMonth(), 1),
+  );
   switch (unit) {
     case "day":
       return { gte: isoOf(addDays(max, -(n - 1))), lt: isoOf(addDays(max, 1)) };
     case "week": {
       const monday = addDays(max, -((max.getUTCDay() + 6) % 7));
-      return { gte: isoOf(addDays(monday, -7 * (n - 1))), lt: isoOf(addDays(monday, 7)) };
+      return {
+        gte: isoOf(addDays(monday, -7 * (n - 1))),
+        lt: isoOf(addDays(monday, 7)),
+      };
     }
     case "month":
-      return { gte: isoOf(addMonths(monthStart, -(n - 1))), lt: isoOf(addMonths(monthStart, 1)) };
+      return {
+        gte: isoOf(addMonths(monthStart, -(n - 1))),
+        lt: isoOf(addMonths(monthStart, 1)),
+      };
     case "quarter": {
       const q = addMonths(monthStart, -(max.getUTCMonth() % 3));
-      return { gte: isoOf(addMonths(q, -3 * (n - 1))), lt: isoOf(addMonths(q, 3)) };
+      return {
+        gte: isoOf(addMonths(q, -3 * (n - 1))),
+        lt: isoOf(addMonths(q, 3)),
+      };
     }
     case "year": {
       const y = max.getUTCFullYear();
@@ -756,7 +992,8 @@ function windowRange(maxIso: string, n: number, unit: Bucket): { gte: string; lt
 function periods(minIso: string, maxIso: string, bucket: Bucket): number {
   const a = parseIso(minIso);
   const b = parseIso(maxIso);
-  const months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth() + 1;
+  const months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 +
+    b.getUTCMonth() - a.getUTCMonth() + 1;
   const days = Math.round((b.getTime() - a.getTime()) / 86_400_000) + 1;
   switch (bucket) {
     case "day":
@@ -781,89 +1018,195 @@ function coarser(a: Bucket, b: Bucket): Bucket {
 
 const TEXT = {
   en: {
-    agg: { avg: "Average", sum: "Total", count: "Count of", min: "Minimum", max: "Maximum", median: "Median" },
+    agg: {
+      avg: "Average",
+      sum: "Total",
+      count: "Count of",
+      min: "Minimum",
+      max: "Maximum",
+      median: "Median",
+    },
     by: "by",
-    bucket: { day: "day", week: "week", month: "month", quarter: "quarter", year: "year" },
-    type: { line: "a line chart", bar: "a bar chart", area: "an area chart", pie: "a pie chart", scatter: "a scatter plot" },
+    bucket: {
+      day: "day",
+      week: "week",
+      month: "month",
+      quarter: "quarter",
+      year: "year",
+    },
+    type: {
+      line: "a line chart",
+      bar: "a bar chart",
+      area: "an area chart",
+      pie: "a pie chart",
+      scatter: "a scatter plot",
+    },
     here: "Here is",
     updated: "Updated the chart, now",
-    last: (n: number, unit: string) => `last ${n === 1 ? "" : `${n} `}${unit}${n === 1 ? "" : "s"}`,
+    last: (n: number, unit: string) =>
+      `last ${n === 1 ? "" : `${n} `}${unit}${n === 1 ? "" : "s"}`,
     since: "since",
     until: "until",
     except: "excluding",
     top: "top",
-    bottom: "bottom",
-    download: (f: string) => `Preparing the ${f} download of the current chart.`,
+    bottom: (n: number) => `bottom ${n}`,
+    download: (f: string) =>
+      `Preparing the ${f} download of the current chart.`,
     which: (o: string[]) => `Which one do you mean: ${o.join(" or ")}?`,
-    whichMany: (col: string) => `There are too many values of ${col} to draw one series each. Which ones?`,
+    whichMany: (col: string) =>
+      `There are too many values of ${col} to draw one series each. Which ones?`,
     groupBy: "Group by which column?",
+    unknown: (w: string, ds: string) =>
+      `I could not find “${w}” in ${ds}. Which column should I use?`,
     scatterNeeds: "A scatter plot needs two numeric columns. Which ones?",
     format: "Which format would you like?",
     noChart: "There is no chart to export yet. Ask for one first, for example",
-    noData: "There is no dataset in this session yet. Upload a CSV file or pick a demo dataset, then ask for a chart.",
-    help: "I can draw line, bar, area, pie and scatter charts from your data, change the current chart (\"make it a bar chart\", \"only 2025\") and export it (PNG, SVG, CSV, Excel, JSON, HTML, PDF, notebook). Try",
+    noData:
+      "There is no dataset in this session yet. Upload a CSV file or pick a demo dataset, then ask for a chart.",
+    help:
+      'I can draw line, bar, area, pie and scatter charts from your data, change the current chart ("make it a bar chart", "only 2025") and export it (PNG, SVG, CSV, Excel, JSON, HTML, PDF, notebook). Try',
     columns: "Columns in",
     numbers: "numbers",
+    rows: "Number of rows",
     of: "of",
   },
   es: {
-    agg: { avg: "Promedio de", sum: "Total de", count: "Conteo de", min: "Mínimo de", max: "Máximo de", median: "Mediana de" },
+    agg: {
+      avg: "Promedio de",
+      sum: "Total de",
+      count: "Conteo de",
+      min: "Mínimo de",
+      max: "Máximo de",
+      median: "Mediana de",
+    },
     by: "por",
-    bucket: { day: "día", week: "semana", month: "mes", quarter: "trimestre", year: "año" },
-    type: { line: "un gráfico de líneas", bar: "un gráfico de barras", area: "un gráfico de área", pie: "un gráfico circular", scatter: "un gráfico de dispersión" },
+    bucket: {
+      day: "día",
+      week: "semana",
+      month: "mes",
+      quarter: "trimestre",
+      year: "año",
+    },
+    type: {
+      line: "un gráfico de líneas",
+      bar: "un gráfico de barras",
+      area: "un gráfico de área",
+      pie: "un gráfico circular",
+      scatter: "un gráfico de dispersión",
+    },
     here: "Aquí tienes",
     updated: "Actualicé el gráfico, ahora",
     last: (n: number, unit: string) =>
-      n === 1 ? `último ${unit}` : `últimos ${n} ${unit === "mes" ? "meses" : unit === "año" ? "años" : unit === "día" ? "días" : unit + "s"}`,
+      n === 1
+        ? `último ${unit}`
+        : `últimos ${n} ${
+          unit === "mes"
+            ? "meses"
+            : unit === "año"
+            ? "años"
+            : unit === "día"
+            ? "días"
+            : unit + "s"
+        }`,
     since: "desde",
     until: "hasta",
     except: "excepto",
     top: "top",
-    bottom: "últimos",
-    download: (f: string) => `Preparando la descarga en ${f} del gráfico actual.`,
+    bottom: (n: number) => `${n} menores`,
+    download: (f: string) =>
+      `Preparando la descarga en ${f} del gráfico actual.`,
     which: (o: string[]) => `¿Cuál quieres decir: ${o.join(" o ")}?`,
-    whichMany: (col: string) => `Hay demasiados valores de ${col} para dibujar una serie por cada uno. ¿Cuáles?`,
+    whichMany: (col: string) =>
+      `Hay demasiados valores de ${col} para dibujar una serie por cada uno. ¿Cuáles?`,
     groupBy: "¿Agrupar por qué columna?",
-    scatterNeeds: "Un gráfico de dispersión necesita dos columnas numéricas. ¿Cuáles?",
+    unknown: (w: string, ds: string) =>
+      `No encontré “${w}” en ${ds}. ¿Qué columna uso?`,
+    scatterNeeds:
+      "Un gráfico de dispersión necesita dos columnas numéricas. ¿Cuáles?",
     format: "¿En qué formato lo quieres?",
-    noChart: "Todavía no hay un gráfico para exportar. Pide uno primero, por ejemplo",
-    noData: "Todavía no hay datos en esta sesión. Sube un archivo CSV o elige un conjunto de demostración y pide un gráfico.",
-    help: "Puedo dibujar gráficos de líneas, barras, área, circulares y de dispersión con tus datos, cambiar el gráfico actual (\"hazlo de barras\", \"solo 2025\") y exportarlo (PNG, SVG, CSV, Excel, JSON, HTML, PDF, notebook). Prueba",
+    noChart:
+      "Todavía no hay un gráfico para exportar. Pide uno primero, por ejemplo",
+    noData:
+      "Todavía no hay datos en esta sesión. Sube un archivo CSV o elige un conjunto de demostración y pide un gráfico.",
+    help:
+      'Puedo dibujar gráficos de líneas, barras, área, circulares y de dispersión con tus datos, cambiar el gráfico actual ("hazlo de barras", "solo 2025") y exportarlo (PNG, SVG, CSV, Excel, JSON, HTML, PDF, notebook). Prueba',
     columns: "Columnas de",
     numbers: "números",
+    rows: "Número de filas",
     of: "de",
   },
   pt: {
-    agg: { avg: "Média de", sum: "Total de", count: "Contagem de", min: "Mínimo de", max: "Máximo de", median: "Mediana de" },
+    agg: {
+      avg: "Média de",
+      sum: "Total de",
+      count: "Contagem de",
+      min: "Mínimo de",
+      max: "Máximo de",
+      median: "Mediana de",
+    },
     by: "por",
-    bucket: { day: "dia", week: "semana", month: "mês", quarter: "trimestre", year: "ano" },
-    type: { line: "um gráfico de linhas", bar: "um gráfico de barras", area: "um gráfico de área", pie: "um gráfico de pizza", scatter: "um gráfico de dispersão" },
+    bucket: {
+      day: "dia",
+      week: "semana",
+      month: "mês",
+      quarter: "trimestre",
+      year: "ano",
+    },
+    type: {
+      line: "um gráfico de linhas",
+      bar: "um gráfico de barras",
+      area: "um gráfico de área",
+      pie: "um gráfico de pizza",
+      scatter: "um gráfico de dispersão",
+    },
     here: "Aqui está",
     updated: "Atualizei o gráfico, agora",
     last: (n: number, unit: string) =>
-      n === 1 ? `último ${unit}` : `últimos ${n} ${unit === "mês" ? "meses" : unit === "trimestre" ? "trimestres" : unit + "s"}`,
+      n === 1
+        ? `último ${unit}`
+        : `últimos ${n} ${
+          unit === "mês"
+            ? "meses"
+            : unit === "trimestre"
+            ? "trimestres"
+            : unit + "s"
+        }`,
     since: "desde",
     until: "até",
     except: "exceto",
     top: "top",
-    bottom: "últimos",
+    bottom: (n: number) => `${n} menores`,
     download: (f: string) => `Preparando o download em ${f} do gráfico atual.`,
     which: (o: string[]) => `Qual você quer dizer: ${o.join(" ou ")}?`,
-    whichMany: (col: string) => `Há valores demais de ${col} para desenhar uma série para cada. Quais?`,
+    whichMany: (col: string) =>
+      `Há valores demais de ${col} para desenhar uma série para cada. Quais?`,
     groupBy: "Agrupar por qual coluna?",
-    scatterNeeds: "Um gráfico de dispersão precisa de duas colunas numéricas. Quais?",
+    unknown: (w: string, ds: string) =>
+      `Não encontrei “${w}” em ${ds}. Qual coluna devo usar?`,
+    scatterNeeds:
+      "Um gráfico de dispersão precisa de duas colunas numéricas. Quais?",
     format: "Em qual formato?",
-    noChart: "Ainda não há gráfico para exportar. Peça um primeiro, por exemplo",
-    noData: "Ainda não há dados nesta sessão. Envie um arquivo CSV ou escolha um conjunto de demonstração e peça um gráfico.",
-    help: "Posso desenhar gráficos de linhas, barras, área, pizza e dispersão com seus dados, mudar o gráfico atual (\"em barras\", \"só 2025\") e exportá-lo (PNG, SVG, CSV, Excel, JSON, HTML, PDF, notebook). Experimente",
+    noChart:
+      "Ainda não há gráfico para exportar. Peça um primeiro, por exemplo",
+    noData:
+      "Ainda não há dados nesta sessão. Envie um arquivo CSV ou escolha um conjunto de demonstração e peça um gráfico.",
+    help:
+      'Posso desenhar gráficos de linhas, barras, área, pizza e dispersão com seus dados, mudar o gráfico atual ("em barras", "só 2025") e exportá-lo (PNG, SVG, CSV, Excel, JSON, HTML, PDF, notebook). Experimente',
     columns: "Colunas de",
     numbers: "números",
+    rows: "Número de linhas",
     of: "de",
   },
 } as const;
 
 function formatName(format: string): string {
-  return format === "xlsx" ? "Excel (XLSX)" : format === "ipynb" ? "Jupyter notebook" : format === "py" ? "Python script" : format.toUpperCase();
+  return format === "xlsx"
+    ? "Excel (XLSX)"
+    : format === "ipynb"
+    ? "Jupyter notebook"
+    : format === "py"
+    ? "Python script"
+    : format.toUpperCase();
 }
 
 // ---------------------------------------------------------------------------
@@ -885,12 +1228,17 @@ function timeExpr(col: string, bucket: Bucket): string {
   }
 }
 
-function aggExpr(m: Measure, valueExpr: (col: string) => string, rowExpr: string): string {
+function aggExpr(
+  m: Measure,
+  valueExpr: (col: string) => string,
+  rowExpr: string,
+): string {
   if (m.agg === "count") {
     if (m.column === null) return `COUNT(${rowExpr})`;
     return `COUNT(${m.distinct ? "DISTINCT " : ""}${valueExpr(m.column)})`;
   }
-  const fn = { avg: "AVG", sum: "SUM", min: "MIN", max: "MAX", median: "AVG" }[m.agg];
+  const fn =
+    { avg: "AVG", sum: "SUM", min: "MIN", max: "MAX", median: "AVG" }[m.agg];
   return `${fn}(${valueExpr(m.column ?? "")})`;
 }
 
@@ -899,7 +1247,11 @@ function seriesNames(q: ChartQuery): string[] {
   return q.split ? q.split.values : q.measures.map((m) => m.name);
 }
 
-/** Turns a query into SQL over table `data`: identifiers quoted, every value a `?` parameter. */
+/**
+ * Turns a query into SQL over table `data`: identifiers quoted, every value a
+ * `?` parameter. Split series come back as columns s1…sN in `split.values`
+ * order (so no data value is written into the SQL); `toSnapshot` names them.
+ */
 export function buildSql(
   query: ChartQuery,
   profile: DatasetProfile,
@@ -920,7 +1272,11 @@ export function buildSql(
       }
     } else if (f.values.length) {
       const marks = f.values.map(() => "?").join(", ");
-      where.push(f.op === "in" ? `${c} IN (${marks})` : `(${c} IS NULL OR ${c} NOT IN (${marks}))`);
+      where.push(
+        f.op === "in"
+          ? `${c} IN (${marks})`
+          : `(${c} IS NULL OR ${c} NOT IN (${marks}))`,
+      );
       whereParams.push(...f.values);
     }
   }
@@ -930,7 +1286,10 @@ export function buildSql(
 
   if (x.kind === "value") {
     const y = quoteIdent(query.measures[0].column!);
-    const cols = [`${xCol} AS ${quoteIdent(x.name)}`, `${y} AS ${quoteIdent(query.measures[0].name)}`];
+    const cols = [
+      `${xCol} AS ${quoteIdent(x.name)}`,
+      `${y} AS ${quoteIdent(query.measures[0].name)}`,
+    ];
     const conds = [`${xCol} IS NOT NULL`, `${y} IS NOT NULL`, ...where];
     if (query.split) {
       const g = quoteIdent(query.split.column);
@@ -942,7 +1301,9 @@ export function buildSql(
       }
     }
     return {
-      sql: `SELECT ${cols.join(", ")} FROM data WHERE ${conds.join(" AND ")} LIMIT ?`,
+      sql: `SELECT ${cols.join(", ")} FROM data WHERE ${
+        conds.join(" AND ")
+      } LIMIT ?`,
       params: [...whereParams, query.limit ?? 20000],
     };
   }
@@ -951,7 +1312,13 @@ export function buildSql(
   const conds = [`${xCol} IS NOT NULL`, ...where];
   const split = query.split;
   const splitCol = split ? quoteIdent(split.column) : "";
-  if (split) {
+  const alreadyFiltered = split &&
+    query.filters.some((f) =>
+      f.op === "in" && f.column === split.column &&
+      f.values.length === split.values.length &&
+      split.values.every((v) => f.values.includes(v))
+    );
+  if (split && !alreadyFiltered) {
     conds.push(`${splitCol} IN (${split.values.map(() => "?").join(", ")})`);
     whereParams.push(...split.values);
   }
@@ -962,16 +1329,21 @@ export function buildSql(
     const m = query.measures[0];
     const v = quoteIdent(m.column!);
     const part = split ? "k, g" : "k";
-    const base = `SELECT ${keyExpr} AS k${split ? `, ${splitCol} AS g` : ""}, ${v} AS v FROM data WHERE ${
+    const base = `SELECT ${keyExpr} AS k${
+      split ? `, ${splitCol} AS g` : ""
+    }, ${v} AS v FROM data WHERE ${
       [...conds, `${v} IS NOT NULL`].join(" AND ")
     }`;
     const outer = split
-      ? split.values.map((_, i) => `MAX(CASE WHEN g = ? THEN v END) AS ${quoteIdent(names[i])}`).join(", ")
+      ? split.values.map((_, i) =>
+        `MAX(CASE WHEN g = ? THEN v END) AS ${quoteIdent(`s${i + 1}`)}`
+      ).join(", ")
       : `MAX(v) AS ${quoteIdent(names[0])}`;
     if (split) params.push(...split.values);
-    sql = `WITH base AS (${base}), ranked AS (SELECT ${part}, v, ROW_NUMBER() OVER (PARTITION BY ${part} ORDER BY v) AS rn, COUNT(*) OVER (PARTITION BY ${part}) AS n FROM base), med AS (SELECT ${part}, AVG(v) AS v FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY ${part}) SELECT k AS ${
-      quoteIdent(x.name)
-    }, ${outer} FROM med GROUP BY k`;
+    sql =
+      `WITH base AS (${base}), ranked AS (SELECT ${part}, v, ROW_NUMBER() OVER (PARTITION BY ${part} ORDER BY v) AS rn, COUNT(*) OVER (PARTITION BY ${part}) AS n FROM base), med AS (SELECT ${part}, AVG(v) AS v FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY ${part}) SELECT k AS ${
+        quoteIdent(x.name)
+      }, ${outer} FROM med GROUP BY k`;
     // The CTE's parameters come first in the statement text.
     params.unshift(...whereParams);
     whereParams.length = 0;
@@ -986,20 +1358,26 @@ export function buildSql(
             (c) => `CASE WHEN ${splitCol} = ? THEN ${quoteIdent(c)} END`,
             `CASE WHEN ${splitCol} = ? THEN 1 END`,
           )
-        } AS ${quoteIdent(names[i])}`;
+        } AS ${quoteIdent(`s${i + 1}`)}`;
       })
-      : query.measures.map((m) => `${aggExpr(m, quoteIdent, "*")} AS ${quoteIdent(m.name)}`);
+      : query.measures.map((m) =>
+        `${aggExpr(m, quoteIdent, "*")} AS ${quoteIdent(m.name)}`
+      );
     params.push(...selectParams);
-    sql = `SELECT ${keyExpr} AS ${quoteIdent(x.name)}, ${series.join(", ")} FROM data WHERE ${
-      conds.join(" AND ")
-    } GROUP BY 1`;
+    sql = `SELECT ${keyExpr} AS ${quoteIdent(x.name)}, ${
+      series.join(", ")
+    } FROM data WHERE ${conds.join(" AND ")} GROUP BY 1`;
     params.push(...whereParams);
   }
   const textX = x.kind === "category" && types.get(x.column) === "text";
   if (query.sort?.by === "value") {
-    sql += ` ORDER BY 2 ${query.sort.dir === "asc" ? "ASC" : "DESC"}, 1${textX ? " COLLATE NOCASE" : ""} ASC`;
+    sql += ` ORDER BY 2 ${query.sort.dir === "asc" ? "ASC" : "DESC"}, 1${
+      textX ? " COLLATE NOCASE" : ""
+    } ASC`;
   } else {
-    sql += ` ORDER BY 1${textX ? " COLLATE NOCASE" : ""} ${query.sort?.dir === "desc" ? "DESC" : "ASC"}`;
+    sql += ` ORDER BY 1${textX ? " COLLATE NOCASE" : ""} ${
+      query.sort?.dir === "desc" ? "DESC" : "ASC"
+    }`;
   }
   if (query.limit !== null) {
     sql += " LIMIT ?";
@@ -1018,7 +1396,10 @@ function filterLabel(f: Filter, lang: Lang): string {
   return f.op === "in" ? values : `${t.except} ${values}`;
 }
 
-function describe(q: ChartQuery, ds: DatasetProfile): { title: string; xLabel: string; yLabel: string } {
+function describe(
+  q: ChartQuery,
+  ds: DatasetProfile,
+): { title: string; xLabel: string; yLabel: string } {
   const t = TEXT[q.lang];
   const bucketName = q.x.kind === "time" ? t.bucket[q.x.bucket] : "";
   const xLabel = q.x.kind === "time" ? bucketName : q.x.column;
@@ -1029,25 +1410,40 @@ function describe(q: ChartQuery, ds: DatasetProfile): { title: string; xLabel: s
     if (q.split) title += ` ${t.by} ${q.split.column}`;
   } else {
     const agg = q.measures[0].agg;
-    title = `${t.agg[agg]} ${measureNames} ${t.by} ${xLabel}`;
-    if (q.split && !q.filters.some((f) => f.column === q.split!.column && f.op === "in")) {
+    const aggLabel = t.agg[agg];
+    const what = q.measures[0].column === null
+      ? t.rows
+      : W.fold(aggLabel.split(" ")[0]) === W.fold(measureNames)
+      ? aggLabel.split(" ")[0]
+      : `${aggLabel} ${measureNames}`;
+    title = `${what} ${t.by} ${xLabel}`;
+    if (
+      q.split &&
+      !q.filters.some((f) => f.column === q.split!.column && f.op === "in")
+    ) {
       title += `, ${t.by} ${q.split.column}`;
     }
   }
   const extras = q.filters.map((f) => filterLabel(f, q.lang));
   if (q.split && q.x.kind !== "value") {
-    const i = q.filters.findIndex((f) => f.column === q.split!.column && f.op === "in");
+    const i = q.filters.findIndex((f) =>
+      f.column === q.split!.column && f.op === "in"
+    );
     if (i >= 0) extras[i] = q.split.values.join(" vs ");
   }
   if (q.limit !== null && q.x.kind !== "value") {
-    extras.push(`${q.sort?.dir === "asc" ? t.bottom : t.top} ${q.limit}`);
+    extras.push(
+      q.sort?.dir === "asc" ? t.bottom(q.limit) : `${t.top} ${q.limit}`,
+    );
   }
   if (extras.length) title += ` — ${extras.join(", ")}`;
   if (title.length > 300) title = title.slice(0, 299) + "…";
   const yLabel = q.x.kind === "value"
     ? q.measures[0].name
     : q.split
-    ? `${t.agg[q.measures[0].agg]} ${q.measures[0].column ?? q.measures[0].name}`.trim()
+    ? `${t.agg[q.measures[0].agg]} ${
+      q.measures[0].column ?? q.measures[0].name
+    }`.trim()
     : measureNames;
   void ds;
   return { title, xLabel, yLabel };
@@ -1066,20 +1462,35 @@ function specOf(q: ChartQuery, ds: DatasetProfile): ChartSpec {
   };
   if (q.x.kind === "value" && q.split) spec.group = q.split.column;
   if (q.horizontal && q.chartType === "bar") spec.horizontal = true;
-  if (q.stacked && (q.chartType === "bar" || q.chartType === "area") && spec.series.length > 1) {
+  if (
+    q.stacked && (q.chartType === "bar" || q.chartType === "area") &&
+    spec.series.length > 1
+  ) {
     spec.stacked = true;
   }
   return spec;
 }
 
-function chartPlan(q: ChartQuery, ds: DatasetProfile, refines?: string): ChartPlan {
+function chartPlan(
+  q: ChartQuery,
+  ds: DatasetProfile,
+  refines?: string,
+): ChartPlan {
   const { sql, params } = buildSql(q, ds);
   const spec = specOf(q, ds);
   const t = TEXT[q.lang];
   const reply = refines
     ? `${t.updated} ${t.type[q.chartType]}: ${spec.title}.`
     : `${t.here} ${t.type[q.chartType]}: ${spec.title}.`;
-  const plan: ChartPlan = { kind: "chart", datasetId: ds.id, query: q, sql, params, spec, reply };
+  const plan: ChartPlan = {
+    kind: "chart",
+    datasetId: ds.id,
+    query: q,
+    sql,
+    params,
+    spec,
+    reply,
+  };
   if (refines) plan.refines = refines;
   return plan;
 }
@@ -1087,19 +1498,31 @@ function chartPlan(q: ChartQuery, ds: DatasetProfile, refines?: string): ChartPl
 function exampleRequest(ds: DatasetProfile, lang: Lang): string {
   const df = datasetFeat(ds);
   const measure = df.cols.find((c) => c.role === "measure")?.col.name;
-  const cat = df.cols.find((c) => c.role === "category" && c.col.distinct?.length)?.col;
+  const cat = df.cols.find((c) =>
+    c.role === "category" && c.col.distinct?.length
+  )?.col;
   const time = df.cols.find((c) => c.role === "time");
   const words = {
     en: { avg: "average", month: "by month", by: "by", for: "for" },
     es: { avg: "promedio de", month: "por mes", by: "por", for: "en" },
     pt: { avg: "média de", month: "por mês", by: "por", for: "em" },
   }[lang];
-  if (!measure) return cat ? `${lang === "en" ? "count" : lang === "es" ? "cantidad" : "quantidade"} ${words.by} ${cat.name}` : "";
+  if (!measure) {
+    return cat
+      ? `${
+        lang === "en" ? "count" : lang === "es" ? "cantidad" : "quantidade"
+      } ${words.by} ${cat.name}`
+      : "";
+  }
   if (time) {
     const value = cat?.distinct?.[0];
-    return `${words.avg} ${measure} ${words.month}${value ? ` ${words.for} ${value}` : ""}`;
+    return `${words.avg} ${measure} ${words.month}${
+      value ? ` ${words.for} ${value}` : ""
+    }`;
   }
-  return cat ? `${words.avg} ${measure} ${words.by} ${cat.name}` : `${words.avg} ${measure}`;
+  return cat
+    ? `${words.avg} ${measure} ${words.by} ${cat.name}`
+    : `${words.avg} ${measure}`;
 }
 
 function describeColumns(ds: DatasetProfile, lang: Lang): string {
@@ -1109,7 +1532,9 @@ function describeColumns(ds: DatasetProfile, lang: Lang): string {
       const sample = c.distinct.slice(0, 4).join(", ");
       return `${c.name} (${sample}${(c.distinctCount ?? 0) > 4 ? ", …" : ""})`;
     }
-    return `${c.name} (${c.type === "integer" || c.type === "number" ? t.numbers : c.type})`;
+    return `${c.name} (${
+      c.type === "integer" || c.type === "number" ? t.numbers : c.type
+    })`;
   });
   return `${t.columns} ${ds.name}: ${parts.join("; ")}.`;
 }
@@ -1152,10 +1577,18 @@ function rangeFilters(
   const t = TEXT[lang];
   if (!timeCol) return out;
   const column = timeCol.col.name;
-  const max = typeof timeCol.col.max === "string" ? timeCol.col.max.slice(0, 10) : undefined;
+  const max = typeof timeCol.col.max === "string"
+    ? timeCol.col.max.slice(0, 10)
+    : undefined;
   if (intents.window && max) {
     const { gte, lt } = windowRange(max, intents.window.n, intents.window.unit);
-    out.push({ column, op: "range", gte, lt, label: t.last(intents.window.n, t.bucket[intents.window.unit]) });
+    out.push({
+      column,
+      op: "range",
+      gte,
+      lt,
+      label: t.last(intents.window.n, t.bucket[intents.window.unit]),
+    });
   }
   for (const y of intents.years) {
     const label = y.from !== undefined && y.to !== undefined
@@ -1182,12 +1615,24 @@ function rangeFilters(
     });
   }
   // Several separate years ("2023 and 2025") would AND to nothing: keep their hull.
-  const ranges = out.filter((f) => f.op === "range") as Extract<Filter, { op: "range" }>[];
+  const ranges = out.filter((f) => f.op === "range") as Extract<
+    Filter,
+    { op: "range" }
+  >[];
   if (intents.years.length + intents.monthYears.length > 1) {
-    const gte = ranges.map((f) => f.gte).filter((v): v is string => !!v).sort()[0];
-    const lt = ranges.map((f) => f.lt).filter((v): v is string => !!v).sort().at(-1);
+    const gte = ranges.map((f) =>
+      f.gte
+    ).filter((v): v is string => !!v).sort()[0];
+    const lt = ranges.map((f) => f.lt).filter((v): v is string => !!v).sort()
+      .at(-1);
     const label = ranges.map((f) => f.label).join(", ");
-    return [{ column, op: "range", ...(gte ? { gte } : {}), ...(lt ? { lt } : {}), label }];
+    return [{
+      column,
+      op: "range",
+      ...(gte ? { gte } : {}),
+      ...(lt ? { lt } : {}),
+      label,
+    }];
   }
   return out;
 }
@@ -1207,7 +1652,10 @@ function valueFilters(values: ValueMention[]): Filter[] {
   }));
 }
 
-function effectiveRange(col: ColumnProfile, filters: Filter[]): { min: string; max: string } | null {
+function effectiveRange(
+  col: ColumnProfile,
+  filters: Filter[],
+): { min: string; max: string } | null {
   if (typeof col.min !== "string" || typeof col.max !== "string") return null;
   let min = col.min.slice(0, 10);
   let max = col.max.slice(0, 10);
@@ -1223,7 +1671,11 @@ function effectiveRange(col: ColumnProfile, filters: Filter[]): { min: string; m
 }
 
 function naturalGrain(col: ColumnProfile): Bucket {
-  return col.grain === "month" ? "month" : col.grain === "year" ? "year" : "day";
+  return col.grain === "month"
+    ? "month"
+    : col.grain === "year"
+    ? "year"
+    : "day";
 }
 
 function chooseBucket(
@@ -1259,11 +1711,20 @@ function splitValues(feat: ColFeat, filters: Filter[]): string[] | null {
     filters.filter((x) => x.column === feat.col.name && x.op === "not_in")
       .flatMap((x) => x.op === "not_in" ? x.values.map(String) : []),
   );
-  return [...all].filter((v) => !excluded.has(v)).sort((a, b) => a.localeCompare(b));
+  return [...all].filter((v) => !excluded.has(v)).sort((a, b) =>
+    a.localeCompare(b)
+  );
 }
 
 function countMeasure(df: DatasetFeat, target: ColFeat | null): Measure {
-  if (target) return { column: target.col.name, agg: "count", distinct: true, name: target.col.name };
+  if (target) {
+    return {
+      column: target.col.name,
+      agg: "count",
+      distinct: true,
+      name: target.col.name,
+    };
+  }
   return { column: null, agg: "count", name: df.idColumn ?? "count" };
 }
 
@@ -1274,7 +1735,27 @@ function finishNames(q: ChartQuery): ChartQuery {
 }
 
 function clarify(question: string, options: string[]): Plan {
-  return { kind: "clarify", question, options: [...new Set(options)].slice(0, 12) };
+  return {
+    kind: "clarify",
+    question,
+    options: [...new Set(options)].slice(0, 12),
+  };
+}
+
+/** The aggregation asked for, skipping a word that only spells part of a measure's name. */
+function pickAgg(r: Reading, measures: ColFeat[]): Agg | undefined {
+  const echoes = (pos: number) =>
+    measures.some((f) => {
+      const mention = r.m.cols.find((c) => c.feat === f);
+      const span = mention ? r.toks.slice(mention.pos, mention.end) : [];
+      if (compact(span.join("")) === f.compact) return false;
+      const covered = span.flatMap((t) => identifierWords(t));
+      return f.words.some((cw) =>
+        !covered.some((t) => wordQuality(t, cw) >= 2) &&
+        wordQuality(r.toks[pos], cw) >= 2
+      );
+    });
+  return r.intents.aggs.find((a) => !echoes(a.pos))?.agg;
 }
 
 function newChart(r: Reading, lang: Lang, ctx: PlanContext): Plan {
@@ -1299,10 +1780,14 @@ function newChart(r: Reading, lang: Lang, ctx: PlanContext): Plan {
     const byCol = m.cols.find((c) =>
       c.feat.role === "measure" && c.feat !== measures[0] &&
       (W.BY_WORDS.has(r.toks[c.pos - 1] ?? "") ||
-        (W.ARTICLES.has(r.toks[c.pos - 1] ?? "") && W.BY_WORDS.has(r.toks[c.pos - 2] ?? "")))
+        (W.ARTICLES.has(r.toks[c.pos - 1] ?? "") &&
+          W.BY_WORDS.has(r.toks[c.pos - 2] ?? "")))
     );
     if (byCol && intents.chartType !== "scatter") {
-      if (byCol.feat.col.type === "integer" && (byCol.feat.col.distinctCount ?? 999) <= 60) {
+      if (
+        byCol.feat.col.type === "integer" &&
+        (byCol.feat.col.distinctCount ?? 999) <= 60
+      ) {
         measures = measures.filter((f) => f !== byCol.feat);
         cats = [byCol.feat, ...cats];
       } else {
@@ -1313,9 +1798,13 @@ function newChart(r: Reading, lang: Lang, ctx: PlanContext): Plan {
   }
 
   // Scatter.
-  if (intents.chartType === "scatter" || (intents.versus && measures.length >= 2)) {
+  if (
+    intents.chartType === "scatter" || (intents.versus && measures.length >= 2)
+  ) {
     if (measures.length < 2) {
-      const options = df.cols.filter((c) => c.role === "measure").map((c) => c.col.name);
+      const options = df.cols.filter((c) => c.role === "measure").map((c) =>
+        c.col.name
+      );
       return clarify(t.scatterNeeds, options);
     }
     const [xm, ym] = measures;
@@ -1337,33 +1826,59 @@ function newChart(r: Reading, lang: Lang, ctx: PlanContext): Plan {
   // What is counted or aggregated.
   let ms: Measure[];
   if (measures.length) {
-    const agg = intents.agg ?? (isAdditive(measures[0].col.name) ? "sum" : "avg");
-    ms = measures.map((f) => agg === "count"
-      ? { column: f.col.name, agg, name: f.col.name }
-      : { column: f.col.name, agg, name: f.col.name });
+    const agg = pickAgg(r, measures) ??
+      (isAdditive(measures[0].col.name) ? "sum" : "avg");
+    ms = measures.map((f) =>
+      agg === "count"
+        ? { column: f.col.name, agg, name: f.col.name }
+        : { column: f.col.name, agg, name: f.col.name }
+    );
   } else {
+    // An unknown word where a measure should be: ask rather than count rows.
+    const unknown = m.leftovers.filter(W.looksLikeMeasure);
+    if (!ids.length && intents.agg !== "count" && unknown.length) {
+      const options = df.cols.filter((c) => c.role === "measure").map((c) =>
+        c.col.name
+      );
+      if (options.length) {
+        return clarify(t.unknown(unknown.join(" "), ds.name), options);
+      }
+    }
     let target: ColFeat | null = ids[0] ?? null;
-    if (!target && intents.agg === "count" && cats.length >= 2) target = cats.pop()!;
+    if (!target && intents.agg === "count" && cats.length >= 2) {
+      target = cats.pop()!;
+    }
     ms = [countMeasure(df, target)];
   }
   if (
-    measures.length === 0 && ids.length === 0 && cats.length === 0 && timeMentions.length === 0 &&
-    m.values.length === 0 && !m.nameMention
+    measures.length === 0 && ids.length === 0 && cats.length === 0 &&
+    timeMentions.length === 0 &&
+    m.values.length === 0 && !m.nameMention && !intents.bucket &&
+    !intents.timeSignal &&
+    intents.agg !== "count"
   ) {
     return helpPlan(ctx, lang);
   }
 
   // The x axis and the series split.
-  const multiValue = filters.find((f) => f.op === "in" && f.values.length >= 2) as
-    | Extract<Filter, { op: "in" }>
-    | undefined;
-  const multiFeat = multiValue ? df.cols.find((c) => c.col.name === multiValue.column) : undefined;
-  const timeExplicit = !!intents.bucket || timeMentions.length > 0 || intents.timeSignal;
+  const multiValue = filters.find((f) => f.op === "in" && f.values.length >= 2);
+  const multiFeat = multiValue
+    ? df.cols.find((c) => c.col.name === multiValue.column)
+    : undefined;
+  const timeExplicit = !!intents.bucket || timeMentions.length > 0 ||
+    intents.timeSignal;
   let x: XAxis | null = null;
   let splitFeat: ColFeat | null = null;
   const type = intents.chartType;
-  const yearCat = df.cols.find((c) => c.role === "category" && c.words.some((w) => ["year", "ano", "anio"].includes(w.word)));
-  const categoryX = (f: ColFeat): XAxis => ({ kind: "category", column: f.col.name, name: f.col.name });
+  const yearCat = df.cols.find((c) =>
+    c.role === "category" &&
+    c.words.some((w) => ["year", "ano", "anio"].includes(w.word))
+  );
+  const categoryX = (f: ColFeat): XAxis => ({
+    kind: "category",
+    column: f.col.name,
+    name: f.col.name,
+  });
   if (type === "pie" && cats.length) {
     x = categoryX(cats[0]);
   } else if (timeExplicit && timeCol) {
@@ -1374,7 +1889,8 @@ function newChart(r: Reading, lang: Lang, ctx: PlanContext): Plan {
     splitFeat = cats[0] ?? null;
   } else if (cats.length) {
     x = categoryX(cats[0]);
-    splitFeat = cats[1] ?? (multiFeat && multiFeat !== cats[0] ? multiFeat : null);
+    splitFeat = cats[1] ??
+      (multiFeat && multiFeat !== cats[0] ? multiFeat : null);
   } else if (timeCol) {
     x = { kind: "time", column: timeCol.col.name, bucket: "day", name: "" };
     splitFeat = multiFeat ?? null;
@@ -1388,20 +1904,30 @@ function newChart(r: Reading, lang: Lang, ctx: PlanContext): Plan {
     return clarify(t.groupBy, options);
   }
   if (x.kind === "time") {
-    const bucket = chooseBucket(timeCol!.col, filters, intents, timeMentions.length > 0);
+    const bucket = chooseBucket(
+      timeCol!.col,
+      filters,
+      intents,
+      timeMentions.length > 0,
+    );
     x = { ...x, bucket, name: bucket === "day" ? timeCol!.col.name : bucket };
   }
-  let chartType: ChartType = type ??
+  const chartType: ChartType = type ??
     (x.kind === "time" ? (x.bucket === "year" ? "bar" : "line") : "bar");
-  if (chartType === "scatter") chartType = "bar";
 
   let split: Split | null = null;
   if (splitFeat && chartType !== "pie" && splitFeat.col.name !== x.column) {
     const values = splitValues(splitFeat, filters);
     if (!values) {
-      return clarify(t.whichMany(splitFeat.col.name), (splitFeat.col.distinct ?? []).slice(0, 10));
+      return clarify(
+        t.whichMany(splitFeat.col.name),
+        (splitFeat.col.distinct ?? []).slice(0, 10),
+      );
     }
-    if (values.length >= 2 || !filters.some((f) => f.column === splitFeat!.col.name)) {
+    if (
+      values.length >= 2 ||
+      !filters.some((f) => f.column === splitFeat!.col.name)
+    ) {
       split = { column: splitFeat.col.name, values: values.slice(0, 50) };
       ms = ms.slice(0, 1);
     }
@@ -1419,7 +1945,11 @@ function newChart(r: Reading, lang: Lang, ctx: PlanContext): Plan {
     sort = { by: "value", dir: intents.superlative };
   }
   if (x.kind === "time" && sort?.by === "value" && limit === null) sort = null;
-  if (x.kind === "category" && limit === null && (df.cols.find((c) => c.col.name === x!.column)?.col.distinctCount ?? 0) > 100) {
+  if (
+    x.kind === "category" && limit === null &&
+    (df.cols.find((c) => c.col.name === x!.column)?.col.distinctCount ?? 0) >
+      100
+  ) {
     sort ??= { by: "value", dir: "desc" };
     limit = 50;
   }
@@ -1445,23 +1975,35 @@ function newChart(r: Reading, lang: Lang, ctx: PlanContext): Plan {
 
 function hasRefinement(r: Reading): boolean {
   const i = r.intents;
-  return !!(i.chartType || i.agg || i.bucket || i.window || i.years.length || i.monthYears.length ||
-    i.top || i.sort || i.stacked || i.horizontal || i.timeSignal || r.m.values.length ||
+  return !!(i.chartType || i.agg || i.bucket || i.window || i.years.length ||
+    i.monthYears.length ||
+    i.top || i.sort || i.stacked || i.horizontal || i.timeSignal ||
+    r.m.values.length ||
     (i.superlative && !r.m.cols.length));
 }
 
-function refine(r: Reading, current: NonNullable<PlanContext["current"]>, lang: Lang): Plan | null {
+function refine(
+  r: Reading,
+  current: NonNullable<PlanContext["current"]>,
+  lang: Lang,
+): Plan | null {
   const { df, intents, m } = r;
   const ds = df.ds;
   const t = TEXT[lang];
   const base = current.query;
   const roles = new Set(m.cols.map((c) => c.feat.role));
-  const onlyDims = m.cols.length > 0 && [...roles].every((x) => x === "category" || x === "time") &&
+  const onlyDims = m.cols.length > 0 &&
+    [...roles].every((x) => x === "category" || x === "time") &&
     intents.agg !== "count";
-  const measureSwap = m.cols.length === 1 && roles.has("measure") && intents.instead;
+  const measureSwap = m.cols.length === 1 && roles.has("measure") &&
+    intents.instead;
   if (m.cols.length > 0 && !onlyDims && !measureSwap) return null;
+  // A word we could not place may be the point of the request: do not guess a refinement.
+  if (m.leftovers.length > 0) return null;
   if (m.cols.length === 0 && !hasRefinement(r)) return null;
-  if (m.ambiguous.length) return clarify(t.which(m.ambiguous[0].options), m.ambiguous[0].options);
+  if (m.ambiguous.length) {
+    return clarify(t.which(m.ambiguous[0].options), m.ambiguous[0].options);
+  }
 
   const q: ChartQuery = structuredClone(base);
   q.lang = lang;
@@ -1475,7 +2017,11 @@ function refine(r: Reading, current: NonNullable<PlanContext["current"]>, lang: 
     if (q.x.kind === "value") {
       q.measures = [{ ...q.measures[0], column: f.col.name, name: f.col.name }];
     } else {
-      q.measures = [{ column: f.col.name, agg: q.measures[0].agg === "count" ? "avg" : q.measures[0].agg, name: f.col.name }];
+      q.measures = [{
+        column: f.col.name,
+        agg: q.measures[0].agg === "count" ? "avg" : q.measures[0].agg,
+        name: f.col.name,
+      }];
     }
   }
 
@@ -1486,7 +2032,10 @@ function refine(r: Reading, current: NonNullable<PlanContext["current"]>, lang: 
     if (cat && q.x.kind === "time" && !intents.bucket && !time) {
       q.split = { column: cat.col.name, values: [] };
     } else if (cat && q.x.kind !== "value") {
-      if (q.x.kind === "category" && q.x.column !== cat.col.name && (time || intents.bucket)) {
+      if (
+        q.x.kind === "category" && q.x.column !== cat.col.name &&
+        (time || intents.bucket)
+      ) {
         q.split = { column: q.x.column, values: [] };
       }
       if (!(time || intents.bucket)) {
@@ -1499,27 +2048,42 @@ function refine(r: Reading, current: NonNullable<PlanContext["current"]>, lang: 
     if (time && q.x.kind !== "value" && q.x.kind !== "time") {
       const old = q.x.column;
       q.x = { kind: "time", column: time.col.name, bucket: "day", name: "" };
-      if (!q.split && old !== time.col.name) q.split = { column: old, values: [] };
+      if (!q.split && old !== time.col.name) {
+        q.split = { column: old, values: [] };
+      }
     }
   }
   if (intents.bucket && q.x.kind === "category" && timeCol) {
     q.split = { column: q.x.column, values: [] };
-    q.x = { kind: "time", column: timeCol.col.name, bucket: intents.bucket, name: "" };
+    q.x = {
+      kind: "time",
+      column: timeCol.col.name,
+      bucket: intents.bucket,
+      name: "",
+    };
   }
 
   // Filters: new range filters replace the old ones on the time column; values replace per column.
   const ranges = rangeFilters(r, timeCol, lang);
   if (ranges.length) {
-    q.filters = q.filters.filter((f) => !(f.op === "range" && f.column === ranges[0].column));
+    q.filters = q.filters.filter((f) =>
+      !(f.op === "range" && f.column === ranges[0].column)
+    );
     q.filters.push(...ranges);
   }
   for (const vf of valueFilters(m.values)) {
     if (vf.op === "range") continue;
-    const same = q.filters.find((f) => f.column === vf.column && f.op === vf.op);
+    const same = q.filters.find((f) =>
+      f.column === vf.column && f.op === vf.op
+    );
     if (same && same.op !== "range" && intents.add && !intents.only) {
-      for (const v of vf.values) if (!same.values.includes(v)) same.values.push(v);
+      for (const v of vf.values) {
+        if (!same.values.includes(v)) same.values.push(v);
+      }
     } else {
-      q.filters = q.filters.filter((f) => f.column !== vf.column || f.op === "range");
+      q.filters = q.filters.filter((f) =>
+        f.column !== vf.column || f.op === "range"
+      );
       q.filters.push(vf);
     }
     if (q.split?.column === vf.column) q.split.values = [];
@@ -1529,7 +2093,9 @@ function refine(r: Reading, current: NonNullable<PlanContext["current"]>, lang: 
     const agg = intents.agg;
     q.measures = agg === "count"
       ? [countMeasure(df, null)]
-      : q.measures.map((x) => x.column === null ? x : { ...x, agg, distinct: undefined });
+      : q.measures.map((x) =>
+        x.column === null ? x : { ...x, agg, distinct: undefined }
+      );
   }
   if (intents.top) {
     q.sort = { by: "value", dir: intents.top.dir };
@@ -1545,7 +2111,9 @@ function refine(r: Reading, current: NonNullable<PlanContext["current"]>, lang: 
   // Chart type, with what each type can draw.
   if (intents.chartType) {
     if (intents.chartType === "scatter" && q.x.kind !== "value") {
-      const options = df.cols.filter((c) => c.role === "measure").map((c) => c.col.name);
+      const options = df.cols.filter((c) => c.role === "measure").map((c) =>
+        c.col.name
+      );
       return clarify(t.scatterNeeds, options);
     }
     if (intents.chartType !== "scatter" && q.x.kind === "value") {
@@ -1557,15 +2125,26 @@ function refine(r: Reading, current: NonNullable<PlanContext["current"]>, lang: 
         : group
         ? { kind: "category", column: group.col.name, name: group.col.name }
         : q.x;
-      if (q.x.kind === "value") return clarify(t.groupBy, df.cols.filter((c) => c.role === "category").map((c) => c.col.name));
+      if (q.x.kind === "value") {
+        return clarify(
+          t.groupBy,
+          df.cols.filter((c) => c.role === "category").map((c) => c.col.name),
+        );
+      }
       if (q.x.kind === "category") q.split = null;
     }
     q.chartType = intents.chartType;
     if (q.chartType === "pie") {
       if (q.split && q.x.kind === "time") {
-        q.x = { kind: "category", column: q.split.column, name: q.split.column };
+        q.x = {
+          kind: "category",
+          column: q.split.column,
+          name: q.split.column,
+        };
         const values = q.split.values;
-        if (!q.filters.some((f) => f.column === q.split!.column) && values.length) {
+        if (
+          !q.filters.some((f) => f.column === q.split!.column) && values.length
+        ) {
           q.filters.push({ column: q.split.column, op: "in", values });
         }
       }
@@ -1588,9 +2167,18 @@ function refine(r: Reading, current: NonNullable<PlanContext["current"]>, lang: 
   if (q.split && q.x.kind !== "value") {
     const f = colFeat(q.split.column);
     if (!f) return null;
-    const values = q.split.values.length ? q.split.values : splitValues(f, q.filters);
-    if (!values) return clarify(t.whichMany(f.col.name), (f.col.distinct ?? []).slice(0, 10));
-    const filtered = q.filters.some((x) => x.column === f.col.name && x.op === "in");
+    const values = q.split.values.length
+      ? q.split.values
+      : splitValues(f, q.filters);
+    if (!values) {
+      return clarify(
+        t.whichMany(f.col.name),
+        (f.col.distinct ?? []).slice(0, 10),
+      );
+    }
+    const filtered = q.filters.some((x) =>
+      x.column === f.col.name && x.op === "in"
+    );
     if (values.length < 2 && filtered) q.split = null;
     else q.split = { column: f.col.name, values: values.slice(0, 50) };
     if (q.split) q.measures = q.measures.slice(0, 1);
@@ -1602,12 +2190,30 @@ function refine(r: Reading, current: NonNullable<PlanContext["current"]>, lang: 
       q.measures = q.measures.slice(0, 1);
     }
   }
-  if (q.x.kind === "time" && q.sort?.by === "value" && q.limit === null) q.sort = null;
+  if (q.x.kind === "time" && q.sort?.by === "value" && q.limit === null) {
+    q.sort = null;
+  }
+  // The axis changed kind and no type was asked for: use that axis's default type.
+  if (!intents.chartType && q.x.kind !== base.x.kind && q.x.kind !== "value") {
+    q.chartType = q.x.kind === "time"
+      ? (q.x.bucket === "year" ? "bar" : "line")
+      : "bar";
+  }
   return chartPlan(finishNames(q), ds, current.artifactId);
 }
 
 // ---------------------------------------------------------------------------
 // Entry points
+
+/** A stored query from an older build may not have today's shape: refine only what we can read. */
+function isChartQuery(q: unknown): q is ChartQuery {
+  const v = q as Partial<ChartQuery> | null;
+  return !!v && typeof v === "object" && typeof v.datasetId === "string" &&
+    Array.isArray(v.measures) && v.measures.length > 0 &&
+    Array.isArray(v.filters) &&
+    !!v.x && typeof v.x === "object" && typeof v.x.column === "string" &&
+    ["time", "category", "value"].includes(v.x.kind);
+}
 
 /** Plans one chat turn: a chart, a new version of the current chart, a download, a question, or help. */
 export function planRequest(text: string, context: PlanContext): Plan {
@@ -1619,17 +2225,35 @@ export function planRequest(text: string, context: PlanContext): Plan {
   const download = detectDownload(toks);
   if (download) {
     if (!context.current && download.format !== "zip") {
-      const ds = context.datasets.find((d) => !d.id.startsWith("demo:")) ?? context.datasets[0];
-      return helpPlan(context, lang, `${t.noChart} "${exampleRequest(ds, lang)}".`);
+      const ds = context.datasets.find((d) => !d.id.startsWith("demo:")) ??
+        context.datasets[0];
+      return helpPlan(
+        context,
+        lang,
+        `${t.noChart} "${exampleRequest(ds, lang)}".`,
+      );
     }
     if (!download.format) return clarify(t.format, W.ALL_FORMATS);
-    return { kind: "download", format: download.format, reply: t.download(formatName(download.format)) };
+    return {
+      kind: "download",
+      format: download.format,
+      reply: t.download(formatName(download.format)),
+    };
   }
 
   const readings = context.datasets.map((ds) => read(toks, ds));
-  const current = context.current ?? null;
-  const currentReading = current ? readings.find((r) => r.df.ds.id === current.query.datasetId) : undefined;
-  if (current && currentReading) {
+  const current = context.current && isChartQuery(context.current.query)
+    ? context.current
+    : null;
+  const currentReading = current
+    ? readings.find((r) => r.df.ds.id === current.query.datasetId)
+    : undefined;
+  // A request that names things another dataset has is a new chart, not a refinement.
+  const elsewhere = Math.max(
+    0,
+    ...readings.filter((r) => r !== currentReading).map((r) => r.m.score),
+  );
+  if (current && currentReading && currentReading.m.score >= elsewhere) {
     const refined = refine(currentReading, current, lang);
     if (refined) return refined;
   }
@@ -1639,7 +2263,20 @@ export function planRequest(text: string, context: PlanContext): Plan {
     (r.df.ds.id.startsWith("demo:") ? 0 : 0.001);
   let best = readings[0];
   for (const r of readings.slice(1)) if (rank(r) >= rank(best)) best = r;
-  if (best.m.score === 0) return helpPlan(context, lang);
+  if (best.m.score === 0) {
+    // Nothing named, but a time grain or a count asked of the only dataset: count its rows.
+    const uploads = readings.filter((r) => !r.df.ds.id.startsWith("demo:"));
+    const only = readings.length === 1
+      ? readings[0]
+      : uploads.length === 1
+      ? uploads[0]
+      : null;
+    const i = only?.intents;
+    if (!only || !(i!.bucket || i!.timeSignal || i!.agg === "count")) {
+      return helpPlan(context, lang);
+    }
+    best = only;
+  }
   return newChart(best, lang, context);
 }
 
@@ -1653,10 +2290,18 @@ function roundValue(v: number): number {
 
 /** Turns a chart plan's query result into the frozen snapshot its spec draws (split series already wide). */
 export function toSnapshot(plan: Plan, result: QueryResult): Snapshot {
-  if (plan.kind !== "chart") throw new Error(`toSnapshot needs a chart plan, got ${plan.kind}`);
+  if (plan.kind !== "chart") {
+    throw new Error(`toSnapshot needs a chart plan, got ${plan.kind}`);
+  }
   const { query, spec } = plan;
   const num = (v: string | number | null): number | null =>
-    v === null ? null : typeof v === "number" ? roundValue(v) : Number.isFinite(Number(v)) ? roundValue(Number(v)) : null;
+    v === null
+      ? null
+      : typeof v === "number"
+      ? roundValue(v)
+      : Number.isFinite(Number(v))
+      ? roundValue(Number(v))
+      : null;
   if (query.x.kind === "value") {
     const columns: Column[] = [
       { name: spec.x, type: "number" },
@@ -1664,13 +2309,19 @@ export function toSnapshot(plan: Plan, result: QueryResult): Snapshot {
     ];
     if (spec.group) columns.push({ name: spec.group, type: "string" });
     const rows = result.rows.map((r) =>
-      spec.group ? [num(r[0]), num(r[1]), r[2] === null ? null : String(r[2])] : [num(r[0]), num(r[1])]
+      spec.group
+        ? [num(r[0]), num(r[1]), r[2] === null ? null : String(r[2])]
+        : [num(r[0]), num(r[1])]
     );
     return { columns, rows };
   }
   const xType = query.x.kind === "time" ? "date" : "string";
   const columns: Column[] = [
-    { name: spec.x, type: xType, ...(spec.xLabel ? { label: spec.xLabel } : {}) },
+    {
+      name: spec.x,
+      type: xType,
+      ...(spec.xLabel ? { label: spec.xLabel } : {}),
+    },
     ...spec.series.map((name): Column => ({ name, type: "number" })),
   ];
   const rows = result.rows.map((r) => [

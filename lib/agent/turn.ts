@@ -23,7 +23,11 @@ import { listChatDatasets } from "./datasets.ts";
 import { runQuery } from "../data/query.ts";
 import { toSnapshot } from "./planner.ts";
 import { ensureDownload } from "../exports/downloads.ts";
-import { EXPORT_FORMATS, type ExportFormat } from "../exports/mod.ts";
+import {
+  EXPORT_FORMATS,
+  isExportFormat,
+  parseExportOptions,
+} from "../exports/mod.ts";
 import { signedDownloadPath } from "../http/links.ts";
 import { log } from "../log.ts";
 import type { ChartSpec } from "../charts/spec.ts";
@@ -173,19 +177,18 @@ export async function runChatTurn(
     } else if (plan.kind === "download") {
       if (!latest) {
         await say("There is no chart yet to download. Ask me for one first.");
-      } else if (!(EXPORT_FORMATS as readonly string[]).includes(plan.format)) {
+      } else if (!isExportFormat(plan.format)) {
         await say(
           `I cannot make ${plan.format.toUpperCase()} files yet; I can give you ${
             EXPORT_FORMATS.join(", ")
           }.`,
         );
       } else {
-        const format = plan.format as ExportFormat;
+        const format = plan.format;
         const blob = await ensureDownload(
           kv,
           latest,
-          format,
-          {},
+          parseExportOptions(format, {}),
           deps.downloadTtlMs,
         );
         const path = await signedDownloadPath(

@@ -61,6 +61,12 @@ export const STOPWORDS = new Set(w(`
   do da dos das em no na nas ao aos ou um uma umas qual quais sao meu minha mostre mostra
   desenhe desenha faca faz fazer crie criar ver quero seu sua dados tabela agora isso isto
   diagrama diagram visualize visualiza visualizar
+  turn convert transform put same again version thanks thank ok okay
+  breakdown distribution split comparison compare overview summary across
+  desglose distribucion comparacion compara resumen distribuicao comparacao compare resumo
+  have need tengo necesito preciso send manda mandame envia envie
+  conviertelo convierte transforma pon ponlo cambialo mismo misma otra vez gracias
+  transforme transformar coloque deixe mesmo mesma outra obrigado obrigada
 `));
 
 /** Words that name a chart without choosing its type. */
@@ -71,20 +77,35 @@ export const CHART_NOUNS = new Set(w(`
 
 export const CHART_TYPE_WORDS: Record<ChartType, string[]> = {
   line: w("line lines linea lineas linha linhas"),
-  bar: w("bar bars barra barras column columns columna columnas coluna colunas"),
+  bar: w(
+    "bar bars barra barras column columns columna columnas coluna colunas",
+  ),
   area: w("area areas"),
-  pie: w("pie pies donut doughnut pastel pasteles torta tortas tarta pizza pizzas rosca circular sectores setores"),
-  scatter: w("scatter scatterplot scatterplots dispersion dispersao correlation correlacion correlacao"),
+  pie: w(
+    `pie pies donut doughnut pastel pasteles torta tortas tarta pizza pizzas rosca circular sectores
+    setores share shares proportion proportions proporcion proporciones proporcao proporcoes
+    participacion participacao porcentaje percentual composition composicion composicao`,
+  ),
+  scatter: w(
+    `scatter scatterplot scatterplots dispersion dispersao correlation correlacion correlacao
+    relationship relation relacion relacao`,
+  ),
 };
 
 /** Words that put two measures against each other (a scatter plot). */
-export const VERSUS = new Set(w("vs vs. versus against contra"));
+export const VERSUS = new Set(w("vs versus against contra x"));
 
 export const AGG_WORDS: Record<Agg, string[]> = {
-  avg: w("average averages avg mean means promedio promedios media medias medio medios"),
-  sum: w("sum sums total totals suma sumas soma somas totales totais sumatoria somatorio"),
-  count: w(`count counts cantidad quantidade numero conteo contagem recuento frequency
-    frecuencia frequencia cuantos cuantas quantos quantas`),
+  avg: w(
+    "average averages avg mean means promedio promedios media medias medio medios",
+  ),
+  sum: w(
+    "sum sums total totals suma sumas soma somas totales totais sumatoria somatorio",
+  ),
+  count: w(
+    `count counts cantidad quantidade numero conteo contagem recuento frequency
+    frecuencia frequencia cuantos cuantas quantos quantas`,
+  ),
   min: w("min minimum minimo minima minimos minimas"),
   max: w("max maximum maximo maxima maximos maximas peak pico"),
   median: w("median medians mediana medianas"),
@@ -98,11 +119,21 @@ export const AGG_PHRASES: [string[], Agg][] = [
 ];
 
 export const BUCKET_WORDS: Record<Bucket, string[]> = {
-  day: w("daily day days date dates diario diaria diarios diarias dia dias fecha fechas diariamente"),
-  week: w("weekly week weeks semanal semanales semana semanas semanais semanalmente"),
-  month: w("monthly month months mensual mensuales mes meses mensal mensais mensalmente mensualmente"),
-  quarter: w("quarterly quarter quarters trimestral trimestrales trimestre trimestres trimestrais"),
-  year: w("yearly annual annually year years anual anuales anuais ano anos anio anios anualmente"),
+  day: w(
+    "daily day days date dates diario diaria diarios diarias dia dias fecha fechas diariamente",
+  ),
+  week: w(
+    "weekly week weeks semanal semanales semana semanas semanais semanalmente",
+  ),
+  month: w(
+    "monthly month months mensual mensuales mes meses mensal mensais mensalmente mensualmente",
+  ),
+  quarter: w(
+    "quarterly quarter quarters trimestral trimestrales trimestre trimestres trimestrais",
+  ),
+  year: w(
+    "yearly annual annually year years anual anuales anuais ano anos anio anios anualmente",
+  ),
 };
 
 /** Phrases that ask for a time axis without naming its grain. */
@@ -141,7 +172,9 @@ export const WINDOW_WORDS = new Set(w(`
 `));
 
 /** "this year", "este año", "este ano": the last calendar period present. */
-export const THIS_WORDS = new Set(w("this current este esta neste nesta actual atual corriente"));
+export const THIS_WORDS = new Set(
+  w("this current este esta neste nesta actual atual corriente"),
+);
 
 export const NUMBER_WORDS: Record<string, number> = Object.fromEntries([
   ...w("two three four five six seven eight nine ten eleven twelve").map((
@@ -212,16 +245,26 @@ export const SORT_WORDS = new Set(w(`
   ordenar ordena orden ordem classificado clasificado
 `));
 
-export const ALPHA_WORDS = new Set(w("alphabetical alphabetically alfabetico alfabetica alfabeticamente"));
+export const ALPHA_WORDS = new Set(
+  w("alphabetical alphabetically alfabetico alfabetica alfabeticamente"),
+);
 
 /** Words before a value that exclude it ("except Lagos", "sin INVEX"). */
-export const NEGATION_WORDS = new Set(w("except excluding exclude without not sin excepto salvo sem exceto excluindo excluyendo"));
+export const NEGATION_WORDS = new Set(
+  w("except excluding exclude without not sin excepto salvo sem exceto excluindo excluyendo"),
+);
 
 /** Words that say a measure replaces the current one ("pm10 instead"). */
-export const INSTEAD_WORDS = new Set(w("instead ahora agora now switch change cambia cambiar muda mudar troca trocar replace use usa usar"));
+export const INSTEAD_WORDS = new Set(
+  w("instead ahora agora now switch change cambia cambiar muda mudar troca trocar replace use usa usar"),
+);
 
-export const STACKED_WORDS = new Set(w("stacked stack apilado apilada apiladas apilados empilhado empilhada empilhadas empilhados"));
-export const HORIZONTAL_WORDS = new Set(w("horizontal horizontales horizontais sideways"));
+export const STACKED_WORDS = new Set(
+  w("stacked stack apilado apilada apiladas apilados empilhado empilhada empilhadas empilhados"),
+);
+export const HORIZONTAL_WORDS = new Set(
+  w("horizontal horizontales horizontais sideways"),
+);
 
 export const EXPORT_WORDS = new Set(w(`
   export exported download downloads save descargar descarga descargalo descargala
@@ -301,20 +344,21 @@ export const MONTH_NAMES: Record<string, number> = monthTable();
 
 /** Words that open a year range: "since 2023", "desde 2023", "a partir de 2023". */
 export const SINCE_WORDS = new Set(w("since from after desde partir"));
-export const UNTIL_WORDS = new Set(w("until till through to before hasta ate antes"));
+export const UNTIL_WORDS = new Set(
+  w("until till through to before hasta ate antes"),
+);
 
 /** Concept groups: words in one group name the same thing across languages. */
 const CONCEPTS: string[][] = [
   "spend spending spent expense expenses expenditure gasto gastos gasta despesa despesas",
   "customer customers client clients cliente clientes consumidor consumidores",
-  "sale sales venta ventas venda vendas",
-  "revenue revenues income ingreso ingresos receita receitas faturamento facturacion",
+  `sale sales venta ventas venda vendas revenue revenues income ingreso ingresos receita receitas
+    faturamento facturacion turnover`,
   "unit units unidad unidades unidade",
   "price prices precio precios preco precos",
   "cost costs costo costos coste costes custo custos",
   "profit profits beneficio beneficios ganancia ganancias lucro lucros",
   "city cities ciudad ciudades cidade cidades town",
-  "country countries pais paises",
   "region regions regiones regiao regioes",
   "state states estado estados province provincia",
   "bank banks banco bancos",
@@ -333,7 +377,13 @@ const CONCEPTS: string[][] = [
   "store stores tienda tiendas loja lojas shop",
   "employee employees empleado empleados funcionario funcionarios",
   "order orders pedido pedidos",
-  "quantity quantities qty",
+  "quantity quantities qty cantidad cantidades quantidade quantidades",
+  "max maximum maximo maxima",
+  "min minimum minimo minima",
+  "avg average mean promedio media",
+  "station stations estacion estaciones estacao estacoes",
+  "department departments departamento departamentos dept",
+  "country countries pais paises",
   "amount amounts monto montos importe importes montante valor",
   "weight peso",
   "height altura",
@@ -368,7 +418,9 @@ export function conceptsOf(word: string): Set<number> {
 }
 
 /** Words of a column name that say little on their own ("customer_id" is about customers). */
-export const GENERIC_COLUMN_WORDS = new Set(w("id code name key nr no num number value val cod"));
+export const GENERIC_COLUMN_WORDS = new Set(
+  w("id code name key nr no num number value val cod"),
+);
 
 /** Measures that add up: with no aggregation word they are summed, others averaged. */
 export const ADDITIVE_WORDS = new Set(w(`
@@ -385,23 +437,52 @@ export const CATEGORICAL_NUMBER_WORDS = new Set(w(`
 
 /** Per-language words that betray the language of a request. */
 export const LANG_HINTS: Record<Lang, Set<string>> = {
-  en: new Set(w("the of by for in chart show average total per over make it as and with last top")),
-  es: new Set(w(`el la los las del por en y con grafica grafico promedio ultimos ultimas cual
-    solo hazlo descargar barras pastel mensual anual ciudad banco region evolucion cuantos mas
-    codigos postales gasto clientes maximo sin desde hasta dame muestra cada`)),
-  pt: new Set(w(`do da dos das em no na nos nas e com grafico media mes regiao evolucao
-    quantidade ordem decrescente crescente ultimos mensal baixar exportar cidade banco linha
-    dispersao clientes maximo sem ate mais por`)),
+  en: new Set(
+    w(`the of by for in chart show average total per over make it as and with last top
+    monthly yearly daily weekly quarterly sum count number how many which what sorted only`),
+  ),
+  es: new Set(
+    w(`de el la los las del por en y con grafica grafico promedio ultimos ultimas cual
+    solo hazlo descargar barras pastel tarta mensual mensuales anual anuales trimestral
+    trimestrales semanal semanales diario ciudad ciudades banco bancos region regiones evolucion
+    cuantos cuantas mas codigos postales gasto gastos clientes maximo minimo sin desde hasta dame
+    muestra muestrame cada ingresos ventas precio precios ganancia cantidad suma fecha que lineas
+    dispersion circular mayor menor durante dibuja crea`),
+  ),
+  pt: new Set(
+    w(`de do da dos das em no na nos nas e com grafico media mes regiao evolucao
+    quantidade ordem decrescente crescente ultimos mensal mensais anuais trimestrais semanais
+    baixar exportar cidade cidades banco bancos linha linhas dispersao clientes maximo minimo sem
+    ate mais por receita receitas vendas preco lucro soma qual quais mostre mostra pizza
+    diario diaria maior menor durante desenhe crie`),
+  ),
 };
 
 /** "only 2025", "solo Lagos": a filter that replaces the current one. */
-export const ONLY_WORDS = new Set(w("only just solo solamente unicamente so somente apenas"));
+export const ONLY_WORDS = new Set(
+  w("only just solo solamente unicamente so somente apenas"),
+);
 
 /** "also Accra", "add Lagos": a filter value added to the current ones. */
-export const ADD_WORDS = new Set(w("also add too include including plus tambien anade agrega incluye tambem adiciona inclua inclui"));
+export const ADD_WORDS = new Set(
+  w("also add too include including plus tambien anade agrega incluye tambem adiciona inclua inclui"),
+);
 
 /** Words before a column that make it the grouping ("by city", "por banco"). */
 export const BY_WORDS = new Set(w("by per por each cada across"));
 
 /** Articles before a number in "the 3 …", "los 3 …", "os 3 …". */
 export const ARTICLES = new Set(w("the los las os as el la o a"));
+
+const MEASURE_CONCEPTS = new Set(
+  w(`spend sale price cost profit amount weight height salary score rate population rain speed
+    distance duration temperature age quantity unit`).flatMap((
+    x,
+  ) => [...conceptsOf(x)]),
+);
+
+/** Words that name a quantity to aggregate (revenue, precio, lucro…), not things to count. */
+export function looksLikeMeasure(word: string): boolean {
+  return singulars(word).some((s) => ADDITIVE_WORDS.has(s)) ||
+    [...conceptsOf(word)].some((c) => MEASURE_CONCEPTS.has(c));
+}

@@ -63,11 +63,21 @@ function buildAirQuality(): Table {
     const day = (t - start) / DAY;
     const trend = 1 + 0.08 * (day / 365);
     for (const c of cities) {
-      const season = 1 + c.amp * Math.cos(2 * Math.PI * (day - 75 - c.phase) / 365);
-      const pm25 = Math.max(2, c.pm25 * season * trend * (1 + 0.07 * gaussian(rand)));
+      const season = 1 +
+        c.amp * Math.cos(2 * Math.PI * (day - 75 - c.phase) / 365);
+      const pm25 = Math.max(
+        2,
+        c.pm25 * season * trend * (1 + 0.07 * gaussian(rand)),
+      );
       const pm10 = Math.max(pm25, pm25 * (1.75 + 0.06 * gaussian(rand)));
       const no2 = Math.max(1, c.no2 * (1 + 0.06 * gaussian(rand)));
-      rows.push([isoDay(t), c.city, round(pm25, 1), round(pm10, 1), round(no2, 1)]);
+      rows.push([
+        isoDay(t),
+        c.city,
+        round(pm25, 1),
+        round(pm10, 1),
+        round(no2, 1),
+      ]);
     }
   }
   return {
@@ -97,10 +107,22 @@ function buildBankRatios(): Table {
     const month = monthStart(2022, m);
     state.forEach((s, i) => {
       const b = banks[i];
-      s.imor = Math.max(0.3, s.imor + 0.08 * gaussian(rand) + 0.05 * (b.imor - s.imor));
-      s.icor = Math.max(50, s.icor + 3 * gaussian(rand) + 0.1 * (b.icor - s.icor));
+      s.imor = Math.max(
+        0.3,
+        s.imor + 0.08 * gaussian(rand) + 0.05 * (b.imor - s.imor),
+      );
+      s.icor = Math.max(
+        50,
+        s.icor + 3 * gaussian(rand) + 0.1 * (b.icor - s.icor),
+      );
       const roe = b.roe + 0.5 * gaussian(rand);
-      rows.push([month, s.bank, round(s.imor, 2), round(s.icor, 1), round(roe, 2)]);
+      rows.push([
+        month,
+        s.bank,
+        round(s.imor, 2),
+        round(s.icor, 1),
+        round(roe, 2),
+      ]);
     });
   }
   return {
@@ -139,7 +161,9 @@ function buildSales(): Table {
       for (const p of products) {
         const units = Math.max(
           0,
-          Math.round(p.base * r.weight * season * growth * (1 + 0.12 * gaussian(rand))),
+          Math.round(
+            p.base * r.weight * season * growth * (1 + 0.12 * gaussian(rand)),
+          ),
         );
         const price = p.price * (1 + 0.03 * gaussian(rand));
         rows.push([month, r.region, p.product, units, round(units * price, 2)]);
@@ -156,6 +180,19 @@ function buildSales(): Table {
     ],
     rows,
   };
+}
+
+const BUILDERS: Record<string, () => Table> = {
+  "demo:air_quality": buildAirQuality,
+  "demo:bank_ratios": buildBankRatios,
+  "demo:sales": buildSales,
+};
+
+/** Generates a demo table afresh (no cache): the same rows on every call and machine. */
+export function buildDemoTable(id: string): Table {
+  const build = BUILDERS[id];
+  if (!build) throw new Error(`unknown demo dataset ${id}`);
+  return build();
 }
 
 function lazyDataset(

@@ -82,8 +82,13 @@ function authorize(db: DatabaseSync, rule: (action: number) => boolean): void {
 
 function openDatabase(table: Table): DatabaseSync {
   const db = new DatabaseSync(":memory:", { allowExtension: false });
-  authorize(db, (action) => action !== SQLITE_ATTACH && action !== SQLITE_DETACH);
-  const cols = table.columns.map((c) => `${quoteIdent(c.name)} ${sqlType(c.type)}`);
+  authorize(
+    db,
+    (action) => action !== SQLITE_ATTACH && action !== SQLITE_DETACH,
+  );
+  const cols = table.columns.map((c) =>
+    `${quoteIdent(c.name)} ${sqlType(c.type)}`
+  );
   db.prepare(`CREATE TABLE data (${cols.join(", ")})`).run();
   const placeholders = table.columns.map(() => "?").join(", ");
   const insert = db.prepare(`INSERT INTO data VALUES (${placeholders})`);
@@ -129,7 +134,8 @@ function databaseFor(source: QuerySource): DatabaseSync {
     return hit.db;
   }
   if (hit) evict(source.id);
-  const cells = source.table.rows.length * Math.max(1, source.table.columns.length);
+  const cells = source.table.rows.length *
+    Math.max(1, source.table.columns.length);
   for (const oldest of cache.keys()) {
     if (cachedCells + cells <= MAX_CACHED_CELLS) break;
     evict(oldest);

@@ -238,7 +238,9 @@ export function profileTable(
       profile.max = max;
     }
     if (col.type === "date" || col.type === "datetime") {
-      profile.grain = col.type === "date" ? dateGrain([...counts.keys()]) : "day";
+      profile.grain = col.type === "date"
+        ? dateGrain([...counts.keys()])
+        : "day";
     }
     return profile;
   });

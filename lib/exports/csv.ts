@@ -1,12 +1,14 @@
 /**
  * CSV export: the snapshot's columns and rows as RFC 4180 CSV (UTF-8, CRLF,
- * header row of column names), streamed in batches. Every chart type exports
+ * a header row of column names unless `header=false`, `,` or the chosen
+ * `delimiter`, a BOM when `bom=true`), streamed in batches. Every chart type exports
  * the raw snapshot, so a scatter's group column comes along too.
  */
 import { z } from "zod";
 import { stringify } from "csv-stringify/sync";
 import type { Cell } from "../charts/spec.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
+import { booleanOption } from "./options.ts";
 
 /** Rows stringified per stream chunk. */
 const BATCH_ROWS = 1000;
@@ -34,13 +36,20 @@ const STRINGIFY_OPTIONS = {
   eof: true,
 };
 
+/** Delimiters by name; the characters themselves are accepted too. */
+const DELIMITERS = { comma: ",", semicolon: ";", tab: "\t" } as const;
+
 const CsvOptions = z.strictObject({
-  bom: z.union([
-    z.boolean(),
-    z.enum(["true", "false", "1", "0"], {
-      error: "bom must be true or false",
-    }).transform((v) => v === "true" || v === "1"),
-  ], { error: "bom must be true or false" }).default(false),
+  delimiter: z.enum(
+    [...Object.keys(DELIMITERS), ...Object.values(DELIMITERS)] as [
+      string,
+      ...string[],
+    ],
+    { error: "delimiter must be comma, semicolon or tab (or , ; or a tab)" },
+  ).transform((v) => DELIMITERS[v as keyof typeof DELIMITERS] ?? v)
+    .default(","),
+  header: booleanOption("header", true),
+  bom: booleanOption("bom", false),
 });
 /** Options of the CSV export. */
 export type CsvOptions = z.output<typeof CsvOptions>;
@@ -48,21 +57,24 @@ export type CsvOptions = z.output<typeof CsvOptions>;
 /** Returns the snapshot as a stream of CSV bytes. */
 export function renderCsv(
   input: ExportInput,
-  options: CsvOptions = { bom: false },
+  options: Partial<CsvOptions> = {},
 ): ExportResult {
+  const { delimiter = ",", header = true, bom = false } = options;
+  const stringifyOptions = { ...STRINGIFY_OPTIONS, delimiter };
   const { columns, rows } = input.snapshot;
   const encoder = new TextEncoder();
   let next = 0;
   const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
     start(controller) {
       // A BOM makes Excel read the file as UTF-8 instead of the locale's code page.
-      const header = stringify(
-        [columns.map((c) => neutraliseCell(c.name))],
-        STRINGIFY_OPTIONS,
-      );
-      controller.enqueue(
-        encoder.encode(options.bom ? `\ufeff${header}` : header),
-      );
+      const head = header
+        ? stringify(
+          [columns.map((c) => neutraliseCell(c.name))],
+          stringifyOptions,
+        )
+        : "";
+      const text = bom ? `\ufeff${head}` : head;
+      if (text) controller.enqueue(encoder.encode(text));
     },
     pull(controller) {
       if (next >= rows.length) {
@@ -73,7 +85,7 @@ export function renderCsv(
         columns.map((_, i) => neutraliseCell(row[i] ?? null))
       );
       next += BATCH_ROWS;
-      controller.enqueue(encoder.encode(stringify(batch, STRINGIFY_OPTIONS)));
+      controller.enqueue(encoder.encode(stringify(batch, stringifyOptions)));
     },
   });
   return { body, mime: "text/csv; charset=utf-8", extension: "csv" };

@@ -4,12 +4,9 @@
  * twice for the same file renders it once.
  */
 import { keys } from "../kv/keys.ts";
-import { getBlobMeta, type BlobMeta, writeBlob } from "../kv/blobs.ts";
-import {
-  type Artifact,
-  readArtifactSnapshot,
-} from "../kv/artifacts.ts";
-import { exportChart, type ExportFormat } from "./mod.ts";
+import { type BlobMeta, getBlobMeta, writeBlob } from "../kv/blobs.ts";
+import { type Artifact, readArtifactSnapshot } from "../kv/artifacts.ts";
+import { exportChart, type ParsedExport } from "./mod.ts";
 
 /** Returns the SHA-256 hex digest of a string. */
 async function sha256Hex(text: string): Promise<string> {
@@ -39,15 +36,16 @@ export async function exportInputOf(kv: Deno.Kv, artifact: Artifact) {
 
 /**
  * Returns the stored download blob of an artifact in a format, rendering and
- * storing it (for `ttlMs`) when no live cached copy exists.
+ * storing it (for `ttlMs`) when no live cached copy exists. `request` comes
+ * from `parseExportOptions`, so equal requests have equal, complete options.
  */
 export async function ensureDownload(
   kv: Deno.Kv,
   artifact: Artifact,
-  format: ExportFormat,
-  options: Record<string, unknown>,
+  request: ParsedExport,
   ttlMs: number,
 ): Promise<BlobMeta> {
+  const { format, options } = request;
   const sortedOptions = Object.fromEntries(
     Object.entries(options).sort(([a], [b]) => a.localeCompare(b)),
   );
@@ -64,7 +62,7 @@ export async function ensureDownload(
   const result = await exportChart(
     await exportInputOf(kv, artifact),
     format,
-    options as never,
+    options,
   );
   const meta = await writeBlob(kv, result.body, {
     mime: result.mime,

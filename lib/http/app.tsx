@@ -31,6 +31,7 @@ export interface AppDeps {
   signingKey: CryptoKey;
   manifest: Manifest;
   assets: AssetManifest;
+  closing: AbortSignal;
 }
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("kv", deps.kv);
     c.set("config", deps.config);
     c.set("signingKey", deps.signingKey);
+    c.set("closing", deps.closing);
     c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) ?? newId());
     await next();
     const ms = performance.now() - started;

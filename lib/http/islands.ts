@@ -16,6 +16,8 @@ interface IslandInstance {
 const islandNames = new Map<unknown, string>();
 const hosts = new Map<string, ComponentType<HostProps>>();
 let collected: IslandInstance[] | null = null;
+// Set while a host creates its island's own vnode, which must not be wrapped again.
+let creatingInner = false;
 
 interface HostProps {
   props: Record<string, unknown>;
@@ -32,6 +34,9 @@ export function registerIslands(
     hosts.set(name, function IslandHost({ props }: HostProps) {
       const index = collected!.length;
       collected!.push({ name, props });
+      creatingInner = true;
+      const inner = h(Component, props);
+      creatingInner = false;
       return h(
         "div",
         {
@@ -39,7 +44,7 @@ export function registerIslands(
           "data-island-index": index,
           style: "display:contents",
         },
-        h(Component, props),
+        inner,
       );
     });
   }
@@ -47,7 +52,7 @@ export function registerIslands(
 
 const previousVnodeHook = options.vnode;
 options.vnode = (vnode: VNode) => {
-  if (collected && typeof vnode.type === "function") {
+  if (collected && !creatingInner && typeof vnode.type === "function") {
     const name = islandNames.get(vnode.type);
     if (name) {
       const props = vnode.props as Record<string, unknown>;

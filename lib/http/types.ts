@@ -11,6 +11,8 @@ export interface AppVariables {
   /** The anonymous identity of the caller (from the signed cookie). */
   ownerId: string;
   requestId: string;
+  /** Aborted when the server shuts down: long-lived streams end with it. */
+  closing: AbortSignal;
 }
 
 export interface AppEnv {

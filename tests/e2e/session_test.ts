@@ -40,7 +40,7 @@ Deno.test({
     await page.getByLabel("Message").fill("line chart of pm25 by date for Kampala");
     await page.getByLabel("Message").press("Enter");
     await page.waitForSelector(".message.assistant[data-role=assistant] .preview-card canvas");
-    await page.waitForFunction(() => !document.querySelector(".composer button[disabled]"));
+    await page.waitForSelector(".composer[data-busy=false]");
 
     const reply = await page.locator(".message.assistant .bubble").last().textContent();
     assert.match(reply ?? "", /pm25/i);

@@ -11,12 +11,11 @@ export const handler: Handlers = {
   async GET(c) {
     const artifact = await ownedArtifact(c);
     const { format: rawFormat = "", ...rest } = c.req.query();
-    const { format, options } = parseExportOptions(rawFormat, rest);
+    const request = parseExportOptions(rawFormat, rest);
     const meta = await ensureDownload(
       c.var.kv,
       artifact,
-      format,
-      options,
+      request,
       c.var.config.DOWNLOAD_TTL,
     );
     const found = await streamBlob(c.var.kv, meta.id);

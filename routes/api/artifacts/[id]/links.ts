@@ -21,12 +21,11 @@ export const handler: Handlers = {
     const raw = Object.fromEntries(
       Object.entries(input.options ?? {}).map(([k, v]) => [k, String(v)]),
     );
-    const { format, options } = parseExportOptions(input.format, raw);
+    const request = parseExportOptions(input.format, raw);
     const meta = await ensureDownload(
       c.var.kv,
       artifact,
-      format,
-      options,
+      request,
       c.var.config.DOWNLOAD_TTL,
     );
     const path = await signedDownloadPath(

@@ -13,11 +13,11 @@ export const handler: Handlers = {
     const session = await ownedSession(c);
     const raw = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
     const after = parseWith(LastEventId, raw, "invalid_last_event_id");
+    // A client that goes away cancels the stream (onCancel); shutdown ends it too.
     const abort = new AbortController();
-    c.req.raw.signal.addEventListener("abort", () => abort.abort());
-    return sseResponse(
-      followEvents(c.var.kv, session.id, after, abort.signal),
-      { onCancel: () => abort.abort() },
-    );
+    const stop = AbortSignal.any([abort.signal, c.var.closing]);
+    return sseResponse(followEvents(c.var.kv, session.id, after, stop), {
+      onCancel: () => abort.abort(),
+    });
   },
 };
