@@ -14,5 +14,9 @@ export function decodePng(bytes: Uint8Array) {
     const at = p * channels;
     colours.add(Array.from(data.subarray(at, at + channels)).join(","));
   }
-  return { width: image.width, height: image.height, distinctColours: colours.size };
+  return {
+    width: image.width,
+    height: image.height,
+    distinctColours: colours.size,
+  };
 }

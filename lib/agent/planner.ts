@@ -1068,7 +1068,6 @@ const TEXT = {
     columns: "Columns in",
     numbers: "numbers",
     rows: "Number of rows",
-    of: "of",
   },
   es: {
     agg: {
@@ -1133,7 +1132,6 @@ const TEXT = {
     columns: "Columnas de",
     numbers: "números",
     rows: "Número de filas",
-    of: "de",
   },
   pt: {
     agg: {
@@ -1195,7 +1193,6 @@ const TEXT = {
     columns: "Colunas de",
     numbers: "números",
     rows: "Número de linhas",
-    of: "de",
   },
 } as const;
 
@@ -1398,7 +1395,6 @@ function filterLabel(f: Filter, lang: Lang): string {
 
 function describe(
   q: ChartQuery,
-  ds: DatasetProfile,
 ): { title: string; xLabel: string; yLabel: string } {
   const t = TEXT[q.lang];
   const bucketName = q.x.kind === "time" ? t.bucket[q.x.bucket] : "";
@@ -1445,12 +1441,11 @@ function describe(
       q.measures[0].column ?? q.measures[0].name
     }`.trim()
     : measureNames;
-  void ds;
   return { title, xLabel, yLabel };
 }
 
 function specOf(q: ChartQuery, ds: DatasetProfile): ChartSpec {
-  const { title, xLabel, yLabel } = describe(q, ds);
+  const { title, xLabel, yLabel } = describe(q);
   const spec: ChartSpec = {
     type: q.chartType,
     title,
@@ -1828,11 +1823,11 @@ function newChart(r: Reading, lang: Lang, ctx: PlanContext): Plan {
   if (measures.length) {
     const agg = pickAgg(r, measures) ??
       (isAdditive(measures[0].col.name) ? "sum" : "avg");
-    ms = measures.map((f) =>
-      agg === "count"
-        ? { column: f.col.name, agg, name: f.col.name }
-        : { column: f.col.name, agg, name: f.col.name }
-    );
+    ms = measures.slice(0, 10).map((f) => ({
+      column: f.col.name,
+      agg,
+      name: f.col.name,
+    }));
   } else {
     // An unknown word where a measure should be: ask rather than count rows.
     const unknown = m.leftovers.filter(W.looksLikeMeasure);

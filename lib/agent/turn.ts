@@ -9,7 +9,7 @@ import {
   type EventType,
   type SessionEvent,
 } from "../kv/events.ts";
-import { createMessage } from "../kv/messages.ts";
+import { createMessage, listRecentMessages } from "../kv/messages.ts";
 import { type Session, updateSession } from "../kv/sessions.ts";
 import {
   type Artifact,
@@ -46,6 +46,36 @@ export interface TurnDeps {
 /** Splits text into word-sized pieces, each keeping its trailing space. */
 export function wordsOf(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+/**
+ * Returns the request to plan: when the user answers a clarifying question by
+ * picking one of its options, the option takes the place of the ambiguous
+ * word of the question's request: "chart pm by city" + "pm25" plans as
+ * "chart pm25 by city".
+ */
+export async function withClarifiedContext(
+  kv: Deno.Kv,
+  sessionId: string,
+  content: string,
+): Promise<string> {
+  const recent = await listRecentMessages(kv, sessionId, 3);
+  // recent: newest first — [this user message, assistant question, the asking request]
+  const [, question, asked] = recent;
+  const picked = question?.options?.find((o) =>
+    o.toLowerCase() === content.trim().toLowerCase()
+  );
+  if (!picked || asked?.role !== "user") return content;
+  // Put the choice in place of the word that was ambiguous ("pm" → "pm25").
+  const options = question!.options!.map((o) => o.toLowerCase());
+  const words = asked.content.split(/(\s+)/);
+  const at = words.findIndex((w) => {
+    const word = w.toLowerCase().replace(/[^\p{L}\p{N}_]/gu, "");
+    return word.length > 0 && options.every((o) => o.includes(word));
+  });
+  if (at === -1) return `${asked.content} ${picked}`;
+  words[at] = picked;
+  return words.join("");
 }
 
 /** Runs a chat turn to completion; `emit` receives each event once it is stored. */
@@ -106,10 +136,13 @@ export async function runChatTurn(
         spec: latest.spec as ChartSpec,
       }
       : null;
-    const plan = planRequest(content, {
-      datasets: datasets.map((d) => d.profile),
-      current,
-    });
+    const plan = planRequest(
+      await withClarifiedContext(kv, session.id, content),
+      {
+        datasets: datasets.map((d) => d.profile),
+        current,
+      },
+    );
 
     if (plan.kind === "chart") {
       await say(plan.reply + " ");
@@ -120,7 +153,11 @@ export async function runChatTurn(
         plan.params,
       );
       const snapshot = toSnapshot(plan, result);
-      const interpretation = interpretChart(plan.spec, snapshot);
+      const interpretation = interpretChart(
+        plan.spec,
+        snapshot,
+        plan.query.lang,
+      );
       const input = {
         spec: plan.spec,
         snapshot,

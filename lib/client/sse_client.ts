@@ -10,7 +10,8 @@ export interface SseMessage {
 export async function* readSse(
   body: ReadableStream<Uint8Array>,
 ): AsyncGenerator<SseMessage> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
   let buffer = "";
   // A consumer that stops early closes the connection instead of leaking it.
   try {
@@ -23,7 +24,7 @@ export async function* readSse(
     while (true) {
       const { done, value } = await reader.read();
       if (done) return;
-      buffer += value.replace(/\r\n?/g, "\n");
+      buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, "\n");
       let end: number;
       while ((end = buffer.indexOf("\n\n")) !== -1) {
         const block = buffer.slice(0, end);

@@ -29,6 +29,8 @@ export interface ExportResult {
   mime: string;
   /** Without the dot: "png", "csv". */
   extension: string;
+  /** A fixed download name ("requirements.txt"); by default the title's slug. */
+  filename?: string;
 }
 
 /** One export format: how to validate its options and how to produce the file. */

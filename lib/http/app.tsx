@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   for (const { path, mod } of entries) {
     const handlers = (mod.handler ?? {}) as Handlers;
-    const Page = mod.default;
+    const Page = mod.default as ComponentType<PageProps<unknown>> | undefined;
     for (const method of METHODS) {
       let handle = handlers[method];
       if (!handle && method === "GET" && Page) {
@@ -125,7 +125,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
   }
 
-  const NotFound = routes["./routes/_404.tsx"]?.default;
+  const NotFound = routes["./routes/_404.tsx"]?.default as
+    | ComponentType<PageProps<unknown>>
+    | undefined;
   app.notFound((c) => {
     const wantsHtml = (c.req.header("accept") ?? "").includes("text/html");
     if (NotFound && wantsHtml && !c.req.path.startsWith("/api/")) {

@@ -37,7 +37,8 @@ export interface PageProps<T = unknown> {
 
 export interface RouteModule {
   handler?: Handlers | MiddlewareHandler<AppEnv>;
-  default?: ComponentType<PageProps<unknown>>;
+  /** A page (or `_app`) component; its props depend on the file, see app.tsx. */
+  default?: ComponentType<never>;
 }
 
 export interface AppProps {

@@ -60,3 +60,23 @@ export async function listMessages(
   }
   return out;
 }
+
+/** Lists a session's newest messages, newest first. */
+export async function listRecentMessages(
+  kv: Deno.Kv,
+  sessionId: string,
+  limit: number,
+): Promise<Message[]> {
+  const out: Message[] = [];
+  const now = Date.now();
+  for await (
+    const entry of kv.list<Message>(
+      { prefix: keys.messagesPrefix(sessionId) },
+      { limit, reverse: true },
+    )
+  ) {
+    const value = liveValue(entry, now);
+    if (value) out.push(value);
+  }
+  return out;
+}

@@ -31,7 +31,9 @@ export const skipBrowser = !hasChromium && !inCi;
 
 /** Launches headless Chromium (throws a clear error when it is missing). */
 export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
-  if (!hasChromium) throw new Error(`Chromium is required: ${CHROMIUM_PATH} not found`);
+  if (!hasChromium) {
+    throw new Error(`Chromium is required: ${CHROMIUM_PATH} not found`);
+  }
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,

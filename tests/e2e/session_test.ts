@@ -5,7 +5,8 @@ import { decodePng } from "../_png.ts";
 import { launchBrowser, skipBrowser } from "./_browser.ts";
 
 Deno.test({
-  name: "browser: a new session streams a reply, draws the chart and downloads it as PNG",
+  name:
+    "browser: a new session streams a reply, draws the chart and downloads it as PNG",
   ignore: skipBrowser,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -33,36 +34,61 @@ Deno.test({
         const bubbles = document.querySelectorAll(".message.assistant .bubble");
         const last = bubbles[bubbles.length - 1];
         // deno-lint-ignore no-explicit-any
-        if (last) (globalThis as any).recordLength(last.textContent?.length ?? 0);
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+        if (last) {
+          (globalThis as any).recordLength(last.textContent?.length ?? 0);
+        }
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+      });
     });
 
-    await page.getByLabel("Message").fill("line chart of pm25 by date for Kampala");
+    await page.getByLabel("Message").fill(
+      "line chart of pm25 by date for Kampala",
+    );
     await page.getByLabel("Message").press("Enter");
-    await page.waitForSelector(".message.assistant[data-role=assistant] .preview-card canvas");
+    await page.waitForSelector(
+      ".message.assistant[data-role=assistant] .preview-card canvas",
+    );
     await page.waitForSelector(".composer[data-busy=false]");
 
-    const reply = await page.locator(".message.assistant .bubble").last().textContent();
+    const reply = await page.locator(".message.assistant .bubble").last()
+      .textContent();
     assert.match(reply ?? "", /pm25/i);
     const distinct = new Set(lengths).size;
-    assert.ok(distinct > 5, `the reply appeared in ${distinct} steps, not word by word`);
+    assert.ok(
+      distinct > 5,
+      `the reply appeared in ${distinct} steps, not word by word`,
+    );
 
     // The canvas opened the chart and ECharts drew on it.
     await page.waitForSelector(".main-chart[data-rendered=true] canvas");
     await page.waitForTimeout(300);
     const painted = await page.evaluate(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>(".main-chart canvas")!;
+      const canvas = document.querySelector<HTMLCanvasElement>(
+        ".main-chart canvas",
+      )!;
       const ctx = canvas.getContext("2d")!;
       const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
       let inked = 0;
       for (let i = 0; i < data.length; i += 4 * 97) {
-        if (data[i + 3] > 0 && (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200)) inked++;
+        if (
+          data[i + 3] > 0 &&
+          (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200)
+        ) inked++;
       }
       return { inked, width: canvas.width };
     });
     assert.ok(painted.width > 300, "the chart is full size");
-    assert.ok(painted.inked > 50, `the canvas is blank (${painted.inked} inked samples)`);
-    assert.match(await page.locator(".canvas-title").textContent() ?? "", /pm25/i);
+    assert.ok(
+      painted.inked > 50,
+      `the canvas is blank (${painted.inked} inked samples)`,
+    );
+    assert.match(
+      await page.locator(".canvas-title").textContent() ?? "",
+      /pm25/i,
+    );
 
     // The PNG button downloads a valid PNG.
     const [download] = await Promise.all([
@@ -71,7 +97,10 @@ Deno.test({
     ]);
     const path = await download.path();
     const png = decodePng(await Deno.readFile(path!));
-    assert.ok(png.width >= 800 && png.height >= 400, `${png.width}×${png.height}`);
+    assert.ok(
+      png.width >= 800 && png.height >= 400,
+      `${png.width}×${png.height}`,
+    );
     assert.ok(png.distinctColours > 10);
     assert.match(download.suggestedFilename(), /\.png$/);
 
@@ -80,7 +109,9 @@ Deno.test({
     await page.waitForSelector("html[data-hydrated=true]");
     assert.equal(await page.locator(".message").count(), 2);
     await page.waitForSelector(".main-chart[data-rendered=true] canvas");
-    await page.screenshot({ path: Deno.env.get("SCREENSHOT") ?? "/tmp/chartroom-session.png" });
+    await page.screenshot({
+      path: Deno.env.get("SCREENSHOT") ?? "/tmp/chartroom-session.png",
+    });
     assert.deepEqual(pageErrors, []);
     await context.close();
   },

@@ -52,8 +52,7 @@ export function tool(
 export async function run(
   command: string,
   args: string[],
-  options: { cwd?: string; stdin?: string; env?: Record<string, string> } =
-    {},
+  options: { cwd?: string; stdin?: string; env?: Record<string, string> } = {},
 ): Promise<{ stdout: string; stderr: string; code: number }> {
   const child = new Deno.Command(command, {
     args,
@@ -86,7 +85,9 @@ export async function runOk(
   const result = await run(command, args, options);
   if (result.code !== 0) {
     throw new Error(
-      `${command} ${args.join(" ")} exited ${result.code}:\n${result.stderr}\n${result.stdout}`,
+      `${command} ${
+        args.join(" ")
+      } exited ${result.code}:\n${result.stderr}\n${result.stdout}`,
     );
   }
   return result;

@@ -6,14 +6,27 @@ Deno.test("bad input: every refusal is a clear error and changes nothing", async
   await using server = await startTestServer();
   const client = new Client(server.url);
   const sessionId = await client.createSession();
-  const frames = await client.chat(sessionId, "bar chart of average no2 per city");
-  const artifactId = frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
+  const frames = await client.chat(
+    sessionId,
+    "bar chart of average no2 per city",
+  );
+  const artifactId =
+    frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
   const before = await allKeys(server.kv);
 
-  const cases: { name: string; send: () => Promise<Response>; status: number; code: string; message?: RegExp }[] = [
+  const cases: {
+    name: string;
+    send: () => Promise<Response>;
+    status: number;
+    code: string;
+    message?: RegExp;
+  }[] = [
     {
       name: "a message over 8 KiB",
-      send: () => client.json(`/api/sessions/${sessionId}/messages`, "POST", { content: "x".repeat(9000) }),
+      send: () =>
+        client.json(`/api/sessions/${sessionId}/messages`, "POST", {
+          content: "x".repeat(9000),
+        }),
       status: 413,
       code: "payload_too_large",
     },
@@ -30,14 +43,22 @@ Deno.test("bad input: every refusal is a clear error and changes nothing", async
     },
     {
       name: "an empty message",
-      send: () => client.json(`/api/sessions/${sessionId}/messages`, "POST", { content: "  " }),
+      send: () =>
+        client.json(`/api/sessions/${sessionId}/messages`, "POST", {
+          content: "  ",
+        }),
       status: 400,
       code: "invalid_input",
       message: /content/,
     },
     {
       name: "an unknown session",
-      send: () => client.json(`/api/sessions/01J00000000000000000000000/messages`, "POST", { content: "hi" }),
+      send: () =>
+        client.json(
+          `/api/sessions/01J00000000000000000000000/messages`,
+          "POST",
+          { content: "hi" },
+        ),
       status: 404,
       code: "not_found",
     },
@@ -49,42 +70,54 @@ Deno.test("bad input: every refusal is a clear error and changes nothing", async
     },
     {
       name: "an unknown export format",
-      send: () => client.fetch(`/api/artifacts/${artifactId}/export?format=bmp`),
+      send: () =>
+        client.fetch(`/api/artifacts/${artifactId}/export?format=bmp`),
       status: 400,
       code: "unknown_format",
       message: /png.*csv/,
     },
     {
       name: "a width out of bounds",
-      send: () => client.fetch(`/api/artifacts/${artifactId}/export?format=png&width=99999`),
+      send: () =>
+        client.fetch(
+          `/api/artifacts/${artifactId}/export?format=png&width=99999`,
+        ),
       status: 400,
       code: "",
       message: /width/,
     },
     {
       name: "a height out of bounds",
-      send: () => client.fetch(`/api/artifacts/${artifactId}/export?format=png&height=5`),
+      send: () =>
+        client.fetch(`/api/artifacts/${artifactId}/export?format=png&height=5`),
       status: 400,
       code: "",
       message: /height/,
     },
     {
       name: "a scale out of bounds",
-      send: () => client.fetch(`/api/artifacts/${artifactId}/export?format=png&scale=9`),
+      send: () =>
+        client.fetch(`/api/artifacts/${artifactId}/export?format=png&scale=9`),
       status: 400,
       code: "",
       message: /scale/,
     },
     {
       name: "a link in an unknown format",
-      send: () => client.json(`/api/artifacts/${artifactId}/links`, "POST", { format: "exe" }),
+      send: () =>
+        client.json(`/api/artifacts/${artifactId}/links`, "POST", {
+          format: "exe",
+        }),
       status: 400,
       code: "unknown_format",
     },
     {
       name: "a cross-site POST",
       send: () =>
-        client.fetch(`/api/sessions`, { method: "POST", headers: { origin: "https://evil.example" } }),
+        client.fetch(`/api/sessions`, {
+          method: "POST",
+          headers: { origin: "https://evil.example" },
+        }),
       status: 403,
       code: "bad_origin",
     },

@@ -28,29 +28,51 @@ Deno.test("chat: a turn streams message, deltas, chart, artifact_created, reply 
   assert.equal(frames.at(-2)!.data.role, "assistant");
   const chartAt = types.indexOf("chart");
   const createdAt = types.indexOf("artifact_created");
-  assert.ok(types.indexOf("delta") < chartAt, "some text streams before the chart");
+  assert.ok(
+    types.indexOf("delta") < chartAt,
+    "some text streams before the chart",
+  );
   assert.ok(chartAt < createdAt);
-  assert.ok(types.lastIndexOf("delta") > createdAt, "the interpretation streams after it");
-  assert.ok(types.filter((t) => t === "delta").length > 5, "the reply streams word by word");
+  assert.ok(
+    types.lastIndexOf("delta") > createdAt,
+    "the interpretation streams after it",
+  );
+  assert.ok(
+    types.filter((t) => t === "delta").length > 5,
+    "the reply streams word by word",
+  );
   // Ids are the session log's sequence numbers: 1, 2, 3, ...
-  assert.deepEqual(frames.map((f) => Number(f.id)), frames.map((_, i) => i + 1));
+  assert.deepEqual(
+    frames.map((f) => Number(f.id)),
+    frames.map((_, i) => i + 1),
+  );
 
   const created = frames[createdAt].data;
   assert.equal(created.type, "chart");
   assert.match(String(created.title), /pm25/i);
-  assert.match(String(created.url), new RegExp(`^${server.url}/api/artifacts/`));
-  const replyText = frames.filter((f) => f.event === "delta").map((f) => f.data.text).join("");
+  assert.match(
+    String(created.url),
+    new RegExp(`^${server.url}/api/artifacts/`),
+  );
+  const replyText = frames.filter((f) => f.event === "delta").map((f) =>
+    f.data.text
+  ).join("");
   assert.equal(frames.at(-2)!.data.content, replyText.trim());
 
-  const artifact = await (await client.fetch(`/api/artifacts/${created.artifact_id}`)).json();
+  const artifact =
+    await (await client.fetch(`/api/artifacts/${created.artifact_id}`)).json();
   assert.equal(artifact.spec.type, "line");
   assert.ok(artifact.data.rows.length > 100, "daily points for Kampala");
   assert.match(artifact.provenance.query, /select/i);
   assert.ok(artifact.interpretation.length > 20);
 
   // Reloading the session shows the same conversation.
-  const session = await (await client.fetch(`/api/sessions/${sessionId}`)).json();
-  assert.deepEqual(session.messages.map((m: { role: string }) => m.role), ["user", "assistant"]);
+  const session = await (await client.fetch(`/api/sessions/${sessionId}`))
+    .json();
+  assert.deepEqual(session.messages.map((m: { role: string }) => m.role), [
+    "user",
+    "assistant",
+  ]);
   assert.equal(session.messages[1].content, replyText.trim());
 });
 
@@ -59,18 +81,32 @@ Deno.test("chat: artifacts are listed newest first and page with a cursor", asyn
   const client = new Client(server.url);
   const sessionId = await client.createSession();
   const ids: string[] = [];
-  for (const prompt of [PROMPT, "bar chart of average no2 per city", "monthly average roe by bank"]) {
+  for (
+    const prompt of [
+      PROMPT,
+      "bar chart of average no2 per city",
+      "monthly average roe by bank",
+    ]
+  ) {
     const frames = await client.chat(sessionId, prompt);
     const created = frames.find((f) => f.event === "artifact_created");
     assert.ok(created, `"${prompt}" made a chart`);
     ids.push(String(created.data.artifact_id));
   }
-  const list = await (await client.fetch(`/api/sessions/${sessionId}/artifacts`)).json();
-  assert.deepEqual(list.artifacts.map((a: { id: string }) => a.id), [...ids].reverse());
-  const first = await (await client.fetch(`/api/sessions/${sessionId}/artifacts?limit=2`)).json();
+  const list =
+    await (await client.fetch(`/api/sessions/${sessionId}/artifacts`)).json();
+  assert.deepEqual(
+    list.artifacts.map((a: { id: string }) => a.id),
+    [...ids].reverse(),
+  );
+  const first =
+    await (await client.fetch(`/api/sessions/${sessionId}/artifacts?limit=2`))
+      .json();
   assert.equal(first.artifacts.length, 2);
   const rest = await (await client.fetch(
-    `/api/sessions/${sessionId}/artifacts?limit=2&cursor=${encodeURIComponent(first.cursor)}`,
+    `/api/sessions/${sessionId}/artifacts?limit=2&cursor=${
+      encodeURIComponent(first.cursor)
+    }`,
   )).json();
   assert.deepEqual(rest.artifacts.map((a: { id: string }) => a.id), [ids[0]]);
 });
@@ -80,14 +116,18 @@ Deno.test("exports: PNG has the requested pixel size and is not one flat colour"
   const client = new Client(server.url);
   const sessionId = await client.createSession();
   const frames = await client.chat(sessionId, PROMPT);
-  const id = frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
+  const id =
+    frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
 
   const response = await client.fetch(
     `/api/artifacts/${id}/export?format=png&width=640&height=360&scale=2`,
   );
   assert.equal(response.status, 200);
   assert.equal(response.headers.get("content-type"), "image/png");
-  assert.match(response.headers.get("content-disposition")!, /^attachment; filename=".+\.png"/);
+  assert.match(
+    response.headers.get("content-disposition")!,
+    /^attachment; filename=".+\.png"/,
+  );
   const png = decodePng(new Uint8Array(await response.arrayBuffer()));
   assert.equal(png.width, 1280);
   assert.equal(png.height, 720);
@@ -98,18 +138,27 @@ Deno.test("exports: CSV parses back to the artifact's data", async () => {
   await using server = await startTestServer();
   const client = new Client(server.url);
   const sessionId = await client.createSession();
-  const frames = await client.chat(sessionId, "bar chart of average no2 per city");
-  const id = frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
+  const frames = await client.chat(
+    sessionId,
+    "bar chart of average no2 per city",
+  );
+  const id =
+    frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
   const artifact = await (await client.fetch(`/api/artifacts/${id}`)).json();
 
   const response = await client.fetch(`/api/artifacts/${id}/export?format=csv`);
   assert.equal(response.status, 200);
   assert.match(response.headers.get("content-type")!, /^text\/csv/);
   const rows: string[][] = parse(await response.text());
-  assert.deepEqual(rows[0], artifact.data.columns.map((c: { name: string }) => c.name));
+  assert.deepEqual(
+    rows[0],
+    artifact.data.columns.map((c: { name: string }) => c.name),
+  );
   assert.deepEqual(
     rows.slice(1),
-    artifact.data.rows.map((r: unknown[]) => r.map((v) => v === null ? "" : String(v))),
+    artifact.data.rows.map((r: unknown[]) =>
+      r.map((v) => v === null ? "" : String(v))
+    ),
   );
 });
 
@@ -118,9 +167,12 @@ Deno.test("links: a signed link downloads without a cookie and fails after it ex
   const client = new Client(server.url);
   const sessionId = await client.createSession();
   const frames = await client.chat(sessionId, PROMPT);
-  const id = frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
+  const id =
+    frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
 
-  const made = await client.json(`/api/artifacts/${id}/links`, "POST", { format: "csv" });
+  const made = await client.json(`/api/artifacts/${id}/links`, "POST", {
+    format: "csv",
+  });
   assert.equal(made.status, 201);
   const { url } = await made.json();
   assert.match(url, new RegExp(`^${server.url}/d/`));
@@ -129,7 +181,9 @@ Deno.test("links: a signed link downloads without a cookie and fails after it ex
   assert.match(anonymous.headers.get("content-disposition")!, /attachment/);
   assert.match(await anonymous.text(), /^date,/);
 
-  const forged = await fetch(url.slice(0, -3) + "abc", { headers: { accept: "text/html" } });
+  const forged = await fetch(url.slice(0, -3) + "abc", {
+    headers: { accept: "text/html" },
+  });
   assert.equal(forged.status, 404);
   assert.match(await forged.text(), /not valid/);
 
@@ -144,7 +198,8 @@ Deno.test("ownership: another identity gets 404 for every route of a session and
   const owner = new Client(server.url);
   const sessionId = await owner.createSession();
   const frames = await owner.chat(sessionId, PROMPT);
-  const artifactId = frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
+  const artifactId =
+    frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
   const stranger = new Client(server.url);
   const before = await allKeys(server.kv);
 
@@ -169,7 +224,9 @@ Deno.test("ownership: another identity gets 404 for every route of a session and
     const json = await response.json();
     assert.equal(json.error.code, "not_found");
   }
-  const page = await stranger.fetch(`/sessions/${sessionId}`, { headers: { accept: "text/html" } });
+  const page = await stranger.fetch(`/sessions/${sessionId}`, {
+    headers: { accept: "text/html" },
+  });
   assert.equal(page.status, 404);
   await page.body?.cancel();
   const listed = await (await stranger.fetch("/api/sessions")).json();
@@ -184,24 +241,42 @@ Deno.test("sessions: deleting a session leaves no key of it in KV", async () => 
   await client.chat(keep, "bar chart of average no2 per city");
   const sessionId = await client.createSession();
   const frames = await client.chat(sessionId, PROMPT);
-  const artifactId = String(frames.find((f) => f.event === "artifact_created")!.data.artifact_id);
+  const artifactId = String(
+    frames.find((f) => f.event === "artifact_created")!.data.artifact_id,
+  );
   await client.chat(sessionId, "make it a bar chart");
-  const artifact = await (await client.fetch(`/api/artifacts/${artifactId}`)).json();
-  await (await client.fetch(`/api/artifacts/${artifactId}/export?format=png`)).body?.cancel();
-  await (await client.json(`/api/artifacts/${artifactId}/links`, "POST", { format: "csv" })).json();
+  const artifact = await (await client.fetch(`/api/artifacts/${artifactId}`))
+    .json();
+  await (await client.fetch(`/api/artifacts/${artifactId}/export?format=png`))
+    .body?.cancel();
+  await (await client.json(`/api/artifacts/${artifactId}/links`, "POST", {
+    format: "csv",
+  })).json();
   const keysBefore = (await allKeys(server.kv)).length;
 
   // Blob ids of this session, to check their chunks go too.
   const blobIds: string[] = [];
-  for await (const e of server.kv.list<string>({ prefix: ["blob_by_session", sessionId] })) {
+  for await (
+    const e of server.kv.list<string>({
+      prefix: ["blob_by_session", sessionId],
+    })
+  ) {
     blobIds.push(e.value);
   }
-  assert.ok(blobIds.length >= 3, "snapshots and downloads are blobs of the session");
+  assert.ok(
+    blobIds.length >= 3,
+    "snapshots and downloads are blobs of the session",
+  );
 
-  const response = await client.fetch(`/api/sessions/${sessionId}`, { method: "DELETE" });
+  const response = await client.fetch(`/api/sessions/${sessionId}`, {
+    method: "DELETE",
+  });
   assert.equal(response.status, 204);
   assert.equal((await client.fetch(`/api/sessions/${sessionId}`)).status, 404);
-  assert.equal((await client.fetch(`/api/artifacts/${artifact.id}`)).status, 404);
+  assert.equal(
+    (await client.fetch(`/api/artifacts/${artifact.id}`)).status,
+    404,
+  );
 
   const owned = new Set([sessionId, artifactId, ...blobIds]);
   const left = (await allKeys(server.kv)).filter((key) =>
@@ -210,6 +285,66 @@ Deno.test("sessions: deleting a session leaves no key of it in KV", async () => 
   assert.deepEqual(left, []);
   assert.ok((await allKeys(server.kv)).length < keysBefore);
   // The other session is untouched.
-  const other = await (await client.fetch(`/api/sessions/${keep}/artifacts`)).json();
+  const other = await (await client.fetch(`/api/sessions/${keep}/artifacts`))
+    .json();
   assert.equal(other.artifacts.length, 1);
+});
+
+Deno.test("chat: an ambiguous request asks which one is meant, and picking an option draws it", async () => {
+  await using server = await startTestServer();
+  const client = new Client(server.url);
+  const sessionId = await client.createSession();
+  const asked = await client.chat(sessionId, "chart pm by city");
+  assert.ok(!asked.some((f) => f.event === "artifact_created"));
+  const question = asked.findLast((f) => f.event === "message")!.data;
+  assert.deepEqual([...(question.options as string[])].sort(), [
+    "pm10",
+    "pm25",
+  ]);
+
+  const answered = await client.chat(sessionId, "pm25");
+  const created = answered.find((f) => f.event === "artifact_created");
+  assert.ok(created, "picking an option makes the chart");
+  const artifact =
+    await (await client.fetch(`/api/artifacts/${created.data.artifact_id}`))
+      .json();
+  assert.equal(artifact.spec.series.length, 1);
+  assert.match(artifact.title, /pm25/);
+  assert.match(artifact.title, /city/i);
+});
+
+Deno.test("chat: a refinement makes version 2 of the same artifact, and a download request yields a signed link", async () => {
+  await using server = await startTestServer();
+  const client = new Client(server.url);
+  const sessionId = await client.createSession();
+  const first = await client.chat(
+    sessionId,
+    "line chart of average pm25 by month for Kampala",
+  );
+  const id =
+    first.find((f) => f.event === "artifact_created")!.data.artifact_id;
+  const refined = await client.chat(sessionId, "make it a bar chart");
+  const updated = refined.find((f) => f.event === "artifact_updated");
+  assert.ok(updated);
+  assert.equal(updated.data.artifact_id, id);
+  assert.equal(updated.data.version, 2);
+  const artifact = await (await client.fetch(`/api/artifacts/${id}`)).json();
+  assert.equal(artifact.spec.type, "bar");
+  assert.deepEqual(artifact.versions, [1, 2]);
+  const v1 = await (await client.fetch(`/api/artifacts/${id}?version=1`))
+    .json();
+  assert.equal(v1.spec.type, "line");
+  assert.deepEqual(v1.data, artifact.data);
+
+  const download = (await client.chat(sessionId, "export it as csv")).find((
+    f,
+  ) => f.event === "download");
+  assert.ok(download);
+  assert.match(String(download.data.url), new RegExp(`^${server.url}/d/`));
+  const file = await fetch(String(download.data.url));
+  assert.equal(file.status, 200);
+  assert.equal(
+    (await file.text()).split("\r\n").filter(Boolean).length,
+    artifact.data.rows.length + 1,
+  );
 });
