@@ -7,15 +7,17 @@ import * as $r4 from "./routes/api/artifacts/[id]/index.ts";
 import * as $r5 from "./routes/api/artifacts/[id]/links.ts";
 import * as $r6 from "./routes/api/sessions/[id]/artifacts.ts";
 import * as $r7 from "./routes/api/sessions/[id]/events.ts";
-import * as $r8 from "./routes/api/sessions/[id]/index.ts";
-import * as $r9 from "./routes/api/sessions/[id]/messages.ts";
-import * as $r10 from "./routes/api/sessions/index.ts";
-import * as $r11 from "./routes/d/[token].tsx";
-import * as $r12 from "./routes/health.ts";
-import * as $r13 from "./routes/index.tsx";
-import * as $r14 from "./routes/metrics.ts";
-import * as $r15 from "./routes/sessions/[id].tsx";
-import * as $r16 from "./routes/sessions/index.ts";
+import * as $r8 from "./routes/api/sessions/[id]/export.ts";
+import * as $r9 from "./routes/api/sessions/[id]/index.ts";
+import * as $r10 from "./routes/api/sessions/[id]/messages.ts";
+import * as $r11 from "./routes/api/sessions/index.ts";
+import * as $r12 from "./routes/d/[token].tsx";
+import * as $r13 from "./routes/health.ts";
+import * as $r14 from "./routes/index.tsx";
+import * as $r15 from "./routes/metrics.ts";
+import * as $r16 from "./routes/sessions/[id].tsx";
+import * as $r17 from "./routes/sessions/[id]/delete.tsx";
+import * as $r18 from "./routes/sessions/index.ts";
 import * as $i0 from "./islands/ChartCanvas.tsx";
 import * as $i1 from "./islands/ChatPanel.tsx";
 import type { Manifest } from "./lib/http/types.ts";
@@ -30,15 +32,17 @@ const manifest: Manifest = {
     "./routes/api/artifacts/[id]/links.ts": $r5,
     "./routes/api/sessions/[id]/artifacts.ts": $r6,
     "./routes/api/sessions/[id]/events.ts": $r7,
-    "./routes/api/sessions/[id]/index.ts": $r8,
-    "./routes/api/sessions/[id]/messages.ts": $r9,
-    "./routes/api/sessions/index.ts": $r10,
-    "./routes/d/[token].tsx": $r11,
-    "./routes/health.ts": $r12,
-    "./routes/index.tsx": $r13,
-    "./routes/metrics.ts": $r14,
-    "./routes/sessions/[id].tsx": $r15,
-    "./routes/sessions/index.ts": $r16,
+    "./routes/api/sessions/[id]/export.ts": $r8,
+    "./routes/api/sessions/[id]/index.ts": $r9,
+    "./routes/api/sessions/[id]/messages.ts": $r10,
+    "./routes/api/sessions/index.ts": $r11,
+    "./routes/d/[token].tsx": $r12,
+    "./routes/health.ts": $r13,
+    "./routes/index.tsx": $r14,
+    "./routes/metrics.ts": $r15,
+    "./routes/sessions/[id].tsx": $r16,
+    "./routes/sessions/[id]/delete.tsx": $r17,
+    "./routes/sessions/index.ts": $r18,
   },
   islands: {
     "./islands/ChartCanvas.tsx": $i0,

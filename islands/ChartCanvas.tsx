@@ -1,7 +1,7 @@
 /**
  * The canvas: the session's charts (newest first), the open chart at full
  * size with tooltips and zoom, its versions, tabs for its data, query and
- * interpretation, and direct download links.
+ * interpretation, a PNG download and the export menu.
  */
 import { useEffect, useState } from "preact/hooks";
 import { useSignalEffect } from "@preact/signals";
@@ -9,6 +9,7 @@ import { announcedChart } from "../lib/client/session_state.ts";
 import { fetchArtifact, forgetLatest } from "../lib/client/artifacts.ts";
 import type { ArtifactDetail, ArtifactView } from "../lib/client/api_types.ts";
 import EChart from "../lib/client/components/EChart.tsx";
+import ExportMenu from "../lib/client/components/ExportMenu.tsx";
 
 interface Props {
   sessionId: string;
@@ -100,14 +101,7 @@ export default function ChartCanvas(props: Props) {
               >
                 PNG
               </a>
-              <a
-                class="button"
-                href={exportUrl("csv")}
-                download
-                data-format="csv"
-              >
-                CSV
-              </a>
+              <ExportMenu artifactId={open.id} sessionId={props.sessionId} />
             </>
           )}
         </div>

@@ -57,7 +57,14 @@ export default function Home({ data }: PageProps<HomeData>) {
                       "T",
                       " ",
                     )} UTC
-                  </time>
+                  </time>{" "}
+                  <a
+                    class="muted"
+                    href={`/sessions/${s.id}/delete`}
+                    aria-label={`Delete ${s.title}`}
+                  >
+                    delete
+                  </a>
                 </li>
               ))}
             </ul>

@@ -9,6 +9,7 @@
  * CR; U+FFFE, U+FFFF; lone surrogates).
  */
 const NOT_XML =
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Returns `text` with characters XML 1.0 forbids replaced by U+FFFD. */

@@ -6,14 +6,36 @@
 import { z } from "zod";
 import { badRequest } from "../errors.ts";
 import { csvExporter } from "./csv.ts";
+import { htmlExporter } from "./html.ts";
+import { jsonExporter } from "./json.ts";
+import { notebookExporter } from "./notebook.ts";
+import { pdfExporter } from "./pdf.ts";
 import { pngExporter } from "./png.ts";
+import { pythonExporter } from "./python.ts";
+import { requirementsExporter } from "./requirements.ts";
+import { svgExporter } from "./svg.ts";
+import { xlsxExporter } from "./xlsx.ts";
+import { xmlExporter } from "./xml.ts";
+import { zipExporter } from "./zip.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
+import { exportFilename } from "./filename.ts";
 
 export type { Exporter, ExportInput, ExportResult } from "./types.ts";
+export { exportFilename } from "./filename.ts";
 
 const EXPORTERS = {
   png: pngExporter,
+  svg: svgExporter,
+  pdf: pdfExporter,
   csv: csvExporter,
+  xlsx: xlsxExporter,
+  xml: xmlExporter,
+  json: jsonExporter,
+  html: htmlExporter,
+  ipynb: notebookExporter,
+  py: pythonExporter,
+  requirements: requirementsExporter,
+  zip: zipExporter,
 } as const;
 
 /** A format name accepted by `?format=`. */
@@ -107,24 +129,6 @@ export async function exportChart<F extends ExportFormat>(
   const result = await exporter.render(input, parsed);
   return {
     ...result,
-    filename: exportFilename(input.title, result.extension),
+    filename: result.filename ?? exportFilename(input.title, result.extension),
   };
-}
-
-/**
- * Returns a download name: the title as a lowercase ASCII slug (letters,
- * digits, dashes; at most 80 characters; "chart" if nothing is left) plus the
- * extension. Never contains a path separator or a dot other than the one.
- */
-export function exportFilename(title: string, extension: string): string {
-  const slug = title
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+/, "")
-    .slice(0, 80)
-    .replace(/-+$/, "");
-  const ext = extension.toLowerCase().replace(/[^a-z0-9]/g, "");
-  return `${slug || "chart"}.${ext}`;
 }

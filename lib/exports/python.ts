@@ -11,7 +11,7 @@
  */
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions, VECTOR_DEFAULTS } from "./options.ts";
-import { pyString, pythonChart } from "./python_chart.ts";
+import { pythonChart } from "./python_chart.ts";
 
 function indent(code: string, by = "    "): string {
   return code.split("\n").map((line) => line ? by + line : line).join("\n");

@@ -193,14 +193,17 @@ def category_ticks(axis, labels):
 
 
 def style(fig, ax, value_axis="y"):
-    """Title, subtitle, light grid and no box, as in Chartroom."""
+    """Title, subtitle, grid and number format of the value axis ("x", "y" or "both")."""
     fig.suptitle(shown(TITLE), fontsize=11.52, fontweight="bold", color="#333333")
     if SUBTITLE:
         ax.set_title(shown(SUBTITLE), fontsize=8.64, color="#6e7079")
     ax.grid(axis=value_axis, color="#e6e8ec")
     ax.set_axisbelow(True)
-    for side in ("top", "right", "left" if value_axis == "y" else "bottom"):
-        ax.spines[side].set_visible(False)`;
+    for side in ("top", "right", "bottom" if value_axis == "x" else "left"):
+        ax.spines[side].set_visible(False)
+    # Plain numbers with thousands separators (1,200,000), never 1e6 offsets.
+    for axis in (ax.xaxis, ax.yaxis) if value_axis == "both" else (getattr(ax, value_axis + "axis"),):
+        axis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.10g}"))`;
 
 function drawCode(input: ExportInput): string {
   const { spec } = input;
@@ -234,8 +237,7 @@ function drawCode(input: ExportInput): string {
       '        part["x"], part["y"], s=30, alpha=0.8,',
       "        color=PALETTE[i % len(PALETTE)], label=shown(name),",
       "    )",
-      "style(fig, ax)",
-      'ax.grid(axis="x", color="#e6e8ec")',
+      'style(fig, ax, value_axis="both")',
       "ax.set_xlabel(shown(X_LABEL))",
       "ax.set_ylabel(shown(Y_LABEL))",
       "if len(groups) > 1:",

@@ -88,7 +88,12 @@ export default function SessionPage({ data }: PageProps<SessionPageData>) {
   return (
     <main class="workspace" data-session-id={data.session.id}>
       <div class="left">
-        <h1 class="session-title">{data.session.title}</h1>
+        <div class="session-head">
+          <h1 class="session-title">{data.session.title}</h1>
+          <a class="muted" href={`/sessions/${data.session.id}/delete`}>
+            Delete
+          </a>
+        </div>
         <ChatPanel
           sessionId={data.session.id}
           messages={data.messages}

@@ -116,3 +116,31 @@ Deno.test({
     await context.close();
   },
 });
+
+Deno.test({
+  name:
+    "browser: deleting a session from its page asks first, then removes it from the list",
+  ignore: skipBrowser,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using server = await startTestServer();
+    await using browser = await launchBrowser();
+    const page = await browser.newPage();
+    await page.goto(server.url + "/");
+    await page.getByRole("button", { name: "New session" }).click();
+    await page.waitForURL(/\/sessions\/[0-9A-Z]{26}$/);
+    const sessionUrl = page.url();
+    await page.getByRole("link", { name: "Delete" }).click();
+    await page.waitForURL(/\/delete$/);
+    assert.match(await page.locator("h1").textContent() ?? "", /Delete/);
+    await page.getByRole("button", { name: "Delete session" }).click();
+    await page.waitForURL(server.url + "/");
+    assert.match(
+      await page.locator(".sessions").textContent() ?? "",
+      /No sessions yet/,
+    );
+    const gone = await page.goto(sessionUrl);
+    assert.equal(gone?.status(), 404);
+  },
+});
