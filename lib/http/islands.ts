@@ -83,12 +83,22 @@ export function withIslands<T>(
  * close the script element.
  */
 export function serializeIslandData(data: unknown): string {
-  return JSON.stringify(data, (_key, value) => {
-    if (value instanceof Signal) return { __signal: value.peek() };
-    if (typeof value === "function") return undefined;
-    return value;
-  }).replace(
+  return JSON.stringify(markSignals(data)).replace(
     /[<>&\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
+}
+
+// Signals must be marked before JSON.stringify, which would call their toJSON.
+function markSignals(value: unknown): unknown {
+  if (value instanceof Signal) return { __signal: markSignals(value.peek()) };
+  if (Array.isArray(value)) return value.map(markSignals);
+  if (value && typeof value === "object" && value.constructor === Object) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => typeof v !== "function")
+        .map(([k, v]) => [k, markSignals(v)]),
+    );
+  }
+  return value;
 }

@@ -38,14 +38,30 @@ function isBadRequest(code: string, ...words: string[]) {
   };
 }
 
-Deno.test("exports: the formats are png and csv", () => {
-  assert.deepEqual([...EXPORT_FORMATS], ["png", "csv"]);
+Deno.test("exports: every format is registered, in menu order", () => {
+  assert.deepEqual([...EXPORT_FORMATS], [
+    "png",
+    "svg",
+    "pdf",
+    "csv",
+    "xlsx",
+    "xml",
+    "json",
+    "html",
+    "ipynb",
+    "py",
+    "requirements",
+    "zip",
+  ]);
 });
 
 Deno.test("exports: an unknown format is a 400 listing the valid ones", () => {
   assert.throws(
     () => parseExportOptions("gif", {}),
-    isBadRequest("unknown_format", "format must be one of: png, csv"),
+    isBadRequest(
+      "unknown_format",
+      "format must be one of: png, svg, pdf, csv, xlsx, xml, json, html",
+    ),
   );
   assert.throws(
     () => parseExportOptions("__proto__", {}),
@@ -96,8 +112,14 @@ Deno.test("exports: an unknown option is a 400 naming it", () => {
 });
 
 Deno.test("exports: csv takes a bom flag", () => {
-  assert.deepEqual(parseExportOptions("csv", {}).options, { bom: false });
+  assert.deepEqual(parseExportOptions("csv", {}).options, {
+    delimiter: ",",
+    header: true,
+    bom: false,
+  });
   assert.deepEqual(parseExportOptions("csv", { bom: "true" }).options, {
+    delimiter: ",",
+    header: true,
     bom: true,
   });
   assert.throws(

@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "../fresh.config.ts";
+
+Deno.test("config: defaults give a working local setup", () => {
+  const config = loadConfig({});
+  assert.equal(config.PORT, 8000);
+  assert.equal(config.KV_PATH, "./.data/chartroom.kv");
+  assert.equal(config.ARTIFACT_TTL, 30 * 24 * 3600 * 1000);
+  assert.equal(config.DOWNLOAD_TTL, 3600 * 1000);
+  assert.equal(config.MAX_MESSAGE_BYTES, 8192);
+  assert.ok(Object.isFrozen(config));
+});
+
+Deno.test("config: values are parsed with their units", () => {
+  const config = loadConfig({
+    ARTIFACT_TTL: "2h",
+    DOWNLOAD_TTL: "90s",
+    MAX_UPLOAD_BYTES: "5MiB",
+  });
+  assert.equal(config.ARTIFACT_TTL, 7_200_000);
+  assert.equal(config.DOWNLOAD_TTL, 90_000);
+  assert.equal(config.MAX_UPLOAD_BYTES, 5 * 1024 * 1024);
+});
+
+Deno.test("config: an invalid value is refused with a message naming it", () => {
+  assert.throws(
+    () =>
+      loadConfig({ PORT: "eighty", DOWNLOAD_TTL: "soon", SECRET_KEY: "short" }),
+    (error: Error) =>
+      error instanceof ConfigError && /PORT/.test(error.message) &&
+      /DOWNLOAD_TTL/.test(error.message) && /SECRET_KEY/.test(error.message),
+  );
+});
+
+Deno.test("config: the server does not start on an invalid value, and says why", async () => {
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../main.ts", import.meta.url).pathname],
+    env: { PORT: "not-a-port", KV_PATH: ":memory:" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(result.code, 1);
+  assert.match(
+    new TextDecoder().decode(result.stderr),
+    /invalid configuration: PORT/,
+  );
+});
