@@ -50,7 +50,8 @@ export interface DatasetProfile {
   rowCount: number;
 }
 
-const MAX_DISTINCT = 200;
+/** How many of a text column's values a profile lists. */
+export const MAX_DISTINCT = 200;
 
 const NULLS = new Set(["", "na", "n/a", "null", "none", "nan", "-", "#n/a"]);
 const INTEGER = /^[+-]?\d+$/;
@@ -62,7 +63,8 @@ const SLASH_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 const DATETIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
-function isNullText(s: string): boolean {
+/** Whether a trimmed cell reads as missing: empty, NA, n/a, null, none, NaN, -, #N/A. */
+export function isNullText(s: string): boolean {
   return NULLS.has(s.toLowerCase());
 }
 
@@ -80,9 +82,11 @@ function isoDate(y: number, m: number, d: number): string | null {
   return validDate(y, m, d) ? `${pad(y, 4)}-${pad(m)}-${pad(d)}` : null;
 }
 
-type SlashOrder = "dmy" | "mdy";
+/** Which part of a slash date comes first: the day or the month. */
+export type SlashOrder = "dmy" | "mdy";
 
-function parseDate(s: string, order: SlashOrder): string | null {
+/** Returns a date cell as ISO `YYYY-MM-DD`, or null when it is not a valid date. */
+export function parseDate(s: string, order: SlashOrder): string | null {
   let m = ISO_DATE.exec(s);
   if (m) return isoDate(+m[1], +m[2], +m[3]);
   m = ISO_MONTH.exec(s);
@@ -95,7 +99,8 @@ function parseDate(s: string, order: SlashOrder): string | null {
   return null;
 }
 
-function parseDatetime(s: string): string | null {
+/** Returns a date-time cell as ISO `YYYY-MM-DDTHH:MM:SS[zone]`, or null. */
+export function parseDatetime(s: string): string | null {
   const m = DATETIME.exec(s);
   if (!m) return null;
   const date = isoDate(+m[1], +m[2], +m[3]);
@@ -187,7 +192,8 @@ export function inferTable(records: string[][], header: string[]): Table {
   return { columns, rows };
 }
 
-function dateGrain(values: string[]): DateGrain {
+/** Returns the grain (day, month, year) that ISO date values are spaced at. */
+export function dateGrain(values: string[]): DateGrain {
   if (values.length === 0) return "day";
   if (values.every((v) => v.slice(4, 10) === "-01-01")) {
     return values.length > 1 ? "year" : "day";

@@ -3,12 +3,20 @@
  * 800×450 chart is 600×337.5 pt), drawn as vectors. The chart's SVG (the same
  * one the SVG and PNG exports use) is replayed onto a PDFKit page by
  * svg-to-pdfkit, with the DejaVu Sans TTFs embedded as subsets, so text stays
- * text: selectable, searchable and sharp at any zoom.
+ * text: selectable, searchable and sharp at any zoom. A text that needs a
+ * glyph DejaVu lacks (Chinese, Japanese…) is set in the first `FONT_PATHS`
+ * font that has it, embedded the same way.
  */
 import { z } from "zod";
 import PDFDocument from "pdfkit";
 import SVGtoPDF from "svg-to-pdfkit";
 import { loadFonts } from "../charts/svg.ts";
+import {
+  covers,
+  type FontSet,
+  getFontSet,
+  isInvisible,
+} from "../charts/fonts.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { backgroundOption, sizeOptions } from "./options.ts";
 import { chartSvg } from "./svg.ts";
@@ -26,9 +34,106 @@ const PT_PER_PX = 0.75;
 const REGULAR = "DejaVuSans";
 const BOLD = "DejaVuSans-Bold";
 
+/** Font name prefix of the `FONT_PATHS` fonts inside a PDF. */
+const EXTRA = "chartroom-extra-";
+
+const ENTITIES: Record<string, string> = {
+  lt: "<",
+  gt: ">",
+  amp: "&",
+  quot: '"',
+  apos: "'",
+};
+
+function unescapeXml(text: string): string {
+  return text.replace(
+    /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi,
+    (whole, name: string) => {
+      if (name[0] !== "#") return ENTITIES[name] ?? whole;
+      const cp = name[1] === "x" || name[1] === "X"
+        ? parseInt(name.slice(2), 16)
+        : parseInt(name.slice(1), 10);
+      return String.fromCodePoint(cp);
+    },
+  );
+}
+
+/**
+ * Returns the SVG with each `<text>` that needs a glyph DejaVu Sans lacks set
+ * in the first configured extra font that has one, and which extra fonts
+ * (indexes into `set.extra`) it now uses. svg-to-pdfkit picks one font per
+ * text element, so the choice is made per element here.
+ */
+export function withFallbackFonts(
+  svg: string,
+  set: FontSet,
+): { svg: string; used: Set<number> } {
+  const used = new Set<number>();
+  if (set.extra.length === 0) return { svg, used };
+  const out = svg.replace(
+    /<text\b([^>]*)>([^<]*)<\/text>/g,
+    (whole, attrs: string, content: string) => {
+      let pick = -1;
+      for (const ch of unescapeXml(content)) {
+        const cp = ch.codePointAt(0)!;
+        if (
+          isInvisible(cp) || covers(set.regular, cp) || covers(set.bold, cp)
+        ) continue;
+        // A bold text prefers a bold fallback font when one is configured.
+        const bold = /font-weight:\s*(?:bold|[6-9]00)/.test(attrs);
+        const candidates = set.extra.map((font, i) => ({ font, i }))
+          .filter(({ font }) => covers(font, cp));
+        pick = (candidates.find(({ font }) => (font.weight >= 600) === bold) ??
+          candidates[0])?.i ?? -1;
+        if (pick >= 0) break;
+      }
+      if (pick < 0) return whole;
+      used.add(pick);
+      const family = `font-family:${EXTRA}${pick};`;
+      const styled = /font-family:[^;"]*;?/.test(attrs)
+        ? attrs.replace(/font-family:[^;"]*;?/, family)
+        : attrs.replace(/style="/, `style="${family}`);
+      return `<text${
+        styled === attrs ? `${attrs} style="${family}"` : styled
+      }>${content}</text>`;
+    },
+  );
+  return { svg: out, used };
+}
+
+/**
+ * Returns the PostScript name of the first face of a font collection (TTC),
+ * which PDFKit needs to pick a face; undefined for a single font.
+ */
+export function collectionFaceName(bytes: Uint8Array): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 16 || view.getUint32(0) !== 0x74746366) return undefined; // "ttcf"
+  const face = view.getUint32(12);
+  const tables = view.getUint16(face + 4);
+  for (let i = 0; i < tables; i++) {
+    const record = face + 12 + i * 16;
+    if (view.getUint32(record) !== 0x6e616d65) continue; // "name"
+    const name = view.getUint32(record + 8);
+    const count = view.getUint16(name + 2);
+    const strings = name + view.getUint16(name + 4);
+    for (let r = 0; r < count; r++) {
+      const at = name + 6 + r * 12;
+      const platform = view.getUint16(at);
+      if (view.getUint16(at + 6) !== 6) continue; // PostScript name
+      const length = view.getUint16(at + 8);
+      const start = strings + view.getUint16(at + 10);
+      const raw = bytes.subarray(start, start + length);
+      return platform === 3 || platform === 0
+        ? new TextDecoder("utf-16be").decode(raw)
+        : new TextDecoder("latin1").decode(raw);
+    }
+  }
+  return undefined;
+}
+
 /** The part of PDFKit's API used here (it ships no types). */
 interface PdfDoc {
-  registerFont(name: string, src: Uint8Array): PdfDoc;
+  registerFont(name: string, src: Uint8Array, family?: string): PdfDoc;
   on(event: "data", listener: (chunk: Uint8Array) => void): PdfDoc;
   on(event: "end", listener: () => void): PdfDoc;
   on(event: "error", listener: (error: unknown) => void): PdfDoc;
@@ -50,7 +155,12 @@ export function renderPdfExport(
   options: PdfExportOptions,
 ): ExportResult {
   // Rendered before the stream starts so a bad spec fails the request, not the stream.
-  const svg = chartSvg(input, { ...options, fonts: "reference" });
+  const fonts = getFontSet();
+  const fallback = withFallbackFonts(
+    chartSvg(input, { ...options, fonts: "reference" }),
+    fonts,
+  );
+  const svg = fallback.svg;
   const width = options.width * PT_PER_PX;
   const height = options.height * PT_PER_PX;
   const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
@@ -73,6 +183,14 @@ export function renderPdfExport(
       });
       const { regular, bold } = loadFonts();
       doc.registerFont(REGULAR, regular).registerFont(BOLD, bold);
+      for (const index of fallback.used) {
+        const font = fonts.extra[index];
+        doc.registerFont(
+          `${EXTRA}${index}`,
+          font.bytes,
+          collectionFaceName(font.bytes),
+        );
+      }
       doc.on("data", (chunk) => controller.enqueue(new Uint8Array(chunk)));
       doc.on("end", () => controller.close());
       doc.on("error", (error) => controller.error(error));
@@ -80,8 +198,10 @@ export function renderPdfExport(
         width,
         height,
         preserveAspectRatio: "xMinYMin meet",
-        fontCallback: (_family: string, isBold: boolean) =>
-          isBold ? BOLD : REGULAR,
+        fontCallback: (family: string, isBold: boolean) => {
+          const extra = new RegExp(`${EXTRA}\\d+`).exec(family ?? "");
+          return extra ? extra[0] : isBold ? BOLD : REGULAR;
+        },
       });
       doc.end();
     },

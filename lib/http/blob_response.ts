@@ -17,10 +17,10 @@ export function attachmentDisposition(filename: string): string {
  */
 function contentSecurityPolicy(mime: string): string | null {
   if (mime.startsWith("image/svg+xml")) {
-    return "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; sandbox";
+    return "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; frame-ancestors 'none'; sandbox";
   }
   if (mime.startsWith("text/html")) {
-    return "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; sandbox allow-scripts";
+    return "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox allow-scripts";
   }
   return null;
 }

@@ -113,6 +113,15 @@ export default function ExportMenu({ artifactId, sessionId }: Props) {
     <details class="export-menu" ref={menu}>
       <summary class="button" aria-haspopup="true">Export ▾</summary>
       <div class="export-panel">
+        {status && <p class="export-status" role="status">{status}</p>}
+        {manualUrl && (
+          <input
+            class="export-url"
+            readOnly
+            value={manualUrl}
+            onFocus={(e) => (e.target as HTMLInputElement).select()}
+          />
+        )}
         <ul class="export-list">
           {EXPORT_CATALOG.map((format) => (
             <li key={format.id} class="export-item">
@@ -204,15 +213,6 @@ export default function ExportMenu({ artifactId, sessionId }: Props) {
             with a README and a Dockerfile that rebuilds them.
           </span>
         </p>
-        {status && <p class="export-status" role="status">{status}</p>}
-        {manualUrl && (
-          <input
-            class="export-url"
-            readOnly
-            value={manualUrl}
-            onFocus={(e) => (e.target as HTMLInputElement).select()}
-          />
-        )}
       </div>
     </details>
   );

@@ -1,0 +1,304 @@
+/**
+ * Rendering off the request thread: a pool of Web Workers (render_worker.ts),
+ * one per core by default, each with its own ECharts and resvg-wasm. A job
+ * waits in a bounded FIFO queue until a worker is free. Workers start on the
+ * first job, stop after a while without work, and are terminated by
+ * `close()` (the server calls `closeRenderPool()` when it stops), so they
+ * never keep the process alive on their own for long.
+ *
+ * Where workers are unavailable (no `Worker`, or `size: 0`), jobs run in
+ * this isolate instead (raster.ts, loaded on first use).
+ */
+import { configureFonts } from "./fonts.ts";
+import { HttpError } from "../errors.ts";
+import { log } from "../log.ts";
+
+/** A render to do: PNG bytes or a standalone SVG of an ECharts option. */
+export type RenderJob =
+  | {
+    kind: "png";
+    option: Record<string, unknown>;
+    width: number;
+    height: number;
+    scale: number;
+    /** A CSS colour or "transparent" (already resolved). */
+    background: string;
+  }
+  | {
+    kind: "svg";
+    option: Record<string, unknown>;
+    width: number;
+    height: number;
+    background: string;
+  };
+
+/** A finished render and the characters no server font could draw. */
+export type RenderOutput =
+  | { kind: "png"; bytes: Uint8Array<ArrayBuffer>; missing: string[] }
+  | { kind: "svg"; svg: string; missing: string[] };
+
+/** A render that failed on its input (ECharts refused the option, say). */
+export class RenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RenderError";
+  }
+}
+
+/** How a pool runs. */
+export interface RenderPoolOptions {
+  /** Workers; 0 renders in this isolate. Default: one per core, at most 8. */
+  size?: number;
+  /** Extra fonts (FONT_PATHS) every worker loads. */
+  fontPaths?: readonly string[];
+  /** Jobs that may wait for a worker before new ones are refused (503). */
+  maxQueue?: number;
+  /** Idle workers stop after this long without a job. */
+  idleMs?: number;
+}
+
+/** Messages between the pool and a worker. */
+export type WorkerRequest =
+  | { type: "init"; fontPaths: string[] }
+  | { type: "job"; id: number; job: RenderJob };
+
+/** A worker's answer to one job. */
+export type WorkerReply =
+  | { id: number; ok: true; output: RenderOutput }
+  | { id: number; ok: false; message: string; fatal: boolean };
+
+interface Pending {
+  id: number;
+  job: RenderJob;
+  resolve(output: RenderOutput): void;
+  reject(error: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Pending | null;
+}
+
+const DEFAULT_MAX_QUEUE = 64;
+const DEFAULT_IDLE_MS = 60_000;
+
+/** Returns the default pool size: the machine's cores, 1 to 8. */
+export function defaultPoolSize(): number {
+  const cores = navigator.hardwareConcurrency || 1;
+  return Math.max(1, Math.min(8, cores));
+}
+
+/** A pool of render workers; see the module comment. */
+export class RenderPool {
+  readonly size: number;
+  readonly #fontPaths: string[];
+  readonly #maxQueue: number;
+  readonly #idleMs: number;
+  #slots: Slot[] = [];
+  #queue: Pending[] = [];
+  #nextId = 1;
+  #closed = false;
+  #workersFailed = false;
+  #idleTimer: number | undefined;
+
+  constructor(options: RenderPoolOptions = {}) {
+    this.size = options.size ?? defaultPoolSize();
+    this.#fontPaths = [...(options.fontPaths ?? [])];
+    this.#maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
+    this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  }
+
+  /** Whether jobs run in workers (false: in this isolate). */
+  get usesWorkers(): boolean {
+    return this.size > 0 && !this.#workersFailed &&
+      typeof Worker === "function";
+  }
+
+  /** Jobs waiting for a worker. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Workers currently started. */
+  get started(): number {
+    return this.#slots.length;
+  }
+
+  /**
+   * Returns the output of `job`. Rejects with a RenderError when the option
+   * cannot be drawn, a 503 HttpError when too many jobs wait, and an Error
+   * when the pool closes first.
+   */
+  render(job: RenderJob): Promise<RenderOutput> {
+    if (this.#closed) return Promise.reject(new Error("render pool closed"));
+    if (!this.usesWorkers) return renderHere(job, this.#fontPaths);
+    if (this.#queue.length >= this.#maxQueue) {
+      return Promise.reject(
+        new HttpError(
+          503,
+          "busy",
+          "too many renders are waiting; try again shortly",
+        ),
+      );
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<RenderOutput>();
+    this.#queue.push({ id: this.#nextId++, job, resolve, reject });
+    this.#dispatch();
+    return promise;
+  }
+
+  #dispatch(): void {
+    clearTimeout(this.#idleTimer);
+    while (this.#queue.length > 0) {
+      let slot = this.#slots.find((s) => s.busy === null);
+      if (!slot && this.#slots.length < this.size) slot = this.#spawn();
+      if (!slot) break;
+      const pending = this.#queue.shift()!;
+      slot.busy = pending;
+      const request: WorkerRequest = {
+        type: "job",
+        id: pending.id,
+        job: pending.job,
+      };
+      slot.worker.postMessage(request);
+    }
+    if (this.#slots.length > 0 && this.#slots.every((s) => !s.busy)) {
+      this.#idleTimer = setTimeout(() => this.#stopWorkers(), this.#idleMs);
+      Deno.unrefTimer(this.#idleTimer);
+    }
+  }
+
+  #spawn(): Slot | undefined {
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL("./render_worker.ts", import.meta.url), {
+        type: "module",
+      });
+    } catch (error) {
+      log.warn("render workers unavailable; rendering in process", { error });
+      this.#workersFailed = true;
+      // Everything queued runs here instead.
+      for (const pending of this.#queue.splice(0)) {
+        renderHere(pending.job, this.#fontPaths).then(
+          pending.resolve,
+          pending.reject,
+        );
+      }
+      return undefined;
+    }
+    const slot: Slot = { worker, busy: null };
+    const init: WorkerRequest = { type: "init", fontPaths: this.#fontPaths };
+    worker.postMessage(init);
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const reply = event.data;
+      const pending = slot.busy;
+      if (!pending || pending.id !== reply.id) return;
+      slot.busy = null;
+      if (reply.ok) {
+        pending.resolve(reply.output);
+      } else {
+        pending.reject(
+          reply.fatal ? new Error(reply.message) : new RenderError(reply.message),
+        );
+        // A wasm trap may leave resvg's memory in a bad state: start afresh.
+        if (reply.fatal) this.#retire(slot);
+      }
+      this.#dispatch();
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      log.error("render worker failed", { message: event.message });
+      const pending = slot.busy;
+      slot.busy = null;
+      this.#retire(slot);
+      pending?.reject(new Error(`render worker failed: ${event.message}`));
+      this.#dispatch();
+    };
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #retire(slot: Slot): void {
+    slot.worker.terminate();
+    this.#slots = this.#slots.filter((s) => s !== slot);
+  }
+
+  #stopWorkers(): void {
+    if (this.#slots.some((s) => s.busy) || this.#queue.length > 0) return;
+    for (const slot of this.#slots) slot.worker.terminate();
+    this.#slots = [];
+  }
+
+  /** Terminates every worker; waiting and running jobs are rejected. */
+  close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#idleTimer);
+    const closed = new Error("render pool closed");
+    for (const pending of this.#queue.splice(0)) pending.reject(closed);
+    for (const slot of this.#slots) {
+      slot.busy?.reject(closed);
+      slot.worker.terminate();
+    }
+    this.#slots = [];
+    return Promise.resolve();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+let inProcess: Promise<typeof import("./raster.ts")> | undefined;
+
+/** Runs a job in this isolate (the fallback without workers). */
+async function renderHere(
+  job: RenderJob,
+  fontPaths: readonly string[],
+): Promise<RenderOutput> {
+  configureFonts(fontPaths);
+  inProcess ??= import("./raster.ts");
+  return await runJob(await inProcess, job);
+}
+
+/** Runs `job` with the raster module (in a worker or in process). */
+export async function runJob(
+  raster: typeof import("./raster.ts"),
+  job: RenderJob,
+): Promise<RenderOutput> {
+  if (job.kind === "png") {
+    const { value, missing } = await raster.rasterPng(job.option, job);
+    return { kind: "png", bytes: value, missing };
+  }
+  const { value, missing } = await raster.outlinedSvg(job.option, job);
+  return { kind: "svg", svg: value, missing };
+}
+
+let poolOptions: RenderPoolOptions = {};
+let defaultPool: RenderPool | undefined;
+
+/**
+ * Sets how the shared pool runs (workers, fonts) and checks the font files
+ * (throws when one is unreadable or not a font). An existing pool with other
+ * settings is closed; the next render starts a new one.
+ */
+export function configureRenderPool(options: RenderPoolOptions): void {
+  configureFonts(options.fontPaths ?? []);
+  poolOptions = { ...options };
+  const old = defaultPool;
+  defaultPool = undefined;
+  old?.close();
+}
+
+/** Returns the shared pool, creating it on first use. */
+export function getRenderPool(): RenderPool {
+  defaultPool ??= new RenderPool(poolOptions);
+  return defaultPool;
+}
+
+/** Closes the shared pool (its workers stop); a later render starts a new one. */
+export async function closeRenderPool(): Promise<void> {
+  const pool = defaultPool;
+  defaultPool = undefined;
+  await pool?.close();
+}
