@@ -20,7 +20,11 @@ const sessionId = await client.createSession();
 
 async function oneTurn(content: string) {
   const started = performance.now();
-  const response = await client.json(`/api/sessions/${sessionId}/messages`, "POST", { content });
+  const response = await client.json(
+    `/api/sessions/${sessionId}/messages`,
+    "POST",
+    { content },
+  );
   let first = NaN;
   let created = NaN;
   for await (const message of readSse(response.body!)) {
@@ -33,14 +37,27 @@ async function oneTurn(content: string) {
 
 for (let i = 0; i < 5; i++) await oneTurn(prompts[i % prompts.length]); // warm-up
 const results = [];
-for (let i = 0; i < turns; i++) results.push(await oneTurn(prompts[i % prompts.length]));
+for (let i = 0; i < turns; i++) {
+  results.push(await oneTurn(prompts[i % prompts.length]));
+}
 
 const stat = (values: number[]) => {
   const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return `median ${at(0.5).toFixed(1)} ms, p90 ${at(0.9).toFixed(1)} ms`;
 };
-console.log(`chat turn (${turns} turns, built-in planner, temp-file KV, no word pacing)`);
-console.log(`  first SSE event:   ${stat(results.map((r) => r.first))}   (target ≤ 50 ms median)`);
-console.log(`  artifact_created:  ${stat(results.map((r) => r.created))}   (target ≤ 150 ms median)`);
+console.log(
+  `chat turn (${turns} turns, built-in planner, temp-file KV, no word pacing)`,
+);
+console.log(
+  `  first SSE event:   ${
+    stat(results.map((r) => r.first))
+  }   (target ≤ 50 ms median)`,
+);
+console.log(
+  `  artifact_created:  ${
+    stat(results.map((r) => r.created))
+  }   (target ≤ 150 ms median)`,
+);
 console.log(`  whole turn:        ${stat(results.map((r) => r.total))}`);

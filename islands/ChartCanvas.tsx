@@ -133,6 +133,14 @@ export default function ChartCanvas(props: Props) {
               {open.provenance.execution_ms} ms.
             </p>
             <pre><code>{open.provenance.query}</code></pre>
+            {open.provenance.params.length > 0 && (
+              <p class="muted">
+                Parameters, in order:{" "}
+                {open.provenance.params.map((p, i) => (
+                  <code key={i}>{JSON.stringify(p)}</code>
+                ))}
+              </p>
+            )}
           </div>
         )}
         {tab === "notes" && <p class="interpretation">{open.interpretation}</p>}

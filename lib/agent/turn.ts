@@ -164,6 +164,7 @@ export async function runChatTurn(
         request: plan.query,
         provenance: {
           query: plan.sql,
+          params: plan.params,
           datasetId: dataset.id,
           datasetName: dataset.name,
           rowCount: result.rows.length,

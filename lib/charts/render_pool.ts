@@ -99,7 +99,7 @@ export class RenderPool {
   #nextId = 1;
   #closed = false;
   #workersFailed = false;
-  #idleTimer: number | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: RenderPoolOptions = {}) {
     this.size = options.size ?? defaultPoolSize();
@@ -163,8 +163,9 @@ export class RenderPool {
       slot.worker.postMessage(request);
     }
     if (this.#slots.length > 0 && this.#slots.every((s) => !s.busy)) {
-      this.#idleTimer = setTimeout(() => this.#stopWorkers(), this.#idleMs);
-      Deno.unrefTimer(this.#idleTimer);
+      const timer = setTimeout(() => this.#stopWorkers(), this.#idleMs);
+      Deno.unrefTimer(timer);
+      this.#idleTimer = timer;
     }
   }
 

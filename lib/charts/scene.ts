@@ -345,8 +345,8 @@ function stampElements(
   const series = option.series as Record<string, unknown>[];
   for (const index of stamped) {
     const model = internal.getModel().getSeriesByIndex(index);
-    const view = model && internal.getViewOfSeriesModel(model);
-    view?.group.traverse?.((el) => {
+    const view = model ? internal.getViewOfSeriesModel(model) : undefined;
+    view?.group.traverse?.((el: ZrEl) => {
       if (!el.symbolProxy || !el.shape) return;
       const points = el.shape.points as Float32Array | undefined;
       const { data: _data, ...seriesOption } = series[index];

@@ -20,6 +20,7 @@ export interface ArtifactView {
   spec: ChartSpec;
   provenance: {
     query: string;
+    params: (string | number | null)[];
     dataset_id: string;
     dataset_name: string;
     row_count: number;

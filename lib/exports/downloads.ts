@@ -6,6 +6,7 @@
 import { keys } from "../kv/keys.ts";
 import { type BlobMeta, getBlobMeta, writeBlob } from "../kv/blobs.ts";
 import { type Artifact, readArtifactSnapshot } from "../kv/artifacts.ts";
+import { inlineParams } from "../data/sql_text.ts";
 import { exportChart, type ParsedExport } from "./mod.ts";
 
 /** Returns the SHA-256 hex digest of a string. */
@@ -25,7 +26,11 @@ export async function exportInputOf(kv: Deno.Kv, artifact: Artifact) {
     spec: artifact.spec,
     snapshot: await readArtifactSnapshot(kv, artifact),
     provenance: {
-      query: artifact.provenance.query,
+      // Files leave the app: their SQL carries its parameter values.
+      query: inlineParams(
+        artifact.provenance.query,
+        artifact.provenance.params ?? [],
+      ),
       dataset: artifact.provenance.datasetName,
       rowCount: artifact.provenance.rowCount,
       executionMs: artifact.provenance.executionMs,

@@ -40,6 +40,7 @@ export function artifactView(artifact: Artifact, origin: string) {
     spec: artifact.spec,
     provenance: {
       query: artifact.provenance.query,
+      params: artifact.provenance.params ?? [],
       dataset_id: artifact.provenance.datasetId,
       dataset_name: artifact.provenance.datasetName,
       row_count: artifact.provenance.rowCount,

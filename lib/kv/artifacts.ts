@@ -15,8 +15,10 @@ export const ARTIFACT_TYPES = ["chart"] as const;
 export type ArtifactType = typeof ARTIFACT_TYPES[number];
 
 export interface Provenance {
-  /** The query that ran, as text (SQL). */
+  /** The query that ran, as text (SQL with `?` placeholders). */
   query: string;
+  /** The values bound to the placeholders, in order. */
+  params?: (string | number | null)[];
   datasetId: string;
   datasetName: string;
   /** Rows in the result the chart was drawn from. */
