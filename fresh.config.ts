@@ -29,6 +29,11 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default(
     "info",
   ),
+  FONT_PATHS: z.string().default("").transform((text) =>
+    text.split(",").map((p) => p.trim()).filter((p) => p !== "")
+  ),
+  RENDER_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
+  RENDER_CACHE_TTL: duration.default(parseDuration("1d")),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

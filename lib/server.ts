@@ -14,6 +14,7 @@ import {
 } from "./kv/session_delete.ts";
 import { sweepAbandonedBlobs } from "./kv/blobs.ts";
 import { log, setLogLevel } from "./log.ts";
+import { closeRenderPool, configureRenderPool } from "./charts/render_pool.ts";
 
 /** Opens the configured KV store, creating the folder of a local file when needed. */
 export async function openKv(path: string): Promise<Deno.Kv> {
@@ -41,6 +42,10 @@ export async function startServer(
   options: { kv?: Deno.Kv; quiet?: boolean } = {},
 ): Promise<RunningServer> {
   setLogLevel(config.LOG_LEVEL);
+  configureRenderPool({
+    size: config.RENDER_WORKERS,
+    fontPaths: config.FONT_PATHS,
+  });
   const kv = options.kv ?? await openKv(config.KV_PATH);
   const signingKey = await loadSigningKey(kv, config.SECRET_KEY);
   const assets = await loadAssets();
@@ -86,6 +91,7 @@ export async function startServer(
       clearInterval(sweeper);
       closing.abort();
       await server.shutdown();
+      await closeRenderPool();
       if (!options.kv) {
         kv.close();
         await queue.catch(() => {});

@@ -1,15 +1,16 @@
 /**
  * PNG encoding of an RGBA pixel buffer. Measured on the peer charts
  * (1600×800): resvg's own `asPng()` deflates inside wasm (~40 ms);
- * CompressionStream at its default level takes 7–21 ms; zlib level 3 on
- * unfiltered rows takes 3–9 ms for files about 10% larger than level 6.
+ * CompressionStream at its default level takes 7–21 ms; zlib level 2 on
+ * unfiltered rows takes 2–3 ms for files about 10% larger than level 6
+ * (level 3 searches longer hash chains and is erratic on long white runs).
  * Per-row filters (Sub, Up) cost more time in JS than they save in deflate
  * on charts' flat colours, so every row is stored unfiltered.
  */
 import { deflateSync } from "node:zlib";
 
-/** zlib level: 3 is ~2× faster than the default 6 for ~10% larger files. */
-const DEFLATE_LEVEL = 3;
+/** zlib level: 2 is 2–3× faster than the default 6 for files ~10% larger. */
+const DEFLATE_LEVEL = 2;
 
 /**
  * Returns the PNG of `rgba` (width × height, 8-bit RGBA). `premultiplied`

@@ -10,6 +10,7 @@
  * this isolate instead (raster.ts, loaded on first use).
  */
 import { configureFonts } from "./fonts.ts";
+import { ConfigError } from "../../fresh.config.ts";
 import { HttpError } from "../errors.ts";
 import { log } from "../log.ts";
 
@@ -284,7 +285,12 @@ let defaultPool: RenderPool | undefined;
  * settings is closed; the next render starts a new one.
  */
 export function configureRenderPool(options: RenderPoolOptions): void {
-  configureFonts(options.fontPaths ?? []);
+  try {
+    configureFonts(options.fontPaths ?? []);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`invalid configuration: FONT_PATHS: ${why}`);
+  }
   poolOptions = { ...options };
   const old = defaultPool;
   defaultPool = undefined;

@@ -8,7 +8,7 @@
  * or change the cached data.
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import type { ColumnType, Table } from "./table.ts";
+import type { ColumnType, Table, TableCell, TableColumn } from "./table.ts";
 
 export type QueryParam = string | number | null;
 
@@ -29,16 +29,31 @@ export interface QuerySource {
   table: Table;
 }
 
+/**
+ * A table that lives elsewhere (a stored dataset) and is streamed into
+ * SQLite on first use. Its `id` must name immutable content: a cached
+ * database is reused for as long as it stays in the cache.
+ */
+export interface StoredSource {
+  id: string;
+  columns: TableColumn[];
+  rowCount: number;
+  /** Typed row batches, in order. */
+  rows: () => AsyncIterable<TableCell[][]>;
+}
+
 /** Upper bound on cells (rows × columns) held by all cached databases together. */
 export const MAX_CACHED_CELLS = 5_000_000;
 
 interface Entry {
-  table: Table;
+  /** The in-memory table it was built from; null for a stored source. */
+  table: Table | null;
   db: DatabaseSync;
   cells: number;
 }
 
 const cache = new Map<string, Entry>();
+const loading = new Map<string, Promise<DatabaseSync>>();
 let cachedCells = 0;
 
 /** Quotes a name as an SQLite identifier (double quotes, inner quotes doubled). */
@@ -80,33 +95,83 @@ function authorize(db: DatabaseSync, rule: (action: number) => boolean): void {
   );
 }
 
-function openDatabase(table: Table): DatabaseSync {
+/** Creates the database with an empty `data` table for these columns. */
+function createDatabase(columns: TableColumn[]): DatabaseSync {
   const db = new DatabaseSync(":memory:", { allowExtension: false });
   authorize(
     db,
     (action) => action !== SQLITE_ATTACH && action !== SQLITE_DETACH,
   );
-  const cols = table.columns.map((c) =>
-    `${quoteIdent(c.name)} ${sqlType(c.type)}`
-  );
+  const cols = columns.map((c) => `${quoteIdent(c.name)} ${sqlType(c.type)}`);
   db.prepare(`CREATE TABLE data (${cols.join(", ")})`).run();
-  const placeholders = table.columns.map(() => "?").join(", ");
-  const insert = db.prepare(`INSERT INTO data VALUES (${placeholders})`);
-  const booleans = table.columns.map((c) => c.type === "boolean");
-  db.prepare("BEGIN").run();
-  try {
-    for (const row of table.rows) {
-      const values = row.map((v, i) =>
+  return db;
+}
+
+/** SQLite accepts at most 32,766 parameters per statement. */
+const MAX_PARAMS = 32_000;
+
+/** Inserts rows with multi-row statements; booleans become "true"/"false" text. */
+class RowInserter {
+  #one: StatementSync;
+  #many: StatementSync | null;
+  #per: number;
+  #width: number;
+  #booleans: boolean[];
+  #pending: (string | number | null)[] = [];
+  #pendingRows = 0;
+
+  constructor(db: DatabaseSync, columns: TableColumn[]) {
+    this.#width = columns.length;
+    this.#booleans = columns.map((c) => c.type === "boolean");
+    const row = `(${columns.map(() => "?").join(", ")})`;
+    this.#one = db.prepare(`INSERT INTO data VALUES ${row}`);
+    this.#per = Math.max(1, Math.min(100, Math.floor(MAX_PARAMS / this.#width)));
+    this.#many = this.#per > 1
+      ? db.prepare(
+        `INSERT INTO data VALUES ${new Array(this.#per).fill(row).join(", ")}`,
+      )
+      : null;
+  }
+
+  add(row: readonly (TableCell | undefined)[]): void {
+    const width = this.#width;
+    for (let i = 0; i < width; i++) {
+      const v = row[i];
+      this.#pending.push(
         v === undefined || v === null
           ? null
-          : booleans[i]
-          ? (v ? "true" : "false")
           : typeof v === "boolean"
+          ? (v ? "true" : "false")
+          : this.#booleans[i]
           ? String(v)
-          : v
+          : v,
       );
-      insert.run(...values);
     }
+    if (++this.#pendingRows === this.#per) this.flush();
+  }
+
+  flush(): void {
+    if (this.#pendingRows === 0) return;
+    if (this.#pendingRows === this.#per && this.#many) {
+      this.#many.run(...this.#pending);
+    } else {
+      const width = this.#width;
+      for (let r = 0; r < this.#pendingRows; r++) {
+        this.#one.run(...this.#pending.slice(r * width, (r + 1) * width));
+      }
+    }
+    this.#pending = [];
+    this.#pendingRows = 0;
+  }
+}
+
+function openDatabase(table: Table): DatabaseSync {
+  const db = createDatabase(table.columns);
+  const insert = new RowInserter(db, table.columns);
+  db.prepare("BEGIN").run();
+  try {
+    for (const row of table.rows) insert.add(row);
+    insert.flush();
     db.prepare("COMMIT").run();
   } catch (err) {
     db.prepare("ROLLBACK").run();
@@ -114,6 +179,26 @@ function openDatabase(table: Table): DatabaseSync {
     throw err;
   }
   // From here on the database only answers reads.
+  authorize(db, (action) => READ_ACTIONS.has(action));
+  return db;
+}
+
+/** Streams a stored source into a new database (one transaction, reads only afterwards). */
+async function openStoredDatabase(source: StoredSource): Promise<DatabaseSync> {
+  const db = createDatabase(source.columns);
+  const insert = new RowInserter(db, source.columns);
+  db.prepare("BEGIN").run();
+  try {
+    for await (const batch of source.rows()) {
+      for (const row of batch) insert.add(row);
+    }
+    insert.flush();
+    db.prepare("COMMIT").run();
+  } catch (err) {
+    db.prepare("ROLLBACK").run();
+    db.close();
+    throw err;
+  }
   authorize(db, (action) => READ_ACTIONS.has(action));
   return db;
 }
@@ -126,6 +211,18 @@ function evict(id: string): void {
   entry.db.close();
 }
 
+function makeRoom(cells: number): void {
+  for (const oldest of cache.keys()) {
+    if (cachedCells + cells <= MAX_CACHED_CELLS) break;
+    evict(oldest);
+  }
+}
+
+function remember(id: string, entry: Entry): void {
+  cache.set(id, entry);
+  cachedCells += entry.cells;
+}
+
 function databaseFor(source: QuerySource): DatabaseSync {
   const hit = cache.get(source.id);
   if (hit && hit.table === source.table) {
@@ -136,14 +233,44 @@ function databaseFor(source: QuerySource): DatabaseSync {
   if (hit) evict(source.id);
   const cells = source.table.rows.length *
     Math.max(1, source.table.columns.length);
-  for (const oldest of cache.keys()) {
-    if (cachedCells + cells <= MAX_CACHED_CELLS) break;
-    evict(oldest);
-  }
+  makeRoom(cells);
   const db = openDatabase(source.table);
-  cache.set(source.id, { table: source.table, db, cells });
-  cachedCells += cells;
+  remember(source.id, { table: source.table, db, cells });
   return db;
+}
+
+/**
+ * Returns the cached database of a stored source, streaming it in first when
+ * it is not cached; concurrent callers share one load.
+ */
+export function loadStoredSource(source: StoredSource): Promise<DatabaseSync> {
+  const hit = cache.get(source.id);
+  if (hit && hit.table === null) {
+    cache.delete(source.id);
+    cache.set(source.id, hit);
+    return Promise.resolve(hit.db);
+  }
+  const pending = loading.get(source.id);
+  if (pending) return pending;
+  const cells = source.rowCount * Math.max(1, source.columns.length);
+  const load = (async () => {
+    try {
+      makeRoom(cells);
+      const db = await openStoredDatabase(source);
+      if (cache.has(source.id)) evict(source.id);
+      remember(source.id, { table: null, db, cells });
+      return db;
+    } finally {
+      loading.delete(source.id);
+    }
+  })();
+  loading.set(source.id, load);
+  return load;
+}
+
+/** Whether a source's database is in the cache (no load needed). */
+export function isCached(id: string): boolean {
+  return cache.has(id);
 }
 
 /** Drops one dataset's cached database, or all of them. */
@@ -166,24 +293,27 @@ export function runQuery(
   sql: string,
   params: QueryParam[] = [],
 ): QueryResult {
-  const db = databaseFor(source);
-  const started = performance.now();
-  const stmt: StatementSync = db.prepare(sql);
-  (stmt as unknown as ArrayRows).setReturnArrays(true);
-  const raw = stmt.all(...params) as unknown as unknown[][];
-  const names = stmt.columns().map((c) => c.name);
-  const rows = raw.map((r) =>
-    r.map((v) =>
-      typeof v === "bigint"
-        ? Number(v)
-        : v === undefined || v === null
-        ? null
-        : v instanceof Uint8Array
-        ? null
-        : v as string | number
-    )
-  );
-  const columns: QueryColumn[] = names.map((name, i) => {
+  return runOn(databaseFor(source), sql, params);
+}
+
+/**
+ * Runs one read-only statement against a stored source's table `data`,
+ * loading it first when it is not cached. The same rules as `runQuery` hold.
+ */
+export async function runStoredQuery(
+  source: StoredSource,
+  sql: string,
+  params: QueryParam[] = [],
+): Promise<QueryResult> {
+  return runOn(await loadStoredSource(source), sql, params);
+}
+
+/** Returns the typed column of query values: numbers when every non-null value is one. */
+export function resultColumns(
+  names: string[],
+  rows: (string | number | null)[][],
+): QueryColumn[] {
+  return names.map((name, i) => {
     let sawNumber = false;
     for (const r of rows) {
       const v = r[i];
@@ -193,5 +323,57 @@ export function runQuery(
     }
     return { name, type: sawNumber ? "number" : "string" };
   });
-  return { columns, rows, ms: performance.now() - started };
+}
+
+/** Turns an SQLite value into a JSON-friendly one (blobs become null). */
+export function plainValue(v: unknown): string | number | null {
+  return typeof v === "bigint"
+    ? Number(v)
+    : v === undefined || v === null
+    ? null
+    : v instanceof Uint8Array
+    ? null
+    : v as string | number;
+}
+
+function runOn(
+  db: DatabaseSync,
+  sql: string,
+  params: QueryParam[],
+): QueryResult {
+  const started = performance.now();
+  const stmt: StatementSync = db.prepare(sql);
+  (stmt as unknown as ArrayRows).setReturnArrays(true);
+  const raw = stmt.all(...params) as unknown as unknown[][];
+  const names = stmt.columns().map((c) => c.name);
+  const rows = raw.map((r) => r.map(plainValue));
+  return {
+    columns: resultColumns(names, rows),
+    rows,
+    ms: performance.now() - started,
+  };
+}
+
+/**
+ * Yields the rows of a trusted, generated statement over a cached database
+ * in batches, without holding the whole result (workflow steps use this).
+ */
+export function* iterateQuery(
+  db: DatabaseSync,
+  sql: string,
+  params: QueryParam[] = [],
+  batchRows = 2000,
+): Generator<{ names: string[]; rows: (string | number | null)[][] }> {
+  const stmt: StatementSync = db.prepare(sql);
+  (stmt as unknown as ArrayRows).setReturnArrays(true);
+  const names = stmt.columns().map((c) => c.name);
+  let rows: (string | number | null)[][] = [];
+  for (const r of stmt.iterate(...params) as unknown as Iterable<unknown[]>) {
+    rows.push(r.map(plainValue));
+    if (rows.length === batchRows) {
+      yield { names, rows };
+      rows = [];
+    }
+  }
+  yield { names, rows };
 }

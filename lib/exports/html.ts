@@ -107,6 +107,12 @@ const BOOT = `(function () {
   var el = document.getElementById("chart");
   var option = JSON.parse(document.getElementById("chart-option").textContent);
   var chart = echarts.init(el, null, { renderer: "canvas" });
+  var nf = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4 });
+  if (option.tooltip) {
+    option.tooltip.valueFormatter = function (v) {
+      return typeof v === "number" ? nf.format(v) : v == null ? "–" : String(v);
+    };
+  }
   chart.setOption(option);
   window.addEventListener("resize", function () { chart.resize(); });
   el.setAttribute("data-rendered", "true");

@@ -66,6 +66,9 @@ export const keys = {
     ["download", sessionId, hash] as const,
   downloadsPrefix: (sessionId: string) => ["download", sessionId] as const,
 
+  /** Render API cache: a hash of the normalised render request → its blob. */
+  renderCache: (hash: string) => ["render_cache", hash] as const,
+
   /** A dataset uploaded to a session. */
   dataset: (datasetId: string) => ["dataset", datasetId] as const,
   datasetBySession: (sessionId: string, datasetId: string) =>
@@ -75,6 +78,14 @@ export const keys = {
 
   /** A background job (workflow run, session delete). */
   job: (jobId: string) => ["job", jobId] as const,
+  /** Index of a session's jobs; the value is the job id. */
+  jobBySession: (sessionId: string, jobId: string) =>
+    ["job_by_session", sessionId, jobId] as const,
+  jobsBySessionPrefix: (sessionId: string) =>
+    ["job_by_session", sessionId] as const,
+  /** Marker of a job that is queued or running; start-up resumes what is left here. */
+  jobActive: (jobId: string) => ["job_active", jobId] as const,
+  jobsActivePrefix: () => ["job_active"] as const,
 
   /** App secrets, such as the signing key created on first start. */
   secret: (name: string) => ["secret", name] as const,
@@ -91,6 +102,7 @@ export function sessionScopedPrefixes(sessionId: string): Deno.KvKey[] {
     keys.eventsPrefix(sessionId),
     keys.blobsBySessionPrefix(sessionId),
     keys.datasetsBySessionPrefix(sessionId),
+    keys.jobsBySessionPrefix(sessionId),
     keys.downloadsPrefix(sessionId),
   ];
 }

@@ -7,6 +7,24 @@ interface Props {
   label: string;
 }
 
+const numbers = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4 });
+
+/** Adds what JSON cannot carry: a tooltip that rounds long decimals. */
+function withFormatters(
+  option: Record<string, unknown>,
+): Record<string, unknown> {
+  const tooltip = option.tooltip as Record<string, unknown> | undefined;
+  if (!tooltip) return option;
+  return {
+    ...option,
+    tooltip: {
+      ...tooltip,
+      valueFormatter: (v: unknown) =>
+        typeof v === "number" ? numbers.format(v) : v == null ? "–" : String(v),
+    },
+  };
+}
+
 type Chart = {
   setOption(option: unknown, notMerge?: boolean): void;
   resize(): void;
@@ -26,7 +44,7 @@ export default function EChart({ option, class: className, label }: Props) {
       chart.current = echarts.init(host.current, null, {
         renderer: "canvas",
       }) as Chart;
-      if (option) chart.current.setOption(option, true);
+      if (option) chart.current.setOption(withFormatters(option), true);
       observer = new ResizeObserver(() => chart.current?.resize());
       observer.observe(host.current);
       host.current.dataset.rendered = "true";
@@ -40,7 +58,9 @@ export default function EChart({ option, class: className, label }: Props) {
   }, []);
 
   useEffect(() => {
-    if (chart.current && option) chart.current.setOption(option, true);
+    if (chart.current && option) {
+      chart.current.setOption(withFormatters(option), true);
+    }
   }, [option]);
 
   return <div ref={host} class={className} role="img" aria-label={label} />;
