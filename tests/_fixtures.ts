@@ -106,6 +106,17 @@ export class Client {
     return (await response.json()).id;
   }
 
+  /** Creates a session, asks for one chart, and returns the ids and the turn's frames. */
+  async sessionWithChart(
+    prompt: string,
+  ): Promise<{ sessionId: string; artifactId: string; frames: Frame[] }> {
+    const sessionId = await this.createSession();
+    const frames = await this.chat(sessionId, prompt);
+    const created = frames.find((f) => f.event === "artifact_created");
+    if (!created) throw new Error(`"${prompt}" made no chart`);
+    return { sessionId, artifactId: String(created.data.artifact_id), frames };
+  }
+
   /** Sends a chat message and returns every SSE frame of the turn. */
   async chat(sessionId: string, content: string): Promise<Frame[]> {
     const response = await this.json(

@@ -9,7 +9,7 @@ import {
   type EventType,
   type SessionEvent,
 } from "../kv/events.ts";
-import { createMessage, listRecentMessages } from "../kv/messages.ts";
+import { createMessage, listMessages } from "../kv/messages.ts";
 import { type Session, updateSession } from "../kv/sessions.ts";
 import {
   type Artifact,
@@ -59,7 +59,10 @@ export async function withClarifiedContext(
   sessionId: string,
   content: string,
 ): Promise<string> {
-  const recent = await listRecentMessages(kv, sessionId, 3);
+  const recent = await listMessages(kv, sessionId, {
+    limit: 3,
+    reverse: true,
+  });
   // recent: newest first — [this user message, assistant question, the asking request]
   const [, question, asked] = recent;
   const picked = question?.options?.find((o) =>

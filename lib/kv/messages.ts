@@ -41,38 +41,18 @@ export async function createMessage(
   return message;
 }
 
-/** Lists a session's messages, oldest first. */
+/** Lists a session's messages, oldest first (newest first with `reverse`). */
 export async function listMessages(
   kv: Deno.Kv,
   sessionId: string,
-  options: { limit?: number } = {},
+  options: { limit?: number; reverse?: boolean } = {},
 ): Promise<Message[]> {
   const out: Message[] = [];
   const now = Date.now();
   for await (
     const entry of kv.list<Message>(
       { prefix: keys.messagesPrefix(sessionId) },
-      { limit: options.limit ?? 500 },
-    )
-  ) {
-    const value = liveValue(entry, now);
-    if (value) out.push(value);
-  }
-  return out;
-}
-
-/** Lists a session's newest messages, newest first. */
-export async function listRecentMessages(
-  kv: Deno.Kv,
-  sessionId: string,
-  limit: number,
-): Promise<Message[]> {
-  const out: Message[] = [];
-  const now = Date.now();
-  for await (
-    const entry of kv.list<Message>(
-      { prefix: keys.messagesPrefix(sessionId) },
-      { limit, reverse: true },
+      { limit: options.limit ?? 500, reverse: options.reverse },
     )
   ) {
     const value = liveValue(entry, now);

@@ -22,7 +22,7 @@ export const RENDER_LIMITS = {
 } as const;
 
 const FUNCTION_LIKE = [
-  /^\s*(?:async\s+)?function\b/,
+  /^\s*(?:async\s+)?function\s*\*?\s*[\w$]*\s*\(/,
   /^\s*(?:async\s*)?(?:\([^()]*\)|[A-Za-z_$][\w$]*)\s*=>/,
   /\bnew\s+Function\s*\(/,
 ];
@@ -30,23 +30,39 @@ const FUNCTION_LIKE = [
 /** A value in these keys names something to load or draw, never text. */
 const RESOURCE_KEY =
   /(?:symbol|icon|image|color|fill|stroke|background|href|link|src|url|decal)$/i;
-const URL_LIKE =
-  /^\s*(?:[a-z][a-z0-9+.-]*:\/\/|(?:https?|ftp|file|data|blob|javascript|vbscript):)/i;
+/** Any "scheme:" but ECharts' own vector `path://` symbols. */
+const URL_LIKE = /^\s*(?!path:\/\/)[a-z][a-z0-9+.-]*:/i;
 /** Keys whose strings are text to show; only these may mention url(...). */
-const TEXT_KEY = /^(?:text|subtext|name|formatter|title|data)$/;
-const FORBIDDEN_KEYS: Record<string, string> = {
-  toolbox: "the toolbox is interactive only and is not accepted",
-  saveAsImage: "saveAsImage is interactive only and is not accepted",
-  image: "images are not accepted (external resources are never loaded)",
-  imageURL: "images are not accepted (external resources are never loaded)",
+const TEXT_KEYS = new Set(["text", "subtext", "name", "formatter", "data"]);
+const FORBIDDEN_KEYS: Record<string, [code: string, reason: string]> = {
+  toolbox: [
+    "unsupported_option",
+    "the toolbox is interactive only and is not accepted",
+  ],
+  saveAsImage: [
+    "unsupported_option",
+    "saveAsImage is interactive only and is not accepted",
+  ],
+  image: [
+    "external_resource",
+    "images are not accepted (external resources are never loaded)",
+  ],
 };
-/** Arrays whose length counts as data points. */
+/** Arrays whose length counts as data points (under series and dataset). */
 const DATA_KEYS = new Set(["data", "source", "nodes", "links", "edges"]);
 
+/** A value met in the walk, with the way to it (kept as links, not copies). */
+interface Step {
+  value: unknown;
+  key: string;
+  parent: Step | null;
+  depth: number;
+}
+
 /**
- * Throws a 400 naming the first problem in `option`: not an object, too deep,
- * too big, a function, an external resource, or more data points than
- * RENDER_LIMITS allows.
+ * Returns `option` when it can be rendered; otherwise throws a 400 naming
+ * the first problem and where it is: not an object, too deep, too big, a
+ * function, an external resource, or more data points than RENDER_LIMITS.
  */
 export function validateOption(option: unknown): Record<string, unknown> {
   if (!isRecord(option)) {
@@ -54,12 +70,11 @@ export function validateOption(option: unknown): Record<string, unknown> {
   }
   let values = 0;
   let points = 0;
-  // Iterative walk: an attacker's deeply nested option must not blow the stack.
-  const stack: { value: unknown; path: string[]; textual: boolean }[] = [
-    { value: option, path: [], textual: false },
-  ];
+  // Iterative walk: a deeply nested option must not exhaust the stack.
+  const stack: Step[] = [{ value: option, key: "", parent: null, depth: 0 }];
   while (stack.length > 0) {
-    const { value, path, textual } = stack.pop()!;
+    const step = stack.pop()!;
+    const { value } = step;
     if (++values > RENDER_LIMITS.maxValues) {
       throw badRequest(
         "option_too_large",
@@ -67,19 +82,22 @@ export function validateOption(option: unknown): Record<string, unknown> {
       );
     }
     if (typeof value === "string") {
-      checkString(value, path, textual);
+      checkString(value, step);
       continue;
     }
     if (typeof value !== "object" || value === null) continue;
-    if (path.length >= RENDER_LIMITS.maxDepth) {
+    if (step.depth >= RENDER_LIMITS.maxDepth) {
       throw badRequest(
         "option_too_deep",
-        `${where(path)}: option is nested more than ${RENDER_LIMITS.maxDepth} levels deep`,
+        `${
+          where(step)
+        }: option is nested more than ${RENDER_LIMITS.maxDepth} levels deep`,
       );
     }
+    const depth = step.depth + 1;
     if (Array.isArray(value)) {
-      const key = path[path.length - 1];
-      if (DATA_KEYS.has(key) && (path[0] === "series" || path[0] === "dataset")) {
+      const top = topKey(step);
+      if (DATA_KEYS.has(step.key) && (top === "series" || top === "dataset")) {
         points += value.length;
         if (points > RENDER_LIMITS.maxPoints) {
           throw badRequest(
@@ -88,76 +106,98 @@ export function validateOption(option: unknown): Record<string, unknown> {
           );
         }
       }
-      value.forEach((item, i) =>
-        stack.push({ value: item, path: [...path, String(i)], textual })
-      );
+      for (let i = value.length - 1; i >= 0; i--) {
+        stack.push({ value: value[i], key: String(i), parent: step, depth });
+      }
       continue;
     }
     const record = value as Record<string, unknown>;
-    if (record.type === "image" && path.includes("graphic")) {
+    if (record.type === "image" && within(step, "graphic")) {
       throw badRequest(
         "external_resource",
-        `${where(path)}: image graphics are not accepted (external resources are never loaded)`,
+        `${
+          where(step)
+        }: image graphics are not accepted (external resources are never loaded)`,
       );
     }
     for (const [key, child] of Object.entries(record)) {
-      const reason = FORBIDDEN_KEYS[key];
-      if (reason !== undefined && child !== undefined && child !== false) {
-        throw badRequest(
-          key === "toolbox" || key === "saveAsImage"
-            ? "unsupported_option"
-            : "external_resource",
-          `${where([...path, key])}: ${reason}`,
-        );
+      const forbidden = FORBIDDEN_KEYS[key];
+      if (
+        forbidden && child !== undefined && child !== null && child !== false
+      ) {
+        const [code, reason] = forbidden;
+        throw badRequest(code, `${where(step)}.${key}: ${reason}`);
       }
-      stack.push({
-        value: child,
-        path: [...path, key],
-        textual: textual || TEXT_KEY.test(key),
-      });
+      stack.push({ value: child, key, parent: step, depth });
     }
   }
   return option;
 }
 
-function checkString(value: string, path: string[], textual: boolean): void {
+function checkString(value: string, step: Step): void {
   if (FUNCTION_LIKE.some((pattern) => pattern.test(value))) {
     throw badRequest(
       "function_not_allowed",
-      `${where(path)}: functions are not accepted; use a template string such as "{b}: {c}"`,
+      `${
+        where(step)
+      }: functions are not accepted; use a template string such as "{b}: {c}"`,
     );
   }
-  const key = lastKey(path);
   if (/^\s*image:\/\//i.test(value)) {
     throw badRequest(
       "external_resource",
-      `${where(path)}: image:// symbols are not accepted (external resources are never loaded)`,
+      `${
+        where(step)
+      }: image:// symbols are not accepted (external resources are never loaded)`,
     );
   }
-  if (key !== undefined && RESOURCE_KEY.test(key) && URL_LIKE.test(value)) {
+  const key = nearestKey(step);
+  if (RESOURCE_KEY.test(key) && URL_LIKE.test(value)) {
     throw badRequest(
       "external_resource",
-      `${where(path)}: URLs are not accepted here (external resources are never loaded)`,
+      `${
+        where(step)
+      }: URLs are not accepted here (external resources are never loaded)`,
     );
   }
-  if (!textual && /url\s*\(/i.test(value)) {
+  if (!TEXT_KEYS.has(key) && /url\s*\(/i.test(value)) {
     throw badRequest(
       "external_resource",
-      `${where(path)}: url(...) is not accepted (external resources are never loaded)`,
+      `${
+        where(step)
+      }: url(...) is not accepted (external resources are never loaded)`,
     );
   }
 }
 
-/** The nearest object key of a path (skipping array indexes). */
-function lastKey(path: string[]): string | undefined {
-  for (let i = path.length - 1; i >= 0; i--) {
-    if (!/^\d+$/.test(path[i])) return path[i];
+/** The nearest object key of a step (skipping array indexes). */
+function nearestKey(step: Step): string {
+  for (let s: Step | null = step; s; s = s.parent) {
+    if (!/^\d+$/.test(s.key)) return s.key;
   }
-  return undefined;
+  return "";
 }
 
-function where(path: string[]): string {
-  return ["option", ...path].join(".");
+/** The option's top-level key on the way to `step` ("series", "title", ...). */
+function topKey(step: Step): string {
+  let s = step;
+  while (s.parent?.parent) s = s.parent;
+  return s.key;
+}
+
+/** Whether `key` is on the way to `step`. */
+function within(step: Step, key: string): boolean {
+  for (let s: Step | null = step; s; s = s.parent) {
+    if (s.key === key) return true;
+  }
+  return false;
+}
+
+/** "option.series.0.data" for a step. */
+function where(step: Step): string {
+  const keys: string[] = [];
+  for (let s: Step | null = step; s && s.parent; s = s.parent) keys.push(s.key);
+  return ["option", ...keys.reverse()].join(".");
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -33,10 +33,10 @@ Deno.test({
       new MutationObserver(() => {
         const bubbles = document.querySelectorAll(".message.assistant .bubble");
         const last = bubbles[bubbles.length - 1];
-        // deno-lint-ignore no-explicit-any
-        if (last) {
-          (globalThis as any).recordLength(last.textContent?.length ?? 0);
-        }
+        const page = globalThis as unknown as {
+          recordLength(n: number): void;
+        };
+        if (last) page.recordLength(last.textContent?.length ?? 0);
       }).observe(document.body, {
         subtree: true,
         childList: true,

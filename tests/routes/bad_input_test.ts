@@ -5,13 +5,9 @@ import { allKeys, Client, startTestServer } from "../_fixtures.ts";
 Deno.test("bad input: every refusal is a clear error and changes nothing", async () => {
   await using server = await startTestServer();
   const client = new Client(server.url);
-  const sessionId = await client.createSession();
-  const frames = await client.chat(
-    sessionId,
+  const { sessionId, artifactId } = await client.sessionWithChart(
     "bar chart of average no2 per city",
   );
-  const artifactId =
-    frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
   const before = await allKeys(server.kv);
 
   const cases: {

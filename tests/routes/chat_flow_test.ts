@@ -114,10 +114,9 @@ Deno.test("chat: artifacts are listed newest first and page with a cursor", asyn
 Deno.test("exports: PNG has the requested pixel size and is not one flat colour", async () => {
   await using server = await startTestServer();
   const client = new Client(server.url);
-  const sessionId = await client.createSession();
-  const frames = await client.chat(sessionId, PROMPT);
-  const id =
-    frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
+  const { artifactId: id } = await client.sessionWithChart(
+    PROMPT,
+  );
 
   const response = await client.fetch(
     `/api/artifacts/${id}/export?format=png&width=640&height=360&scale=2`,
@@ -137,13 +136,9 @@ Deno.test("exports: PNG has the requested pixel size and is not one flat colour"
 Deno.test("exports: CSV parses back to the artifact's data", async () => {
   await using server = await startTestServer();
   const client = new Client(server.url);
-  const sessionId = await client.createSession();
-  const frames = await client.chat(
-    sessionId,
+  const { artifactId: id } = await client.sessionWithChart(
     "bar chart of average no2 per city",
   );
-  const id =
-    frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
   const artifact = await (await client.fetch(`/api/artifacts/${id}`)).json();
 
   const response = await client.fetch(`/api/artifacts/${id}/export?format=csv`);
@@ -165,10 +160,9 @@ Deno.test("exports: CSV parses back to the artifact's data", async () => {
 Deno.test("links: a signed link downloads without a cookie and fails after it expires", async () => {
   await using server = await startTestServer({ DOWNLOAD_TTL: "2s" });
   const client = new Client(server.url);
-  const sessionId = await client.createSession();
-  const frames = await client.chat(sessionId, PROMPT);
-  const id =
-    frames.find((f) => f.event === "artifact_created")!.data.artifact_id;
+  const { artifactId: id } = await client.sessionWithChart(
+    PROMPT,
+  );
 
   const made = await client.json(`/api/artifacts/${id}/links`, "POST", {
     format: "csv",
