@@ -25,18 +25,35 @@ const ConfigSchema = z.object({
   MAX_MESSAGE_BYTES: bytes.default(8 * 1024),
   MAX_BODY_BYTES: bytes.default(1024 * 1024),
   MAX_UPLOAD_BYTES: bytes.default(50 * 1000 * 1000),
+  MAX_UPLOAD_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(
+    1_000_000,
+  ),
+  MAX_UPLOAD_COLUMNS: z.coerce.number().int().min(1).max(2000).default(500),
+  SQL_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
   STREAM_WORD_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(12),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default(
     "info",
   ),
-  FONT_PATHS: z.string().default("").transform((text) =>
-    text.split(",").map((p) => p.trim()).filter((p) => p !== "")
-  ),
+  FONT_PATHS: z.string().default("").transform((text, ctx) => {
+    const paths = text.split(",").map((p) => p.trim()).filter((p) => p);
+    for (const path of paths.filter((p) => !isFile(p))) {
+      ctx.addIssue({ code: "custom", message: `no font file at ${path}` });
+    }
+    return paths;
+  }),
   RENDER_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   RENDER_CACHE_TTL: duration.default(parseDuration("1d")),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
 
 /** Parses a duration such as "90s" or "30d" into milliseconds. */
 export function parseDuration(text: string): number {

@@ -17,7 +17,9 @@ const WARM_UP = 10;
 const peers = await loadPeerCharts();
 
 if (peers === null) {
-  console.warn("png_bench: peer-charts.json not found; skipping the peer charts");
+  console.warn(
+    "png_bench: peer-charts.json not found; skipping the peer charts",
+  );
 } else {
   for (const option of Object.values(peers)) {
     for (let i = 0; i < WARM_UP; i++) await renderPng(option, PEER_SIZE);

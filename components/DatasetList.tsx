@@ -1,12 +1,14 @@
 import type { DatasetSummary } from "../lib/client/api_types.ts";
 
-/** The datasets the chat can use, with their columns; demo data is marked synthetic. */
+/** The built-in demo datasets the chat can use, with their columns; marked synthetic. */
 export default function DatasetList(
   { datasets }: { datasets: DatasetSummary[] },
 ) {
   return (
     <details class="datasets">
-      <summary>Data you can ask about ({datasets.length} datasets)</summary>
+      <summary>
+        Demo data you can ask about ({datasets.length} datasets)
+      </summary>
       <ul>
         {datasets.map((d) => (
           <li key={d.id}>

@@ -5,7 +5,12 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { useSignalEffect } from "@preact/signals";
-import { announcedChart } from "../lib/client/session_state.ts";
+import {
+  announcedChart,
+  closeDataset,
+  openedDataset,
+} from "../lib/client/session_state.ts";
+import DatasetPreview from "../lib/client/components/DatasetPreview.tsx";
 import { fetchArtifact, forgetLatest } from "../lib/client/artifacts.ts";
 import type { ArtifactDetail, ArtifactView } from "../lib/client/api_types.ts";
 import EChart from "../lib/client/components/EChart.tsx";
@@ -51,6 +56,7 @@ export default function ChartCanvas(props: Props) {
     const announced = announcedChart.value;
     if (!announced) return;
     forgetLatest(announced.artifactId);
+    closeDataset();
     setTab("chart");
     show(announced.artifactId);
     refreshList();
@@ -59,6 +65,16 @@ export default function ChartCanvas(props: Props) {
   useEffect(() => {
     if (!open && list.length > 0) show(list[0].id);
   }, []);
+
+  // A dataset opened from the data list shows in the canvas's Data panel.
+  const previewing = openedDataset.value;
+  if (previewing) {
+    return (
+      <section class="canvas dataset-view" aria-label="Chart canvas">
+        <DatasetPreview datasetId={previewing} onClose={closeDataset} />
+      </section>
+    );
+  }
 
   if (!open) {
     return (

@@ -1,7 +1,11 @@
 /** The chat: message history, a composer, and the streamed reply of each turn. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { readSse } from "../lib/client/sse_client.ts";
-import { announceChart } from "../lib/client/session_state.ts";
+import {
+  announceChart,
+  datasetsChanged,
+  requestUpload,
+} from "../lib/client/session_state.ts";
 import type { MessageView } from "../lib/client/api_types.ts";
 import ChartPreview from "../lib/client/components/ChartPreview.tsx";
 
@@ -27,6 +31,8 @@ interface ChatItem {
   downloads: Download[];
   error?: string;
   streaming?: boolean;
+  /** A running workflow's latest progress line. */
+  progress?: string;
 }
 
 const fromView = (m: MessageView): ChatItem => ({
@@ -98,6 +104,19 @@ export default function ChatPanel(props: Props) {
         return false;
       case "error":
         updateLast((item) => ({ ...item, error: String(data.message) }));
+        return false;
+      case "progress":
+        updateLast((item) => ({
+          ...item,
+          progress: `Step ${data.step} of ${data.total}: ${
+            String(data.operation ?? "").replace("_", " ")
+          }, ${Number(data.rows_done).toLocaleString("en")} rows`,
+        }));
+        return false;
+      case "workflow_completed":
+      case "workflow_failed":
+        updateLast((item) => ({ ...item, progress: undefined }));
+        datasetsChanged();
         return false;
       case "done":
         return true;
@@ -198,11 +217,25 @@ export default function ChatPanel(props: Props) {
   }
 
   return (
-    <section class="chat" aria-label="Chat">
+    <section
+      class="chat"
+      aria-label="Chat"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        // A file dropped on the chat is uploaded to the session (by the Uploader).
+        const file = e.dataTransfer?.files?.[0];
+        if (!file) return;
+        e.preventDefault();
+        requestUpload(file);
+      }}
+    >
       <ol class="messages" ref={listRef} aria-live="polite">
         {items.length === 0 && (
           <li class="empty">
-            <p>Ask for a chart of the demo data, for example:</p>
+            <p>
+              Ask for a chart of the demo data or of a file you drop here, for
+              example:
+            </p>
             <ul class="samples">
               {props.samplePrompts.map((prompt) => (
                 <li key={prompt}>
@@ -263,6 +296,7 @@ export default function ChatPanel(props: Props) {
                 ⬇ {d.filename} ({Math.max(1, Math.round(d.size / 1024))} KB)
               </a>
             ))}
+            {item.progress && <p class="progress muted">{item.progress}</p>}
             {item.error && <p class="error" role="alert">{item.error}</p>}
           </li>
         ))}

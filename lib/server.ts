@@ -13,6 +13,8 @@ import {
   resumeSessionDeletes,
 } from "./kv/session_delete.ts";
 import { sweepAbandonedBlobs } from "./kv/blobs.ts";
+import { isJobMessage } from "./kv/jobs.ts";
+import { createWorkflowRunner, type WorkflowDeps } from "./workflows/run.ts";
 import { log, setLogLevel } from "./log.ts";
 import { closeRenderPool, configureRenderPool } from "./charts/render_pool.ts";
 
@@ -39,7 +41,12 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   manifest: Manifest,
-  options: { kv?: Deno.Kv; quiet?: boolean } = {},
+  options: {
+    kv?: Deno.Kv;
+    quiet?: boolean;
+    /** Test hook: runs before each workflow step. */
+    beforeWorkflowStep?: WorkflowDeps["beforeStep"];
+  } = {},
 ): Promise<RunningServer> {
   setLogLevel(config.LOG_LEVEL);
   configureRenderPool({
@@ -59,18 +66,38 @@ export async function startServer(
     closing: closing.signal,
   });
 
+  const workflows = createWorkflowRunner({
+    kv,
+    signingKey,
+    datasetTtlMs: config.ARTIFACT_TTL,
+    downloadTtlMs: config.DOWNLOAD_TTL,
+    maxRows: config.MAX_UPLOAD_ROWS,
+    sqlTimeoutMs: config.SQL_TIMEOUT_MS,
+    beforeStep: options.beforeWorkflowStep,
+  });
   const queue = kv.listenQueue(async (message) => {
     if (isDeleteSessionJob(message)) await finishSessionDelete(kv, message);
+    else if (isJobMessage(message)) await workflows.run(message.jobId);
   });
   const resumed = await resumeSessionDeletes(kv);
   if (resumed > 0) {
     log.info("finished interrupted session deletes", { count: resumed });
+  }
+  const resumedJobs = await workflows.resume();
+  if (resumedJobs > 0) {
+    log.info("resumed interrupted workflows", { count: resumedJobs });
   }
   const sweeper = setInterval(() => {
     sweepAbandonedBlobs(kv).catch((error) =>
       log.error("blob sweep failed", { error })
     );
   }, 10 * 60_000);
+  // Jobs whose runner died (no heartbeat) or whose queue message was lost.
+  const jobWatch = setInterval(() => {
+    workflows.resume({ queuedGraceMs: 30_000 }).catch((error) =>
+      log.error("workflow resume failed", { error })
+    );
+  }, 15_000);
 
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
@@ -89,7 +116,9 @@ export async function startServer(
     kv,
     async [Symbol.asyncDispose]() {
       clearInterval(sweeper);
+      clearInterval(jobWatch);
       closing.abort();
+      await workflows.close();
       await server.shutdown();
       await closeRenderPool();
       if (!options.kv) {

@@ -13,6 +13,8 @@ import type { ChartSpec, ChartType, Column, Snapshot } from "../charts/spec.ts";
 import type { ColumnProfile, DatasetProfile } from "../data/table.ts";
 import { type QueryResult, quoteIdent } from "../data/query.ts";
 import * as W from "./words.ts";
+import { planWorkflow } from "./workflow_plan.ts";
+import type { WorkflowRequest } from "../workflows/schema.ts";
 import {
   type Agg,
   type Bucket,
@@ -88,6 +90,8 @@ export type Plan =
     reply: string;
   }
   | { kind: "download"; format: string; reply: string }
+  /** A transformation of a session dataset, run as a workflow job. */
+  | { kind: "workflow"; request: WorkflowRequest; reply: string }
   | { kind: "clarify"; question: string; options: string[] }
   | { kind: "help"; reply: string };
 
@@ -2216,6 +2220,8 @@ export function planRequest(text: string, context: PlanContext): Plan {
   const lang = detectLang(text, toks);
   const t = TEXT[lang];
   if (context.datasets.length === 0) return helpPlan(context, lang);
+  const workflow = planWorkflow(text, context.datasets, lang);
+  if (workflow) return workflow;
 
   const download = detectDownload(toks);
   if (download) {

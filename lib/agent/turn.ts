@@ -7,6 +7,7 @@
 import {
   appendEvent,
   type EventType,
+  followEvents,
   type SessionEvent,
 } from "../kv/events.ts";
 import { createMessage, listMessages } from "../kv/messages.ts";
@@ -20,7 +21,7 @@ import {
 import { planRequest } from "./planner.ts";
 import { interpretChart } from "./interpret.ts";
 import { listChatDatasets } from "./datasets.ts";
-import { runQuery } from "../data/query.ts";
+import { startWorkflow } from "../workflows/run.ts";
 import { toSnapshot } from "./planner.ts";
 import { ensureDownload } from "../exports/downloads.ts";
 import {
@@ -31,6 +32,7 @@ import {
 import { signedDownloadPath } from "../http/links.ts";
 import { log } from "../log.ts";
 import type { ChartSpec } from "../charts/spec.ts";
+import type { WorkflowRequest } from "../workflows/schema.ts";
 
 export interface TurnDeps {
   kv: Deno.Kv;
@@ -90,8 +92,10 @@ export async function runChatTurn(
 ): Promise<void> {
   const { kv } = deps;
   const ttl = deps.artifactTtlMs;
+  let lastSeq = 0;
   const send = async (type: EventType, data: Record<string, unknown>) => {
     const event = await appendEvent(kv, session.id, type, data, ttl);
+    lastSeq = event.seq;
     emit(event);
     return event;
   };
@@ -150,11 +154,7 @@ export async function runChatTurn(
     if (plan.kind === "chart") {
       await say(plan.reply + " ");
       const dataset = datasets.find((d) => d.id === plan.datasetId)!;
-      const result = runQuery(
-        { id: dataset.id, table: dataset.table },
-        plan.sql,
-        plan.params,
-      );
+      const result = await dataset.query(plan.sql, plan.params);
       const snapshot = toSnapshot(plan, result);
       const interpretation = interpretChart(
         plan.spec,
@@ -247,6 +247,14 @@ export async function runChatTurn(
           artifact_id: latest.id,
         });
       }
+    } else if (plan.kind === "workflow") {
+      await say(plan.reply + " ");
+      await runChatWorkflow(deps, session, plan.request, {
+        after: lastSeq,
+        send,
+        emit,
+        say,
+      });
     } else if (plan.kind === "clarify") {
       options = plan.options;
       await say(plan.question, true);
@@ -278,4 +286,85 @@ export async function runChatTurn(
     created_at: new Date(assistant.createdAt).toISOString(),
   });
   await send("done", { message_id: assistant.id });
+}
+
+/** How long a chat turn waits for its workflow before leaving it to run on. */
+const WORKFLOW_WAIT_MS = 5 * 60_000;
+
+/**
+ * Starts the workflow a message asked for and follows it on the session's
+ * event log, passing its events into the turn's stream; ends with the
+ * output file as a `download` event, or with what went wrong.
+ */
+async function runChatWorkflow(
+  deps: TurnDeps,
+  session: Session,
+  request: WorkflowRequest,
+  turn: {
+    /** The turn's last event: the job's events all come after it. */
+    after: number;
+    send: (
+      type: EventType,
+      data: Record<string, unknown>,
+    ) => Promise<SessionEvent>;
+    emit: (event: SessionEvent) => void;
+    say: (text: string, paced?: boolean) => Promise<void>;
+  },
+): Promise<void> {
+  const { kv } = deps;
+  const { send, emit, say } = turn;
+  const job = await startWorkflow(kv, {
+    session,
+    request,
+    origin: deps.origin,
+    ttlMs: deps.artifactTtlMs,
+  });
+  const wait = AbortSignal.timeout(WORKFLOW_WAIT_MS);
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  wait.addEventListener("abort", abort, { once: true });
+  try {
+    for await (
+      const event of followEvents(kv, session.id, turn.after, stop.signal)
+    ) {
+      if (event.data.job_id !== job.id) continue;
+      emit(event);
+      if (event.type === "workflow_completed") {
+        const outputs = event.data.outputs as { rows: number }[];
+        const file = event.data.file as
+          | { url: string; filename: string; mime: string; size: number }
+          | undefined;
+        const rows = outputs[outputs.length - 1]?.rows ?? 0;
+        if (file) {
+          await send("download", {
+            url: file.url,
+            filename: file.filename,
+            mime: file.mime,
+            size: file.size,
+            dataset_id: event.data.dataset_id,
+          });
+        }
+        await say(
+          `Done: ${rows.toLocaleString("en")} rows${
+            file ? ` in ${file.filename}` : ""
+          }.`,
+          true,
+        );
+        return;
+      }
+      if (event.type === "workflow_failed") {
+        await say(
+          `The workflow stopped at step ${event.data.step}: ${event.data.message}.`,
+          true,
+        );
+        return;
+      }
+    }
+    await say(
+      "The workflow is still running; its results will appear here when it finishes.",
+      true,
+    );
+  } finally {
+    wait.removeEventListener("abort", abort);
+  }
 }

@@ -136,7 +136,8 @@ export function stampPoints(
     const qy = Math.round(y * scale * steps);
     const ix = Math.floor(qx / steps);
     const iy = Math.floor(qy / steps);
-    const variant = sprite.variants[(qy - iy * steps) * steps + qx - ix * steps];
+    const variant =
+      sprite.variants[(qy - iy * steps) * steps + qx - ix * steps];
     const left = ix - sprite.origin;
     const top = iy - sprite.origin;
     const { offsets, colors } = variant;

@@ -9,12 +9,13 @@ import { initWasm, Resvg } from "@resvg/resvg-wasm";
 import { chartTexts, renderSvg, serverOption, withChart } from "./svg.ts";
 import { fontsForTexts, getFontSet } from "./fonts.ts";
 import { encodePng } from "./png_encode.ts";
+import { compileResvg } from "./resvg_wasm.ts";
 import {
   type Canvas,
   cutSprite,
   fillRect,
-  SPRITE_STEPS,
   type Sprite,
+  SPRITE_STEPS,
   stampPoints,
 } from "./overlays.ts";
 import { planScene, type StampOverlay } from "./scene.ts";
@@ -40,12 +41,7 @@ let engine: Promise<void> | undefined;
 
 /** Loads the resvg wasm once per isolate; a failed load is retried on the next call. */
 export function readyRaster(): Promise<void> {
-  engine ??= (async () => {
-    // The wasm sits beside resvg-wasm's JS, which the module graph already
-    // pulled into the npm cache, so resolving it is safe on a fresh machine.
-    const url = new URL(import.meta.resolve("@resvg/resvg-wasm/index_bg.wasm"));
-    await initWasm(await Deno.readFile(url));
-  })().catch((err) => {
+  engine ??= compileResvg().then((module) => initWasm(module)).catch((err) => {
     engine = undefined;
     throw err;
   });
@@ -68,6 +64,15 @@ function resvgFonts(texts: Iterable<string>) {
       sansSerifFamily: DEFAULT_FAMILY,
     },
   };
+}
+
+/**
+ * Frees a pixel buffer now: detaching an ArrayBuffer releases its memory at
+ * once, where a dropped one waits for a GC that V8 starts only after ~64 MB
+ * of such buffers (13 renders' worth) pile up in each worker.
+ */
+function release(pixels: Uint8Array): void {
+  (pixels.buffer as ArrayBuffer).transfer(0);
 }
 
 /** Runs resvg on `svg` and returns its RGBA pixels (premultiplied when transparent). */
@@ -102,10 +107,11 @@ export async function rasterPng(
   option: Record<string, unknown>,
   options: RasterOptions,
 ): Promise<RasterResult<Uint8Array<ArrayBuffer>>> {
-  await readyRaster();
   const { width, height, scale, background } = options;
+  // Laid out first: on a cold start the wasm finishes compiling meanwhile.
   const scene = planScene(option, { width, height });
   const { font, missing } = resvgFonts(scene.texts);
+  await readyRaster();
   const image = rasterizeSvg(scene.svg, scale, background, font);
   if (scene.overlays.length > 0) {
     const canvas: Canvas = {
@@ -145,6 +151,7 @@ export async function rasterPng(
     image.height,
     background === "transparent",
   );
+  release(image.pixels);
   return { value: png, missing };
 }
 
@@ -163,12 +170,14 @@ export async function referencePng(
     height,
   });
   const image = rasterizeSvg(svg, scale, background, resvgFonts([]).font);
-  return encodePng(
+  const png = encodePng(
     image.pixels,
     image.width,
     image.height,
     background === "transparent",
   );
+  release(image.pixels);
+  return png;
 }
 
 /**
@@ -257,7 +266,10 @@ function spriteFor(stamp: StampOverlay, scale: number): Sprite {
         );
       }
       const svg = chart.renderToSVGString();
-      return { body: svg.slice(svg.indexOf(">") + 1, svg.lastIndexOf("<")), reach };
+      return {
+        body: svg.slice(svg.indexOf(">") + 1, svg.lastIndexOf("<")),
+        reach,
+      };
     },
   );
   const cell = Math.ceil(2 * reach * scale) + 4;

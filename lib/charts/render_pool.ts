@@ -10,7 +10,7 @@
  * this isolate instead (raster.ts, loaded on first use).
  */
 import { configureFonts } from "./fonts.ts";
-import { ConfigError } from "../../fresh.config.ts";
+import { compileResvg } from "./resvg_wasm.ts";
 import { HttpError } from "../errors.ts";
 import { log } from "../log.ts";
 
@@ -60,7 +60,12 @@ export interface RenderPoolOptions {
 
 /** Messages between the pool and a worker. */
 export type WorkerRequest =
-  | { type: "init"; fontPaths: string[] }
+  | {
+    type: "init";
+    fontPaths: string[];
+    /** resvg compiled by the pool; null: compile it in the worker. */
+    wasm: WebAssembly.Module | null;
+  }
   | { type: "job"; id: number; job: RenderJob };
 
 /** A worker's answer to one job. */
@@ -189,8 +194,16 @@ export class RenderPool {
       return undefined;
     }
     const slot: Slot = { worker, busy: null };
-    const init: WorkerRequest = { type: "init", fontPaths: this.#fontPaths };
-    worker.postMessage(init);
+    // Jobs posted before this arrives wait for it in the worker.
+    const init = (wasm: WebAssembly.Module | null) => {
+      const request: WorkerRequest = {
+        type: "init",
+        fontPaths: this.#fontPaths,
+        wasm,
+      };
+      worker.postMessage(request);
+    };
+    compileResvg().then(init, () => init(null));
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
       const pending = slot.busy;
@@ -200,7 +213,9 @@ export class RenderPool {
         pending.resolve(reply.output);
       } else {
         pending.reject(
-          reply.fatal ? new Error(reply.message) : new RenderError(reply.message),
+          reply.fatal
+            ? new Error(reply.message)
+            : new RenderError(reply.message),
         );
         // A wasm trap may leave resvg's memory in a bad state: start afresh.
         if (reply.fatal) this.#retire(slot);
@@ -289,7 +304,7 @@ export function configureRenderPool(options: RenderPoolOptions): void {
     configureFonts(options.fontPaths ?? []);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`invalid configuration: FONT_PATHS: ${why}`);
+    throw new Error(`FONT_PATHS: ${why}`);
   }
   poolOptions = { ...options };
   const old = defaultPool;

@@ -1,11 +1,12 @@
 /**
  * A render worker (started by render_pool.ts): loads ECharts and resvg-wasm
  * once, then renders one job at a time and posts the result back; PNG bytes
- * are transferred, not copied.
+ * are transferred, not copied. The pool's first message brings the fonts to
+ * load and resvg's compiled wasm (shared with the other workers).
  */
 import { configureFonts } from "./fonts.ts";
-import * as raster from "./raster.ts";
-import { runJob, type WorkerReply, type WorkerRequest } from "./render_pool.ts";
+import { compileResvg, useCompiledResvg } from "./resvg_wasm.ts";
+import type { RenderJob, WorkerReply, WorkerRequest } from "./render_pool.ts";
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
@@ -14,25 +15,28 @@ interface WorkerScope {
 
 const scope = globalThis as unknown as WorkerScope;
 
-// Compiling the wasm while the first job is on its way saves its wait.
-raster.readyRaster().catch(() => {});
-
-let queue: Promise<void> = Promise.resolve();
+const modules = Promise.all([
+  import("./raster.ts"),
+  import("./render_pool.ts"),
+]);
+const initialized = Promise.withResolvers<void>();
+let queue: Promise<void> = initialized.promise;
 
 scope.onmessage = (event) => {
   const request = event.data;
   if (request.type === "init") {
+    if (request.wasm) useCompiledResvg(request.wasm);
+    else compileResvg().catch(() => {}); // a failure surfaces in the first job
     configureFonts(request.fontPaths);
+    initialized.resolve();
     return;
   }
   queue = queue.then(() => handle(request.id, request.job));
 };
 
-async function handle(
-  id: number,
-  job: Extract<WorkerRequest, { type: "job" }>["job"],
-): Promise<void> {
+async function handle(id: number, job: RenderJob): Promise<void> {
   try {
+    const [raster, { runJob }] = await modules;
     const output = await runJob(raster, job);
     const transfer = output.kind === "png" ? [output.bytes.buffer] : [];
     scope.postMessage({ id, ok: true, output }, transfer);

@@ -18,7 +18,7 @@
  * An overlay is only used when nothing resvg draws later in paint order
  * overlaps it, so the stacking order never changes.
  */
-import * as echarts from "echarts";
+import { echarts } from "./echarts_ssr.ts";
 import { chartTexts, serverOption, type SsrChart, withChart } from "./svg.ts";
 
 const zrColor = echarts.color;
@@ -82,7 +82,13 @@ export function planScene(
   if (stamped.size > 0) {
     base.series = (base.series as Record<string, unknown>[]).map((s, i) =>
       stamped.has(i)
-        ? { ...s, large: true, largeThreshold: 1, progressive: 0 }
+        ? {
+          ...s,
+          data: packedPoints(s.data as unknown[]) ?? s.data,
+          large: true,
+          largeThreshold: 1,
+          progressive: 0,
+        }
         : s
     );
   }
@@ -324,6 +330,31 @@ function stampableSeries(
   return out;
 }
 
+/**
+ * Returns [x, y] pairs as one Float64Array (x0, y0, x1, y1, ...), which
+ * ECharts' large mode takes as is instead of cloning thousands of small
+ * arrays; null when an item is anything but two numbers (or null).
+ */
+function packedPoints(data: unknown[]): Float64Array | null {
+  const packed = new Float64Array(data.length * 2);
+  for (let i = 0; i < data.length; i++) {
+    const item = data[i];
+    if (item === null) {
+      packed[2 * i] = packed[2 * i + 1] = NaN;
+      continue;
+    }
+    if (!Array.isArray(item) || item.length !== 2) return null;
+    const [x, y] = item;
+    if (
+      (typeof x !== "number" && x !== null) ||
+      (typeof y !== "number" && y !== null)
+    ) return null;
+    packed[2 * i] = x ?? NaN;
+    packed[2 * i + 1] = y ?? NaN;
+  }
+  return packed;
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -381,7 +412,9 @@ function rectOverlay(el: ZrEl): RectOverlay | null {
   // zrender writes the path rounded to 10^-precision of a CSS px, as
   // "M x y l w 0 l 0 h ...": the same corners here give the same pixels.
   const m = el.transform;
-  const scale = m ? Math.max(Math.hypot(m[0], m[1]), Math.hypot(m[2], m[3])) : 1;
+  const scale = m
+    ? Math.max(Math.hypot(m[0], m[1]), Math.hypot(m[2], m[3]))
+    : 1;
   const p = 10 ** Math.max(Math.ceil(Math.log10(scale)), 1);
   const round = (v: number) => Math.round(v * p) / p;
   const x0 = round(shape.x), y0 = round(shape.y);
@@ -505,10 +538,13 @@ class BoxIndex {
 
   intersects(box: Box): boolean {
     const m = OVERLAP_MARGIN;
-    return this.#each(box, (key) =>
-      this.#cells.get(key)?.some((b) =>
-        b.x - m < box.x + box.width && box.x < b.x + b.width + m &&
-        b.y - m < box.y + box.height && box.y < b.y + b.height + m
-      ) ?? false);
+    return this.#each(
+      box,
+      (key) =>
+        this.#cells.get(key)?.some((b) =>
+          b.x - m < box.x + box.width && box.x < b.x + b.width + m &&
+          b.y - m < box.y + box.height && box.y < b.y + b.height + m
+        ) ?? false,
+    );
   }
 }

@@ -10,7 +10,7 @@
  * (DejaVu Sans, then the configured `FONT_PATHS`), choosing a fallback font
  * the way resvg does, so the layout matches what the PNG shows.
  */
-import * as echarts from "echarts";
+import { echarts } from "./echarts_ssr.ts";
 import { FONT_FAMILY } from "./compile.ts";
 import {
   advanceOf,

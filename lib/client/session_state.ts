@@ -19,3 +19,32 @@ export const announcedChart = signal<ChartAnnouncement | null>(null);
 export function announceChart(artifactId: string, version = 1): void {
   announcedChart.value = { artifactId, version, at: Date.now() };
 }
+
+/** The dataset the canvas previews (its Data panel), or null for the charts. */
+export const openedDataset = signal<string | null>(null);
+
+/** Asks the canvas to preview a dataset. */
+export function openDataset(datasetId: string): void {
+  openedDataset.value = datasetId;
+}
+
+/** Returns the canvas to the charts. */
+export function closeDataset(): void {
+  openedDataset.value = null;
+}
+
+/** A file dropped somewhere else on the page (the chat), for the Uploader to send. */
+export const uploadRequest = signal<{ file: File; at: number } | null>(null);
+
+/** Hands a file to the Uploader island. */
+export function requestUpload(file: File): void {
+  uploadRequest.value = { file, at: Date.now() };
+}
+
+/** Bumped when the session's datasets changed (an upload, a workflow's outputs). */
+export const datasetsVersion = signal(0);
+
+/** Tells the dataset list to refresh. */
+export function datasetsChanged(): void {
+  datasetsVersion.value++;
+}

@@ -57,7 +57,7 @@ export async function* readDelimited(
 ): AsyncGenerator<string[][]> {
   const lineChar = dialect.newline === "\r" ? "\r" : "\n";
   let width = -1;
-  let batch: string[][] = [];
+  const batch: string[][] = [];
   let linesBefore = 0;
   let carry = "";
   let pending = "";
@@ -133,7 +133,9 @@ export async function* readDelimited(
     if (carry.length > MAX_ROW_CHARS) {
       throw unreadable(
         "row_too_long",
-        `line ${linesBefore + 1}: a row is longer than 16 MB; is a quote left open?`,
+        `line ${
+          linesBefore + 1
+        }: a row is longer than 16 MB; is a quote left open?`,
       );
     }
     while (batch.length >= BATCH_ROWS) yield batch.splice(0, BATCH_ROWS);

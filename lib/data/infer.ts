@@ -74,8 +74,11 @@ const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const LEADING_ZERO = /^[+-]?0\d/;
 const SLASH_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
-/** Total distinct values tracked across all columns, to bound memory. */
-const DISTINCT_BUDGET = 1_000_000;
+/** Distinct values tracked across all columns, and per column, to bound memory and time. */
+const DISTINCT_BUDGET = 200_000;
+const DISTINCT_PER_COLUMN = 10_000;
+/** Rows after which numeric and high-cardinality columns stop counting values. */
+const SAMPLE_ROWS = 100_000;
 
 function isIntegerText(s: string): boolean {
   return INTEGER.test(s) && !LEADING_ZERO.test(s) &&
@@ -94,12 +97,28 @@ function isBooleanText(s: string): boolean {
   return l === "true" || l === "false";
 }
 
+/**
+ * Returns a copy of a string that does not point into the (large) text it
+ * was cut from, so keeping it does not keep that text alive.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
 function minStr(a: string | null, b: string): string {
   return a === null || b < a ? b : a;
 }
 function maxStr(a: string | null, b: string): string {
   return a === null || b > a ? b : a;
 }
+
+/** What a distinct value was classified as, kept so repeats skip the work. */
+interface Seen {
+  n: number;
+  cls: number;
+  value: number;
+}
+const TEXT = 0, INT = 1, NUM = 2, BOOL = 3, ISO = 4, SLASH = 5, DATETIME = 6;
 
 class ColumnAcc {
   nulls = 0;
@@ -125,7 +144,7 @@ class ColumnAcc {
   mdyMax: string | null = null;
   dtMin: string | null = null;
   dtMax: string | null = null;
-  counts = new Map<string, number>();
+  counts = new Map<string, Seen>();
   overflow = false;
 
   constructor(public cap: number) {}
@@ -146,29 +165,88 @@ class ColumnAcc {
         this.nulls++;
         return;
       }
-      this.nonNull++;
-      this.fitNumber(v, Number.isSafeInteger(v));
       key = String(v);
     } else if (typeof v === "boolean") {
-      this.nonNull++;
-      this.bool++;
       key = v ? "true" : "false";
     } else {
-      if (v.length <= 4 && isNullText(v)) {
+      const c = v.charCodeAt(0);
+      if (
+        v.length <= 4 && (c === 110 || c === 78 || c === 45 || c === 35) &&
+        isNullText(v)
+      ) {
         this.nulls++;
         return;
       }
-      this.nonNull++;
       key = v;
-      this.classify(v);
     }
-    const seen = this.counts.get(key);
-    if (seen !== undefined) this.counts.set(key, seen + 1);
-    else if (this.counts.size < this.cap) this.counts.set(key, 1);
-    else this.overflow = true;
+    this.nonNull++;
+    if (this.sampled && !this.overflow) this.settle();
+    // A value seen before counts as it did then: classification runs once per distinct value.
+    const seen = this.overflow ? undefined : this.counts.get(key);
+    if (seen !== undefined) {
+      seen.n++;
+      this.repeat(seen);
+      return;
+    }
+    const cls = typeof v === "number"
+      ? this.fitNumber(v, Number.isSafeInteger(v))
+      : typeof v === "boolean"
+      ? (this.bool++, BOOL)
+      : this.classify(v);
+    // Past the cap a column is an id or free text: its frequent values no longer matter.
+    if (this.overflow) return;
+    if (this.counts.size < this.cap) {
+      this.counts.set(detach(key), { n: 1, cls, value: this.lastValue });
+    } else this.overflow = true;
   }
 
-  private fitNumber(n: number, integer: boolean) {
+  /**
+   * Set once `SAMPLE_ROWS` values were seen: from then on only columns whose
+   * values are text, booleans or dates (where the planner needs the values,
+   * or classifying is costly) keep counting; numbers are classified directly
+   * and the column's distinct count becomes a lower bound.
+   */
+  sampled = false;
+
+  private settle() {
+    this.sampled = false;
+    const numeric = this.int + this.num > this.nonNull / 2;
+    if (numeric || this.counts.size > 1000) this.overflow = true;
+  }
+
+  /** The number (or slash-date fit bits) of the value classified last. */
+  private lastValue = 0;
+
+  private repeat(seen: Seen) {
+    switch (seen.cls) {
+      case INT:
+        this.int++;
+        this.intSum += seen.value;
+        this.num++;
+        this.numSum += seen.value;
+        return;
+      case NUM:
+        this.num++;
+        this.numSum += seen.value;
+        return;
+      case BOOL:
+        this.bool++;
+        return;
+      case ISO:
+        this.isoDate++;
+        return;
+      case SLASH:
+        if (seen.value & 1) this.dmy++;
+        if (seen.value & 2) this.mdy++;
+        return;
+      case DATETIME:
+        this.datetime++;
+        return;
+    }
+  }
+
+  private fitNumber(n: number, integer: boolean): number {
+    this.lastValue = n;
     this.num++;
     if (n < this.numMin) this.numMin = n;
     if (n > this.numMax) this.numMax = n;
@@ -178,16 +256,18 @@ class ColumnAcc {
       if (n < this.intMin) this.intMin = n;
       if (n > this.intMax) this.intMax = n;
       this.intSum += n;
+      return INT;
     }
+    return NUM;
   }
 
-  private classify(s: string) {
+  private classify(s: string): number {
     const c = s.charCodeAt(0);
     const numeric = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
     if (numeric) {
       if (isIntegerText(s)) return this.fitNumber(Number(s), true);
       if (isNumberText(s)) return this.fitNumber(Number(s), false);
-      if (c < 48 || c > 57 || s.length < 6) return;
+      if (c < 48 || c > 57 || s.length < 6) return TEXT;
       if (SLASH_DATE.test(s)) {
         const dmy = parseDate(s, "dmy");
         const mdy = parseDate(s, "mdy");
@@ -201,24 +281,30 @@ class ColumnAcc {
           this.mdyMin = minStr(this.mdyMin, mdy);
           this.mdyMax = maxStr(this.mdyMax, mdy);
         }
-        return;
+        this.lastValue = (dmy ? 1 : 0) | (mdy ? 2 : 0);
+        return SLASH;
       }
       const iso = s.length <= 10 ? parseDate(s, "mdy") : null;
       if (iso !== null) {
         this.isoDate++;
         this.isoMin = minStr(this.isoMin, iso);
         this.isoMax = maxStr(this.isoMax, iso);
-        return;
+        return ISO;
       }
       const dt = parseDatetime(s);
       if (dt) {
         this.datetime++;
         this.dtMin = minStr(this.dtMin, dt);
         this.dtMax = maxStr(this.dtMax, dt);
+        return DATETIME;
       }
-      return;
+      return TEXT;
     }
-    if (isBooleanText(s)) this.bool++;
+    if (isBooleanText(s)) {
+      this.bool++;
+      return BOOL;
+    }
+    return TEXT;
   }
 
   order(): SlashOrder {
@@ -283,7 +369,13 @@ export class SchemaBuilder {
       acc.addNulls(this.#rows);
       this.#cols.push(acc);
     }
-    const cap = Math.max(256, Math.floor(DISTINCT_BUDGET / this.#cols.length));
+    const cap = Math.max(
+      256,
+      Math.min(
+        DISTINCT_PER_COLUMN,
+        Math.floor(DISTINCT_BUDGET / this.#cols.length),
+      ),
+    );
     for (const c of this.#cols) c.cap = cap;
   }
 
@@ -294,7 +386,11 @@ export class SchemaBuilder {
     for (let i = 0; i < cols.length; i++) {
       cols[i].add(i < row.length ? row[i] : null);
     }
-    this.#rows++;
+    if (++this.#rows === SAMPLE_ROWS) {
+      for (const c of cols) {
+        c.sampled = true;
+      }
+    }
   }
 
   /** Returns the inferred schema, statistics and planner profile for these column names. */
@@ -349,11 +445,17 @@ export class SchemaBuilder {
         profile.max = range.max;
       }
       if (type === "date" || type === "datetime") {
-        profile.grain = type === "date" ? dateGrain([...counted.keys()]) : "day";
+        profile.grain = type === "date"
+          ? dateGrain([...counted.keys()])
+          : "day";
       }
       profiles.push(profile);
     });
-    return { columns, stats, profile: { columns: profiles, rowCount: this.#rows } };
+    return {
+      columns,
+      stats,
+      profile: { columns: profiles, rowCount: this.#rows },
+    };
   }
 }
 
@@ -393,16 +495,36 @@ function countsOf(
   type: ColumnType,
   order: SlashOrder,
 ): Map<string, number> {
-  if (type === "text") return acc.counts;
-  const convert = cellConverter({ type, dateOrder: order });
   const out = new Map<string, number>();
-  for (const [raw, n] of acc.counts) {
+  if (type === "text") {
+    for (const [raw, seen] of acc.counts) out.set(raw, seen.n);
+    return out;
+  }
+  const convert = cellConverter({ type, dateOrder: order });
+  for (const [raw, { n }] of acc.counts) {
     const v = convert(raw);
     if (v === null) continue;
     const key = String(v);
     out.set(key, (out.get(key) ?? 0) + n);
   }
   return out;
+}
+
+/** Dates repeat a lot: remember recent conversions (bounded). */
+function memo(
+  convert: (v: string) => string | null,
+): (raw: RawCell | undefined) => TableCell {
+  let seen = new Map<string, string | null>();
+  return (v) => {
+    if (typeof v !== "string" || v === "") return null;
+    let out = seen.get(v);
+    if (out === undefined) {
+      out = convert(v);
+      if (seen.size >= 20_000) seen = new Map();
+      seen.set(v, out);
+    }
+    return out;
+  };
 }
 
 /** Returns a function that turns a raw cell into its typed value, or null when it does not fit. */
@@ -434,15 +556,14 @@ export function cellConverter(
           : null;
       };
     case "date":
-      return (v) => typeof v === "string" && v !== "" ? parseDate(v, order) : null;
+      return memo((v) => parseDate(v, order));
     case "datetime":
-      return (v) => {
-        if (typeof v !== "string" || v === "") return null;
+      return memo((v) => {
         const dt = parseDatetime(v);
         if (dt) return dt;
         const d = parseDate(v, order);
         return d ? `${d}T00:00:00` : null;
-      };
+      });
     case "text":
       return (v) => {
         if (blank(v)) return null;
@@ -471,7 +592,9 @@ export function cleanColumnNames(
     if (base.length > MAX_COLUMN_NAME) {
       base = base.slice(0, MAX_COLUMN_NAME);
       repairs.push(
-        `column ${i + 1}: its name was longer than ${MAX_COLUMN_NAME} characters and was cut`,
+        `column ${
+          i + 1
+        }: its name was longer than ${MAX_COLUMN_NAME} characters and was cut`,
       );
     }
     if (!base) {
@@ -482,7 +605,9 @@ export function cleanColumnNames(
     for (let n = 2; seen.has(name.toLowerCase()); n++) name = `${base}_${n}`;
     if (name !== base) {
       repairs.push(
-        `column ${i + 1}: the name "${base}" was already taken, so it is "${name}"`,
+        `column ${
+          i + 1
+        }: the name "${base}" was already taken, so it is "${name}"`,
       );
     }
     seen.add(name.toLowerCase());

@@ -115,7 +115,11 @@ async function* decodeText(
     first = false;
     const text = decoder.decode(chunk, { stream: true });
     if (encoding !== "windows-1252" && text.includes("\ufffd")) {
-      for (let i = text.indexOf("\ufffd"); i !== -1; i = text.indexOf("\ufffd", i + 1)) {
+      for (
+        let i = text.indexOf("\ufffd");
+        i !== -1;
+        i = text.indexOf("\ufffd", i + 1)
+      ) {
         replaced.count++;
       }
     }
@@ -192,7 +196,9 @@ export async function ingestTable(
     if (header === null) {
       header = headerOf(batch[0]);
       batch = batch.slice(1);
-      if (header.length > options.maxColumns) throw tooManyColumns(header.length, options);
+      if (header.length > options.maxColumns) {
+        throw tooManyColumns(header.length, options);
+      }
       builder.widen(header.length);
     }
     if (batch.length === 0) continue;
@@ -200,13 +206,15 @@ export async function ingestTable(
     if (rows > options.maxRows) {
       throw overLimit(
         "too_many_rows",
-        `${filename} has more than ${nf.format(options.maxRows)} rows; the limit (MAX_UPLOAD_ROWS) is ${
+        `${filename} has more than ${
           nf.format(options.maxRows)
-        }`,
+        } rows; the limit (MAX_UPLOAD_ROWS) is ${nf.format(options.maxRows)}`,
       );
     }
     for (const row of batch) {
-      if (row.length > options.maxColumns) throw tooManyColumns(row.length, options);
+      if (row.length > options.maxColumns) {
+        throw tooManyColumns(row.length, options);
+      }
       builder.add(row);
     }
     await sink(batch);
@@ -234,7 +242,9 @@ export async function ingestTable(
   }
   if (replaced.count > 0) {
     repairs.push(
-      `${nf.format(replaced.count)} byte sequences were not valid ${encoding.toUpperCase()} and were replaced with �`,
+      `${
+        nf.format(replaced.count)
+      } byte sequences were not valid ${encoding.toUpperCase()} and were replaced with �`,
     );
   }
   return {
@@ -252,7 +262,9 @@ export async function ingestTable(
 function tooManyColumns(count: number, options: IngestOptions) {
   return overLimit(
     "too_many_columns",
-    `${options.filename} has ${nf.format(count)} columns; the limit (MAX_UPLOAD_COLUMNS) is ${
+    `${options.filename} has ${
+      nf.format(count)
+    } columns; the limit (MAX_UPLOAD_COLUMNS) is ${
       nf.format(options.maxColumns)
     }`,
   );
@@ -276,9 +288,9 @@ export async function collectRows(
     if (rows > options.maxRows) {
       throw overLimit(
         "too_many_rows",
-        `the result has more than ${nf.format(options.maxRows)} rows; the limit (MAX_UPLOAD_ROWS) is ${
+        `the result has more than ${
           nf.format(options.maxRows)
-        }`,
+        } rows; the limit (MAX_UPLOAD_ROWS) is ${nf.format(options.maxRows)}`,
       );
     }
     for (const row of batch) builder.add(row);

@@ -126,7 +126,10 @@ export async function* readJsonArray(
     } else batch.push(maker.fromObject(value as Record<string, unknown>));
   };
   parser.onError = (error) => {
-    failure ??= unreadable("bad_json", `the file is not valid JSON: ${error.message}`);
+    failure ??= unreadable(
+      "bad_json",
+      `the file is not valid JSON: ${error.message}`,
+    );
   };
   for await (const piece of pieces) {
     if (!topLevelChecked && piece.trim()) {
@@ -141,7 +144,10 @@ export async function* readJsonArray(
     try {
       parser.write(piece);
     } catch (error) {
-      failure ??= unreadable("bad_json", `the file is not valid JSON: ${(error as Error).message}`);
+      failure ??= unreadable(
+        "bad_json",
+        `the file is not valid JSON: ${(error as Error).message}`,
+      );
     }
     if (failure) throw failure;
     if (batch.length >= BATCH_ROWS) {
@@ -153,7 +159,10 @@ export async function* readJsonArray(
     try {
       parser.end();
     } catch (error) {
-      failure ??= unreadable("bad_json", `the JSON ends too early: ${(error as Error).message}`);
+      failure ??= unreadable(
+        "bad_json",
+        `the JSON ends too early: ${(error as Error).message}`,
+      );
     }
   }
   if (failure) throw failure;

@@ -120,15 +120,19 @@ class RowInserter {
   #pending: (string | number | null)[] = [];
   #pendingRows = 0;
 
-  constructor(db: DatabaseSync, columns: TableColumn[]) {
+  constructor(db: DatabaseSync, columns: TableColumn[], table = "data") {
     this.#width = columns.length;
     this.#booleans = columns.map((c) => c.type === "boolean");
     const row = `(${columns.map(() => "?").join(", ")})`;
-    this.#one = db.prepare(`INSERT INTO data VALUES ${row}`);
-    this.#per = Math.max(1, Math.min(100, Math.floor(MAX_PARAMS / this.#width)));
+    const into = `INSERT INTO ${quoteIdent(table)} VALUES`;
+    this.#one = db.prepare(`${into} ${row}`);
+    this.#per = Math.max(
+      1,
+      Math.min(100, Math.floor(MAX_PARAMS / this.#width)),
+    );
     this.#many = this.#per > 1
       ? db.prepare(
-        `INSERT INTO data VALUES ${new Array(this.#per).fill(row).join(", ")}`,
+        `${into} ${new Array(this.#per).fill(row).join(", ")}`,
       )
       : null;
   }
@@ -266,6 +270,73 @@ export function loadStoredSource(source: StoredSource): Promise<DatabaseSync> {
   })();
   loading.set(source.id, load);
   return load;
+}
+
+/** The parts of `node:sqlite` for copying a database that Deno's typings do not list yet. */
+interface Serializing {
+  serialize(): Uint8Array;
+  deserialize(image: Uint8Array): void;
+}
+
+/** Returns the SQLite file image of a stored source's database (loading it when needed). */
+export async function serializeStoredSource(
+  source: StoredSource,
+): Promise<Uint8Array> {
+  const db = await loadStoredSource(source);
+  // Serializing reads the schema, which the read-only authorizer refuses.
+  (db as unknown as Authorizing).setAuthorizer(null);
+  try {
+    return (db as unknown as Serializing).serialize();
+  } finally {
+    authorize(db, (action) => READ_ACTIONS.has(action));
+  }
+}
+
+/**
+ * Returns a private, read-only copy of a stored source's database, so a long
+ * read (a workflow step) is not cut short when the cache evicts the original.
+ * The caller closes it.
+ */
+export async function privateCopy(source: StoredSource): Promise<DatabaseSync> {
+  const image = await serializeStoredSource(source);
+  const db = new DatabaseSync(":memory:", { allowExtension: false });
+  (db as unknown as Serializing).deserialize(image);
+  authorize(db, (action) => READ_ACTIONS.has(action));
+  return db;
+}
+
+/**
+ * Returns a new, uncached database holding each source as its own table
+ * (a join needs two); read-only once loaded. The caller closes it.
+ */
+export async function openWorkDatabase(
+  tables: { name: string; source: StoredSource }[],
+): Promise<DatabaseSync> {
+  const db = new DatabaseSync(":memory:", { allowExtension: false });
+  authorize(
+    db,
+    (action) => action !== SQLITE_ATTACH && action !== SQLITE_DETACH,
+  );
+  try {
+    for (const { name, source } of tables) {
+      const cols = source.columns.map((c) =>
+        `${quoteIdent(c.name)} ${sqlType(c.type)}`
+      );
+      db.prepare(`CREATE TABLE ${quoteIdent(name)} (${cols.join(", ")})`).run();
+      const insert = new RowInserter(db, source.columns, name);
+      db.prepare("BEGIN").run();
+      for await (const batch of source.rows()) {
+        for (const row of batch) insert.add(row);
+      }
+      insert.flush();
+      db.prepare("COMMIT").run();
+    }
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  authorize(db, (action) => READ_ACTIONS.has(action));
+  return db;
 }
 
 /** Whether a source's database is in the cache (no load needed). */

@@ -16,7 +16,11 @@
  */
 import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
 import { DataError, overLimit } from "./errors.ts";
-import { loadStoredSource, plainValue, type StoredSource } from "./query.ts";
+import {
+  plainValue,
+  serializeStoredSource,
+  type StoredSource,
+} from "./query.ts";
 
 /** Default time a user statement may run. */
 export const DEFAULT_SQL_TIMEOUT_MS = 10_000;
@@ -42,7 +46,12 @@ const SQLITE_FUNCTION = 31;
 const SQLITE_RECURSIVE = 33;
 const SQLITE_INTERRUPT = 9;
 const SQLITE_AUTH = 23;
-const ALLOWED = new Set([SQLITE_READ, SQLITE_SELECT, SQLITE_FUNCTION, SQLITE_RECURSIVE]);
+const ALLOWED = new Set([
+  SQLITE_READ,
+  SQLITE_SELECT,
+  SQLITE_FUNCTION,
+  SQLITE_RECURSIVE,
+]);
 const DESERIALIZE_FREEONCLOSE = 1;
 const DESERIALIZE_RESIZEABLE = 2;
 /** VM instructions between deadline checks. */
@@ -63,6 +72,7 @@ interface WasmDb {
   close(): void;
 }
 interface Sqlite3 {
+  config: { warn: (...args: unknown[]) => void };
   oo1: { DB: new (name: string) => WasmDb };
   wasm: { allocFromTypedArray(bytes: Uint8Array): number };
   capi: {
@@ -135,12 +145,14 @@ export async function runSandboxedSql(
 ): Promise<SandboxResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
   if (!sql.trim()) throw refused("the query is empty");
-  const image = (await loadStoredSource(source)).serialize();
+  const image = await serializeStoredSource(source);
   // A fresh module per query: its memory is released with it.
   const sqlite3 = await (sqlite3InitModule as unknown as Init)({
     print: () => {},
     printErr: () => {},
   });
+  // An interrupted statement is reported to the caller, not to the console.
+  sqlite3.config.warn = () => {};
   const { capi, wasm } = sqlite3;
   const db = new sqlite3.oo1.DB(":memory:");
   try {
@@ -158,7 +170,8 @@ export async function runSandboxedSql(
       db.pointer,
       (_arg, action, name) =>
         ALLOWED.has(action) &&
-          !(action === SQLITE_FUNCTION && /^load_extension$/i.test(String(name)))
+          !(action === SQLITE_FUNCTION &&
+            /^load_extension$/i.test(String(name)))
           ? SQLITE_OK
           : SQLITE_DENY,
       0,
@@ -184,7 +197,9 @@ export async function runSandboxedSql(
         throw refused("send one statement at a time (no ; between statements)");
       }
       if (!capi.sqlite3_stmt_readonly(stmt.pointer)) {
-        throw refused("only reading statements (SELECT, WITH … SELECT) are allowed");
+        throw refused(
+          "only reading statements (SELECT, WITH … SELECT) are allowed",
+        );
       }
       const names = stmt.getColumnNames();
       const rows: (string | number | null)[][] = [];

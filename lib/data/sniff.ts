@@ -37,7 +37,10 @@ const EXTENSIONS: Record<string, UploadFormat | "text"> = {
 };
 
 const SIGNATURES: [number[], string][] = [
-  [[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], "an Excel 97-2003 (.xls) workbook or another OLE document; save it as .xlsx or CSV"],
+  [
+    [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+    "an Excel 97-2003 (.xls) workbook or another OLE document; save it as .xlsx or CSV",
+  ],
   [[0x25, 0x50, 0x44, 0x46], "a PDF document"],
   [[0x89, 0x50, 0x4e, 0x47], "a PNG image"],
   [[0xff, 0xd8, 0xff], "a JPEG image"],
@@ -74,7 +77,9 @@ export function isZip(head: Uint8Array): boolean {
 export function detectEncoding(
   head: Uint8Array,
 ): { encoding: TextEncoding; bom: number } {
-  if (startsWith(head, [0xef, 0xbb, 0xbf])) return { encoding: "utf-8", bom: 3 };
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) {
+    return { encoding: "utf-8", bom: 3 };
+  }
   if (startsWith(head, [0xff, 0xfe])) return { encoding: "utf-16le", bom: 2 };
   if (startsWith(head, [0xfe, 0xff])) return { encoding: "utf-16be", bom: 2 };
   const n = Math.min(head.length, 4096) & ~1;
@@ -153,7 +158,9 @@ export function detectFormat(
   const notes: string[] = [];
   if (isZip(head)) {
     if (byName && byName !== "xlsx") {
-      notes.push(`${filename} is a ZIP archive, so it was read as an XLSX workbook`);
+      notes.push(
+        `${filename} is a ZIP archive, so it was read as an XLSX workbook`,
+      );
     }
     return { format: "xlsx", notes };
   }
@@ -165,11 +172,16 @@ export function detectFormat(
         `${filename} is not an XLSX workbook: it looks like an HTML or XML page (some sites save those as .xlsx); export it as CSV or XLSX again`,
       );
     }
-    notes.push(`${filename} is not an XLSX workbook but text, so it was read as delimited text`);
+    notes.push(
+      `${filename} is not an XLSX workbook but text, so it was read as delimited text`,
+    );
     return { format: "csv", notes };
   }
   if (byName === "json" || byName === "ndjson") {
-    return { format: byName === "json" && !looksNdjson(text ?? "") ? "json" : "ndjson", notes };
+    return {
+      format: byName === "json" && !looksNdjson(text ?? "") ? "json" : "ndjson",
+      notes,
+    };
   }
   if (byName === "csv" || byName === "tsv") return { format: byName, notes };
   if (start === "[") return { format: "json", notes };
@@ -181,7 +193,10 @@ export function detectFormat(
 function looksNdjson(text: string): boolean {
   const trimmed = text.trimStart();
   if (!trimmed.startsWith("{")) return false;
-  const line = trimmed.split(/\r?\n/, 1)[0];
+  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim());
+  // One object alone is a JSON document, not a one-line NDJSON file.
+  if (lines.length < 2) return false;
+  const line = lines[0];
   try {
     const value = JSON.parse(line);
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -193,7 +208,11 @@ function looksNdjson(text: string): boolean {
 const DELIMITERS = [",", ";", "\t", "|"];
 
 /** Counts a delimiter per line outside quotes, over the sample's first lines. */
-function countsPerLine(sample: string, delimiter: string, quote: string): number[] {
+function countsPerLine(
+  sample: string,
+  delimiter: string,
+  quote: string,
+): number[] {
   const counts: number[] = [];
   let inQuotes = false;
   let n = 0;
@@ -224,7 +243,8 @@ export function detectDialect(sample: string, format: UploadFormat): Dialect {
     : "\r";
   const text = newline === "\r" ? sample.replaceAll("\r", "\n") : sample;
   const doubleStarts = (text.match(/(^|[,;\t|\n])"/g) ?? []).length;
-  const singleStarts = (text.match(/(^|[,;\t|\n])'[^'\n]*'(?=[,;\t|\r\n]|$)/g) ?? []).length;
+  const singleStarts =
+    (text.match(/(^|[,;\t|\n])'[^'\n]*'(?=[,;\t|\r\n]|$)/g) ?? []).length;
   const quoteChar = singleStarts > 2 && doubleStarts === 0 ? "'" : '"';
   const escapeChar = quoteChar === '"' && /\\"/.test(text) && !/""/.test(text)
     ? "\\"
@@ -237,7 +257,8 @@ export function detectDialect(sample: string, format: UploadFormat): Dialect {
       const all = countsPerLine(text, d, quoteChar);
       const counts = all.length > 1 ? all.slice(0, -1) : all;
       if (counts.length === 0 || counts[0] === 0) continue;
-      const steady = counts.filter((c) => c === counts[0]).length / counts.length;
+      const steady = counts.filter((c) => c === counts[0]).length /
+        counts.length;
       const score = counts[0] * steady * steady;
       if (score > bestScore) {
         bestScore = score;

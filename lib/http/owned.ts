@@ -1,6 +1,7 @@
 /** Route helpers that load a record the caller owns, or answer 404. */
 import { getOwnedSession, type Session } from "../kv/sessions.ts";
 import { type Artifact, getOwnedArtifact } from "../kv/artifacts.ts";
+import { type Dataset, getOwnedDataset } from "../kv/datasets.ts";
 import { isId } from "../ids.ts";
 import { notFound } from "../errors.ts";
 import type { AppContext } from "./types.ts";
@@ -23,4 +24,14 @@ export async function ownedArtifact(c: AppContext): Promise<Artifact> {
     : null;
   if (!artifact) throw notFound("artifact");
   return artifact;
+}
+
+/** Returns the dataset named by `:id` when the caller owns it; throws 404 otherwise. */
+export async function ownedDataset(c: AppContext): Promise<Dataset> {
+  const id = c.req.param("id") ?? "";
+  const dataset = isId(id)
+    ? await getOwnedDataset(c.var.kv, id, c.var.ownerId)
+    : null;
+  if (!dataset) throw notFound("dataset");
+  return dataset;
 }

@@ -120,6 +120,23 @@ async function commitOrThrow(op: Deno.AtomicOperation, id: string) {
   if (!result.ok) throw new Error(`blob ${id}: commit refused`);
 }
 
+/** Sets the media type of a stored blob (known only once its content was read). */
+export async function setBlobMime(
+  kv: Deno.Kv,
+  id: string,
+  mime: string,
+): Promise<void> {
+  const entry = await kv.get<BlobMeta>(keys.blobMeta(id));
+  const meta = liveValue(entry);
+  if (!meta) throw new Error(`blob ${id}: not found`);
+  const result = await kv.atomic().check(entry)
+    .set(keys.blobMeta(id), { ...meta, mime }, {
+      expireIn: expireInFor(meta.expiresAt),
+    })
+    .commit();
+  if (!result.ok) throw new Error(`blob ${id}: changed while retyping`);
+}
+
 /** Returns a blob's metadata, or null when it does not exist or has expired. */
 export async function getBlobMeta(
   kv: Deno.Kv,

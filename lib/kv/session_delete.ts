@@ -9,6 +9,8 @@ import { deleteByPrefix } from "./batch.ts";
 import { deleteBlob } from "./blobs.ts";
 import { type Artifact, deleteArtifact } from "./artifacts.ts";
 import type { Session } from "./sessions.ts";
+import { deleteSessionDatasets } from "./datasets.ts";
+import { deleteSessionJobs } from "./jobs.ts";
 import { log } from "../log.ts";
 
 export interface DeleteSessionJob {
@@ -61,6 +63,8 @@ export async function finishSessionDelete(
     if (artifact) await deleteArtifact(kv, artifact);
     else await kv.delete(entry.key);
   }
+  await deleteSessionDatasets(kv, sessionId);
+  await deleteSessionJobs(kv, sessionId);
   for await (
     const entry of kv.list<string>({
       prefix: keys.blobsBySessionPrefix(sessionId),

@@ -32,8 +32,8 @@ const RESOURCE_KEY =
   /(?:symbol|icon|image|color|fill|stroke|background|href|link|src|url|decal)$/i;
 /** Any "scheme:" but ECharts' own vector `path://` symbols. */
 const URL_LIKE = /^\s*(?!path:\/\/)[a-z][a-z0-9+.-]*:/i;
-/** Keys whose strings are text to show; only these may mention url(...). */
-const TEXT_KEYS = new Set(["text", "subtext", "name", "formatter", "data"]);
+/** Keys whose strings are text to show: they may read like code or url(...). */
+const TEXT_KEYS = new Set(["text", "subtext", "name", "data"]);
 const FORBIDDEN_KEYS: Record<string, [code: string, reason: string]> = {
   toolbox: [
     "unsupported_option",
@@ -50,6 +50,32 @@ const FORBIDDEN_KEYS: Record<string, [code: string, reason: string]> = {
 };
 /** Arrays whose length counts as data points (under series and dataset). */
 const DATA_KEYS = new Set(["data", "source", "nodes", "links", "edges"]);
+
+/** Series types the server's ECharts draws from JSON alone. */
+const SERIES_TYPES = new Set([
+  "line",
+  "bar",
+  "pie",
+  "scatter",
+  "effectScatter",
+  "radar",
+  "tree",
+  "treemap",
+  "sunburst",
+  "boxplot",
+  "candlestick",
+  "heatmap",
+  "map",
+  "parallel",
+  "lines",
+  "graph",
+  "sankey",
+  "funnel",
+  "gauge",
+  "pictorialBar",
+  "themeRiver",
+  "chord",
+]);
 
 /** A value met in the walk, with the way to it (kept as links, not copies). */
 interface Step {
@@ -68,6 +94,7 @@ export function validateOption(option: unknown): Record<string, unknown> {
   if (!isRecord(option)) {
     throw badRequest("invalid_option", "option must be a JSON object");
   }
+  checkSeriesTypes(option.series);
   let values = 0;
   let points = 0;
   // Iterative walk: a deeply nested option must not exhaust the stack.
@@ -134,8 +161,37 @@ export function validateOption(option: unknown): Record<string, unknown> {
   return option;
 }
 
+function checkSeriesTypes(series: unknown): void {
+  if (series === undefined) return;
+  const list = Array.isArray(series) ? series : [series];
+  list.forEach((item, i) => {
+    const at = Array.isArray(series) ? `option.series.${i}` : "option.series";
+    if (!isRecord(item)) {
+      throw badRequest("invalid_option", `${at}: a series must be an object`);
+    }
+    if (item.type === "custom") {
+      throw badRequest(
+        "function_not_allowed",
+        `${at}.type: custom series need a renderItem function, which is not accepted`,
+      );
+    }
+    if (typeof item.type !== "string" || !SERIES_TYPES.has(item.type)) {
+      throw badRequest(
+        "invalid_option",
+        `${at}.type: unknown series type ${
+          JSON.stringify(item.type)
+        }; use one of ${[...SERIES_TYPES].join(", ")}`,
+      );
+    }
+  });
+}
+
 function checkString(value: string, step: Step): void {
-  if (FUNCTION_LIKE.some((pattern) => pattern.test(value))) {
+  const key = nearestKey(step);
+  // Where ECharts' JS API would take a callback (formatters, sizes, colours,
+  // positions...), a function's source is refused; names and data are text.
+  const textual = TEXT_KEYS.has(key);
+  if (!textual && FUNCTION_LIKE.some((pattern) => pattern.test(value))) {
     throw badRequest(
       "function_not_allowed",
       `${
@@ -151,7 +207,6 @@ function checkString(value: string, step: Step): void {
       }: image:// symbols are not accepted (external resources are never loaded)`,
     );
   }
-  const key = nearestKey(step);
   if (RESOURCE_KEY.test(key) && URL_LIKE.test(value)) {
     throw badRequest(
       "external_resource",
@@ -160,7 +215,7 @@ function checkString(value: string, step: Step): void {
       }: URLs are not accepted here (external resources are never loaded)`,
     );
   }
-  if (!TEXT_KEYS.has(key) && /url\s*\(/i.test(value)) {
+  if (!textual && /url\s*\(/i.test(value)) {
     throw badRequest(
       "external_resource",
       `${

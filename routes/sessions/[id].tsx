@@ -13,7 +13,13 @@ import {
 } from "../../lib/http/views.ts";
 import { publicOrigin } from "../../lib/http/urls.ts";
 import { compileOption } from "../../lib/charts/compile.ts";
-import { listChatDatasets } from "../../lib/agent/datasets.ts";
+import { demoChatDatasets } from "../../lib/agent/datasets.ts";
+import {
+  listSessionDatasets,
+  readDatasetDetail,
+} from "../../lib/kv/datasets.ts";
+import { datasetView } from "../../lib/http/dataset_views.ts";
+import type { DatasetView } from "../../lib/client/datasets.ts";
 import { SAMPLE_PROMPTS } from "../../lib/agent/samples.ts";
 import type {
   ArtifactDetail,
@@ -24,6 +30,7 @@ import type {
 import ChatPanel from "../../islands/ChatPanel.tsx";
 import ChartCanvas from "../../islands/ChartCanvas.tsx";
 import DatasetList from "../../components/DatasetList.tsx";
+import Uploader from "../../islands/Uploader.tsx";
 
 interface SessionPageData {
   session: ReturnType<typeof sessionView>;
@@ -31,6 +38,8 @@ interface SessionPageData {
   artifacts: ArtifactView[];
   initial: ArtifactDetail | null;
   datasets: DatasetSummary[];
+  uploads: DatasetView[];
+  maxUploadBytes: number;
   prompt?: string;
 }
 
@@ -39,11 +48,17 @@ export const handler: Handlers = {
     const session = await ownedSession(c);
     const kv = c.var.kv;
     const origin = publicOrigin(c);
-    const [messages, artifacts, datasets] = await Promise.all([
+    const [messages, artifacts, stored] = await Promise.all([
       listMessages(kv, session.id),
       listArtifactsBySession(kv, session.id, { limit: 100 }),
-      listChatDatasets(kv, session.id),
+      listSessionDatasets(kv, session.id),
     ]);
+    const uploads = await Promise.all(
+      stored.map(async (d) =>
+        datasetView(d, await readDatasetDetail(kv, d), origin) as DatasetView
+      ),
+    );
+    const datasets = demoChatDatasets();
     const newest = artifacts.values[0];
     let initial: ArtifactDetail | null = null;
     if (newest) {
@@ -72,12 +87,14 @@ export const handler: Handlers = {
           name: d.name,
           description: d.description,
           synthetic: d.synthetic,
-          rows: d.table.rows.length,
-          columns: d.table.columns.map((col) => ({
+          rows: d.rowCount,
+          columns: d.columns.map((col) => ({
             name: col.name,
             type: col.type,
           })),
         })),
+        uploads,
+        maxUploadBytes: c.var.config.MAX_UPLOAD_BYTES,
         prompt: prompt || undefined,
       } satisfies SessionPageData,
     );
@@ -99,6 +116,11 @@ export default function SessionPage({ data }: PageProps<SessionPageData>) {
           messages={data.messages}
           samplePrompts={[...SAMPLE_PROMPTS]}
           initialPrompt={data.prompt}
+        />
+        <Uploader
+          sessionId={data.session.id}
+          datasets={data.uploads}
+          maxBytes={data.maxUploadBytes}
         />
         <DatasetList datasets={data.datasets} />
       </div>

@@ -1,0 +1,118 @@
+/**
+ * Serving a render request: from the KV cache when an identical request was
+ * drawn within the TTL, otherwise drawn by the render worker pool, stored,
+ * and returned. Identical requests arriving together share one render.
+ */
+import { badRequest } from "../errors.ts";
+import { logMissingGlyphs } from "../charts/fonts.ts";
+import { getRenderPool, RenderError } from "../charts/render_pool.ts";
+import type { BlobMeta } from "../kv/blobs.ts";
+import {
+  etagFor,
+  getCachedRender,
+  putCachedRender,
+  renderRequestHash,
+} from "./cache.ts";
+import type { RenderFormat, RenderRequest } from "./request.ts";
+
+/** MIME type of each format. */
+export const RENDER_MIME: Record<RenderFormat, string> = {
+  png: "image/png",
+  svg: "image/svg+xml",
+};
+
+/** An image ready to send: from the cache (a stream) or just drawn (bytes). */
+export interface RenderedImage {
+  etag: string;
+  mime: string;
+  size: number;
+  body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer>;
+  /** Whether it came from the cache. */
+  cached: boolean;
+}
+
+const inFlight = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
+/** Returns the ETag a request's image has, without drawing it. */
+export async function renderEtag(request: RenderRequest): Promise<string> {
+  return etagFor(await renderRequestHash(request));
+}
+
+/**
+ * Returns the image of `request`, cached for `ttlMs`. Throws a 400 when
+ * ECharts cannot draw the option; nothing is stored then.
+ */
+export async function renderImage(
+  kv: Deno.Kv,
+  request: RenderRequest,
+  { ttlMs }: { ttlMs: number },
+): Promise<RenderedImage> {
+  const hash = await renderRequestHash(request);
+  const etag = etagFor(hash);
+  const mime = RENDER_MIME[request.format];
+  const hit = await getCachedRender(kv, hash);
+  if (hit) return fromCache(etag, hit.meta, hit.stream);
+  let drawing = inFlight.get(hash);
+  if (!drawing) {
+    drawing = draw(kv, hash, request, ttlMs).finally(() =>
+      inFlight.delete(hash)
+    );
+    inFlight.set(hash, drawing);
+  }
+  const bytes = await drawing;
+  return { etag, mime, size: bytes.length, body: bytes, cached: false };
+}
+
+function fromCache(
+  etag: string,
+  meta: BlobMeta,
+  stream: ReadableStream<Uint8Array>,
+): RenderedImage {
+  return { etag, mime: meta.mime, size: meta.size, body: stream, cached: true };
+}
+
+async function draw(
+  kv: Deno.Kv,
+  hash: string,
+  request: RenderRequest,
+  ttlMs: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const { option, width, height, scale, background, format } = request;
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    const output = format === "png"
+      ? await getRenderPool().render({
+        kind: "png",
+        option,
+        width,
+        height,
+        scale,
+        background,
+      })
+      : await getRenderPool().render({
+        kind: "svg",
+        option,
+        width,
+        height,
+        background,
+      });
+    logMissingGlyphs(output.missing, format);
+    bytes = output.kind === "png"
+      ? output.bytes
+      : new TextEncoder().encode(output.svg);
+  } catch (error) {
+    if (error instanceof RenderError) {
+      throw badRequest(
+        "render_failed",
+        `the option could not be drawn: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+  await putCachedRender(kv, hash, bytes, {
+    mime: RENDER_MIME[format],
+    filename: `chart.${format}`,
+    ttlMs,
+  });
+  return bytes;
+}

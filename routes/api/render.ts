@@ -1,0 +1,52 @@
+import type { AppContext, Handlers } from "../../lib/http/types.ts";
+import {
+  type RenderRequest,
+  renderRequestFromBody,
+  renderRequestFromQuery,
+} from "../../lib/render/request.ts";
+import { renderEtag, renderImage } from "../../lib/render/render.ts";
+import { matchesEtag } from "../../lib/render/cache.ts";
+
+/** SVG output is a document of its own: nothing in it may run or load. */
+const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+async function respond(c: AppContext, request: RenderRequest) {
+  const ttlMs = c.var.config.RENDER_CACHE_TTL;
+  // A render is the same for everyone: no identity cookie on the image.
+  c.header("set-cookie", undefined);
+  const cacheControl = `public, max-age=${Math.floor(ttlMs / 1000)}`;
+  const etag = await renderEtag(request);
+  if (matchesEtag(c.req.header("if-none-match") ?? null, etag)) {
+    return c.body(null, 304, { etag, "cache-control": cacheControl });
+  }
+  const image = await renderImage(c.var.kv, request, { ttlMs });
+  const headers: Record<string, string> = {
+    "content-type": image.mime,
+    "content-length": String(image.size),
+    "content-disposition": `inline; filename="chart.${request.format}"`,
+    etag: image.etag,
+    "cache-control": cacheControl,
+    "x-render-cache": image.cached ? "hit" : "miss",
+  };
+  if (request.format === "svg") headers["content-security-policy"] = SVG_CSP;
+  return c.body(image.body, 200, headers);
+}
+
+export const handler: Handlers = {
+  /** Draws `?c=<option JSON>&w=&h=&s=&f=png|svg&bg=` (for Markdown and email). */
+  async GET(c) {
+    const request = renderRequestFromQuery(
+      c.req.query(),
+      c.var.config.MAX_BODY_BYTES,
+    );
+    return await respond(c, request);
+  },
+  /** Draws `{option, width, height, scale, format, background}`. */
+  async POST(c) {
+    const request = await renderRequestFromBody(
+      c.req.raw,
+      c.var.config.MAX_BODY_BYTES,
+    );
+    return await respond(c, request);
+  },
+};

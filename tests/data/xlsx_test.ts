@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import ExcelJS from "exceljs";
+import { zipSync } from "fflate";
+import { ingest } from "./_ingest.ts";
+import { DataError } from "../../lib/data/errors.ts";
+import { excelSerialToIso, listZipEntries } from "../../lib/data/xlsx.ts";
+
+async function workbook(): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  const people = wb.addWorksheet("People");
+  people.addRow(["id", "name", "joined", "score", "member", "note"]);
+  people.addRow([1, "Ann", new Date(Date.UTC(2024, 0, 5)), 3.5, true, "a, b"]);
+  people.addRow([2, "Bob", new Date(Date.UTC(2024, 1, 29)), 4, false, null]);
+  people.addRow([
+    3,
+    "Cy",
+    new Date(Date.UTC(2024, 2, 1, 12, 30)),
+    null,
+    true,
+    "x",
+  ]);
+  people.getColumn(3).numFmt = "yyyy-mm-dd";
+  const sales = wb.addWorksheet("Sales 2024");
+  sales.addRow(["region", "amount"]);
+  sales.addRow(["North", 10]);
+  sales.addRow(["South", 20]);
+  return new Uint8Array(await wb.xlsx.writeBuffer() as ArrayBuffer);
+}
+
+async function rejects(
+  promise: Promise<unknown>,
+  code: string,
+  pattern?: RegExp,
+) {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof DataError, `expected a DataError, got ${error}`);
+    assert.equal(error.code, code, error.message);
+    if (pattern) assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+Deno.test("xlsx: the first sheet is read with numbers, text, booleans and dates typed", async () => {
+  const r = await ingest(await workbook(), "people.xlsx");
+  assert.equal(r.format, "xlsx");
+  assert.equal(r.sheet, "People");
+  assert.deepEqual(r.sheets, ["People", "Sales 2024"]);
+  assert.deepEqual(r.names, [
+    "id",
+    "name",
+    "joined",
+    "score",
+    "member",
+    "note",
+  ]);
+  assert.deepEqual(r.types, [
+    "integer",
+    "text",
+    "datetime",
+    "number",
+    "boolean",
+    "text",
+  ]);
+  assert.deepEqual(r.typed, [
+    [1, "Ann", "2024-01-05T00:00:00", 3.5, true, "a, b"],
+    [2, "Bob", "2024-02-29T00:00:00", 4, false, null],
+    [3, "Cy", "2024-03-01T12:30:00", null, true, "x"],
+  ]);
+});
+
+Deno.test("xlsx: a sheet is chosen by name or number; an unknown one lists the sheets", async () => {
+  const bytes = await workbook();
+  for (const sheet of ["Sales 2024", "sales 2024", "2"]) {
+    const r = await ingest(bytes, "book.xlsx", { sheet });
+    assert.equal(r.sheet, "Sales 2024");
+    assert.deepEqual(r.typed, [["North", 10], ["South", 20]]);
+  }
+  await rejects(
+    ingest(bytes, "book.xlsx", { sheet: "Nope" }),
+    "no_such_sheet",
+    /"People", "Sales 2024"/,
+  );
+});
+
+Deno.test("xlsx: a workbook named .csv is read as XLSX, with a note", async () => {
+  const r = await ingest(await workbook(), "misnamed.csv");
+  assert.equal(r.format, "xlsx");
+  assert.ok(r.repairs.some((x) => /read as an XLSX workbook/.test(x)));
+});
+
+Deno.test("xlsx: a truncated workbook and a ZIP without a workbook are refused clearly", async () => {
+  const bytes = await workbook();
+  await rejects(
+    ingest(bytes.slice(0, Math.floor(bytes.length / 2)), "cut.xlsx"),
+    "corrupt_xlsx",
+  );
+  const zip = zipSync({ "readme.txt": new TextEncoder().encode("hello") });
+  await rejects(ingest(zip, "archive.xlsx"), "not_xlsx", /no xl\/workbook.xml/);
+});
+
+const WORKBOOK_XML = new TextEncoder().encode(
+  '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="r"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+);
+
+Deno.test("xlsx: a zip bomb is refused from its declared sizes before anything inflates", async () => {
+  const zeros = new Uint8Array(64 * 1024 * 1024);
+  const bomb = zipSync({
+    "xl/workbook.xml": WORKBOOK_XML,
+    "xl/worksheets/sheet1.xml": zeros,
+  }, { level: 9 });
+  assert.ok(bomb.length < 1024 * 1024, `the bomb is ${bomb.length} bytes`);
+  const started = performance.now();
+  await rejects(ingest(bomb, "bomb.xlsx"), "zip_bomb", /zip bomb/);
+  assert.ok(performance.now() - started < 2000, "refused without inflating");
+});
+
+Deno.test("xlsx: a part that inflates past the size it declares is stopped", async () => {
+  const rows = Array.from(
+    { length: 100_000 },
+    (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i}</v></c></row>`,
+  ).join("");
+  const sheet = new TextEncoder().encode(
+    `<worksheet><sheetData>${rows}</sheetData></worksheet>`,
+  );
+  const zip = zipSync({
+    "xl/workbook.xml": WORKBOOK_XML,
+    "xl/worksheets/sheet1.xml": sheet,
+  }, { level: 6 });
+  assert.ok(
+    listZipEntries(zip).length === 2,
+    "an honest archive passes the checks",
+  );
+  // Lie in the central directory: declare the sheet as 1,000 bytes.
+  const view = new DataView(zip.buffer);
+  const name = new TextEncoder().encode("xl/worksheets/sheet1.xml");
+  for (let at = 0; at < zip.length - 46; at++) {
+    if (
+      view.getUint32(at, true) === 0x02014b50 &&
+      view.getUint16(at + 28, true) === name.length &&
+      new TextDecoder().decode(zip.subarray(at + 46, at + 46 + name.length)) ===
+        "xl/worksheets/sheet1.xml"
+    ) {
+      view.setUint32(at + 24, 1000, true);
+      break;
+    }
+  }
+  await rejects(
+    ingest(zip, "liar.xlsx"),
+    "zip_bomb",
+    /beyond the size it declares/,
+  );
+});
+
+Deno.test("xlsx: Excel serial days become ISO dates, date-times and times", () => {
+  assert.equal(excelSerialToIso(45296, "date"), "2024-01-05");
+  assert.equal(excelSerialToIso(45296.5, "date"), "2024-01-05T12:00:00");
+  assert.equal(excelSerialToIso(0.75, "time"), "18:00:00");
+  assert.equal(excelSerialToIso(0, "date", true), "1904-01-01");
+});

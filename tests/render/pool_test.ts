@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { decode } from "fast-png";
+import {
+  RenderError,
+  type RenderJob,
+  RenderPool,
+} from "../../lib/charts/render_pool.ts";
+import { rasterPng } from "../../lib/charts/raster.ts";
+import {
+  barOption,
+  pieOption,
+  scatterOption,
+} from "../charts/_chart_options.ts";
+
+function pngJob(option: Record<string, unknown>, width: number): RenderJob {
+  return {
+    kind: "png",
+    option,
+    width,
+    height: 200,
+    scale: 1,
+    background: "#ffffff",
+  };
+}
+
+Deno.test("render pool: concurrent renders all come back right, each its own", async () => {
+  await using pool = new RenderPool({ size: 2 });
+  assert.ok(pool.usesWorkers);
+  const options = [barOption(), pieOption(), scatterOption(600)];
+  const jobs = Array.from(
+    { length: 9 },
+    (_, i) => pngJob(options[i % 3], 300 + i * 10),
+  );
+  const outputs = await Promise.all(jobs.map((job) => pool.render(job)));
+  assert.ok(pool.started <= 2, `${pool.started} workers`);
+  for (const [i, output] of outputs.entries()) {
+    assert.equal(output.kind, "png");
+    if (output.kind !== "png") continue;
+    const image = decode(output.bytes);
+    assert.deepEqual([image.width, image.height], [300 + i * 10, 200]);
+    // A worker draws exactly what this isolate draws.
+    const here = await rasterPng(jobs[i].option, jobs[i] as never);
+    assert.deepEqual(output.bytes, here.value, `job ${i}`);
+  }
+});
+
+Deno.test("render pool: an option ECharts refuses is a RenderError and the worker lives on", async () => {
+  await using pool = new RenderPool({ size: 1 });
+  await assert.rejects(
+    pool.render(pngJob({ series: [{ type: "line", data: [1] }] }, 200)),
+    RenderError,
+  );
+  const output = await pool.render(pngJob(pieOption(), 200));
+  assert.equal(output.kind, "png");
+  assert.equal(pool.started, 1);
+});
+
+Deno.test("render pool: closing rejects waiting jobs and stops the workers", async () => {
+  const pool = new RenderPool({ size: 1 });
+  const running = pool.render(pngJob(scatterOption(2000), 400));
+  const waiting = pool.render(pngJob(barOption(), 400));
+  await pool.close();
+  await assert.rejects(running, /render pool closed/);
+  await assert.rejects(waiting, /render pool closed/);
+  assert.equal(pool.started, 0);
+  await assert.rejects(pool.render(pngJob(barOption(), 400)), /closed/);
+});
+
+Deno.test("render pool: a full queue is a 503, and size 0 renders in process", async () => {
+  await using pool = new RenderPool({ size: 1, maxQueue: 1 });
+  const first = pool.render(pngJob(barOption(), 300));
+  const second = pool.render(pngJob(barOption(), 310));
+  await assert.rejects(pool.render(pngJob(barOption(), 320)), (error) => {
+    assert.equal((error as { status?: number }).status, 503);
+    return true;
+  });
+  await Promise.all([first, second]);
+
+  await using here = new RenderPool({ size: 0 });
+  assert.equal(here.usesWorkers, false);
+  const output = await here.render({
+    kind: "svg",
+    option: pieOption(),
+    width: 300,
+    height: 200,
+    background: "transparent",
+  });
+  assert.equal(output.kind, "svg");
+  assert.equal(here.started, 0);
+});

@@ -1,0 +1,436 @@
+/** Workflows as jobs over real HTTP: events in order, download links, failures, restarts, the chat. */
+import assert from "node:assert/strict";
+import {
+  Client,
+  collectFrames,
+  type Frame,
+  startTestServer,
+  tempKv,
+  testConfig,
+} from "../_fixtures.ts";
+import { ingest } from "../data/_ingest.ts";
+import { startServer } from "../../lib/server.ts";
+import manifest from "../../fresh.gen.ts";
+import { createSession } from "../../lib/kv/sessions.ts";
+import { uploadDataset } from "../../lib/kv/datasets.ts";
+import { claimJob, getJob, updateJob } from "../../lib/kv/jobs.ts";
+import {
+  createWorkflowRunner,
+  MAX_ATTEMPTS,
+  startWorkflow,
+} from "../../lib/workflows/run.ts";
+import type { WorkflowRequest } from "../../lib/workflows/schema.ts";
+import { exportDataset } from "../../lib/data/export.ts";
+
+const CUSTOMERS = [
+  "customer_id,name,postal_code,region,spend",
+  "1,Ann,02134,North,10.5",
+  "2,Bob,10001,South,20",
+  "3,Cy,02134,North,5",
+  "4,Di,94105,West,",
+  "5,Ed,10001,South,7",
+].join("\n") + "\n";
+
+const FOUR_STEPS: WorkflowRequest = {
+  input: "customers.csv",
+  steps: [
+    {
+      operation: "drop_duplicates",
+      arguments: { columns: ["postal_code"], keep: "first" },
+    },
+    { operation: "fill_missing", arguments: { strategy: "value", value: 0 } },
+    {
+      operation: "sort",
+      arguments: { by: [{ column: "spend", direction: "desc" }] },
+    },
+    { operation: "convert", arguments: { format: "xlsx" } },
+  ],
+};
+
+async function upload(
+  client: Client,
+  sessionId: string,
+  name: string,
+  body: BodyInit,
+) {
+  const response = await client.fetch(
+    `/api/sessions/${sessionId}/datasets?filename=${encodeURIComponent(name)}`,
+    { method: "POST", body },
+  );
+  assert.equal(response.status, 201, await response.clone().text());
+  return await response.json();
+}
+
+/** Opens the session's event stream and returns a reader of frames up to a workflow's end. */
+async function followJob(client: Client, sessionId: string) {
+  const response = await client.fetch(`/api/sessions/${sessionId}/events`);
+  return (): Promise<Frame[]> =>
+    collectFrames(
+      response.body!,
+      (f) => f.event === "workflow_completed" || f.event === "workflow_failed",
+    );
+}
+
+Deno.test("workflow job: a 4-step workflow's events arrive in order with each step's progress", async () => {
+  await using server = await startTestServer();
+  const client = new Client(server.url);
+  const sessionId = await client.createSession();
+  await upload(client, sessionId, "customers.csv", CUSTOMERS);
+  const frames = await followJob(client, sessionId);
+  const started = await client.json(
+    `/api/sessions/${sessionId}/workflows`,
+    "POST",
+    FOUR_STEPS,
+  );
+  assert.equal(started.status, 202);
+  const job = await started.json();
+  assert.equal(job.status, "queued");
+  const events = (await frames()).filter((f) => f.data.job_id === job.id);
+  assert.equal(events[0].event, "workflow_started");
+  assert.deepEqual(events[0].data.operations, [
+    "drop_duplicates",
+    "fill_missing",
+    "sort",
+    "convert",
+  ]);
+  assert.equal(events.at(-1)!.event, "workflow_completed");
+  const progress = events.filter((f) => f.event === "progress");
+  assert.ok(events.slice(1, -1).every((f) => f.event === "progress"));
+  const lastOfStep = [1, 2, 3, 4].map((s) =>
+    progress.findLast((f) => f.data.step === s)!
+  );
+  assert.deepEqual(
+    lastOfStep.map((f) => [f.data.step, f.data.total, f.data.rows_done]),
+    [
+      [1, 4, 3],
+      [2, 4, 3],
+      [3, 4, 3],
+      [4, 4, 3],
+    ],
+  );
+  const steps = progress.map((f) => f.data.step as number);
+  assert.deepEqual(steps, [...steps].sort());
+  const ids = events.map((f) => Number(f.id));
+  assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+
+  const done = events.at(-1)!.data as {
+    outputs: { step: number; format: string; rows: number }[];
+  };
+  assert.deepEqual(done.outputs.map((o) => [o.step, o.format, o.rows]), [
+    [1, "csv", 3],
+    [2, "csv", 3],
+    [3, "csv", 3],
+    [4, "xlsx", 3],
+  ]);
+  const record = await (await client.fetch(`/api/workflows/${job.id}`)).json();
+  assert.equal(record.status, "completed");
+  assert.equal(record.outputs.length, 4);
+});
+
+Deno.test("workflow job: each output downloads from its link; the file link works without a cookie", async () => {
+  await using server = await startTestServer();
+  const client = new Client(server.url);
+  const sessionId = await client.createSession();
+  await upload(client, sessionId, "customers.csv", CUSTOMERS);
+  const frames = await followJob(client, sessionId);
+  await client.json(`/api/sessions/${sessionId}/workflows`, "POST", FOUR_STEPS);
+  const done = (await frames()).at(-1)!;
+  assert.equal(done.event, "workflow_completed");
+  const outputs = done.data.outputs as {
+    download_url: string;
+    dataset_id: string;
+  }[];
+  const path = (url: string) => new URL(url).pathname + new URL(url).search;
+
+  const first = await client.fetch(path(outputs[0].download_url));
+  assert.equal(first.status, 200);
+  assert.equal(
+    await first.text(),
+    "customer_id,name,postal_code,region,spend\r\n1,Ann,02134,North,10.5\r\n2,Bob,10001,South,20\r\n4,Di,94105,West,\r\n",
+  );
+  const third = await client.fetch(path(outputs[2].download_url));
+  assert.equal(
+    await third.text(),
+    "customer_id,name,postal_code,region,spend\r\n2,Bob,10001,South,20\r\n1,Ann,02134,North,10.5\r\n4,Di,94105,West,0\r\n",
+  );
+  // Another identity cannot read the outputs.
+  const stranger = new Client(server.url);
+  assert.equal(
+    (await stranger.fetch(path(outputs[0].download_url))).status,
+    404,
+  );
+
+  const file = done.data.file as {
+    url: string;
+    filename: string;
+    size: number;
+  };
+  assert.equal(file.filename, "customers.xlsx");
+  const signed = await fetch(file.url);
+  assert.equal(signed.status, 200);
+  const bytes = new Uint8Array(await signed.arrayBuffer());
+  assert.equal(bytes.length, file.size);
+  const back = await ingest(bytes, "back.xlsx");
+  assert.deepEqual(back.typed.map((r) => r[0]), [2, 1, 4]);
+  assert.deepEqual(back.typed[2], [4, "Di", "94105", "West", 0]);
+});
+
+Deno.test("workflow job: a failing step reports workflow_failed with its step, code and message", async () => {
+  await using server = await startTestServer();
+  const client = new Client(server.url);
+  const sessionId = await client.createSession();
+  await upload(client, sessionId, "customers.csv", CUSTOMERS);
+  const frames = await followJob(client, sessionId);
+  const started = await client.json(
+    `/api/sessions/${sessionId}/workflows`,
+    "POST",
+    {
+      input: "customers.csv",
+      steps: [
+        { operation: "select_columns", arguments: { columns: ["name"] } },
+        {
+          operation: "filter",
+          arguments: { conditions: [{ column: "spend", op: "gt", value: 1 }] },
+        },
+      ],
+    },
+  );
+  const job = await started.json();
+  const failed = (await frames()).at(-1)!;
+  assert.equal(failed.event, "workflow_failed");
+  assert.equal(failed.data.step, 2);
+  assert.equal(failed.data.code, "invalid_step");
+  assert.match(
+    String(failed.data.message),
+    /step 2 \(filter\): the input has no column "spend"/,
+  );
+  const record = await (await client.fetch(`/api/workflows/${job.id}`)).json();
+  assert.equal(record.status, "failed");
+  assert.equal(record.outputs.length, 1);
+});
+
+Deno.test("workflow job: bad requests are refused before anything runs", async () => {
+  await using server = await startTestServer();
+  const client = new Client(server.url);
+  const sessionId = await client.createSession();
+  await upload(client, sessionId, "customers.csv", CUSTOMERS);
+  const cases: [unknown, number, RegExp][] = [
+    [{ input: "customers.csv", steps: [] }, 400, /steps/],
+    [
+      {
+        input: "customers.csv",
+        steps: [{ operation: "explode", arguments: {} }],
+      },
+      400,
+      /operation/,
+    ],
+    [
+      {
+        input: "nope.csv",
+        steps: [{ operation: "convert", arguments: { format: "csv" } }],
+      },
+      422,
+      /no dataset "nope.csv"/,
+    ],
+    [
+      {
+        input: "customers.csv",
+        steps: [{ operation: "join", arguments: { dataset: "x", on: ["a"] } }],
+      },
+      422,
+      /step 1 \(join\)/,
+    ],
+  ];
+  for (const [body, status, message] of cases) {
+    const response = await client.json(
+      `/api/sessions/${sessionId}/workflows`,
+      "POST",
+      body,
+    );
+    assert.equal(response.status, status, JSON.stringify(body));
+    assert.match((await response.json()).error.message, message);
+  }
+});
+
+Deno.test({
+  name:
+    "workflow job: a restart mid-workflow resumes the job at its step on the next server",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "chartroom-restart-" });
+    const config = testConfig({ KV_PATH: `${dir}/restart.kv` });
+    const reached = Promise.withResolvers<void>();
+    const first = await startServer(config, manifest, {
+      quiet: true,
+      beforeWorkflowStep: async (_job, step) => {
+        if (step === 3) {
+          reached.resolve();
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      },
+    });
+    const client = new Client(first.url);
+    const sessionId = await client.createSession();
+    await upload(client, sessionId, "customers.csv", CUSTOMERS);
+    const job = await (await client.json(
+      `/api/sessions/${sessionId}/workflows`,
+      "POST",
+      FOUR_STEPS,
+    )).json();
+    await reached.promise;
+    await first[Symbol.asyncDispose]();
+
+    const second = await startServer(config, manifest, { quiet: true });
+    try {
+      const again = new Client(second.url);
+      again.cookies = client.cookies;
+      let record = null;
+      for (let i = 0; i < 100; i++) {
+        record = await (await again.fetch(`/api/workflows/${job.id}`)).json();
+        if (record.status === "completed" || record.status === "failed") break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(record.status, "completed");
+      assert.equal(record.attempts, 2);
+      assert.deepEqual(record.outputs.map((o: { step: number }) => o.step), [
+        1,
+        2,
+        3,
+        4,
+      ]);
+      const events =
+        await (await again.fetch(`/api/sessions/${sessionId}/events?after=0`, {
+          signal: AbortSignal.timeout(1000),
+        }).then((r) =>
+          collectFrames(r.body!, (f) => f.event === "workflow_completed")
+        ));
+      const startedEvents = events.filter((f) =>
+        f.event === "workflow_started"
+      );
+      assert.equal(startedEvents.length, 2);
+      assert.equal(startedEvents[1].data.resumed, true);
+      assert.equal(startedEvents[1].data.from_step, 3);
+      // Steps 1 and 2 ran once: one upload plus four outputs.
+      const datasets =
+        await (await again.fetch(`/api/sessions/${sessionId}/datasets`)).json();
+      assert.equal(datasets.datasets.length, 5);
+    } finally {
+      await second[Symbol.asyncDispose]();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
+
+Deno.test("workflow job: a job whose runner died is taken over after the lease, and failed after too many tries", async () => {
+  await using store = await tempKv();
+  const kv = store.kv;
+  const session = await createSession(kv, { ownerId: "o", ttlMs: 60_000 });
+  await uploadDataset(kv, {
+    sessionId: session.id,
+    ownerId: "o",
+    filename: "customers.csv",
+    body: new Blob([CUSTOMERS]).stream(),
+    ttlMs: 60_000,
+    maxRows: 100,
+    maxColumns: 10,
+  });
+  const signingKey = await crypto.subtle.generateKey(
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
+  const deps = {
+    kv,
+    signingKey: signingKey as CryptoKey,
+    datasetTtlMs: 60_000,
+    downloadTtlMs: 60_000,
+    maxRows: 1000,
+    sqlTimeoutMs: 1000,
+    leaseMs: 1000,
+  };
+  const start = () =>
+    startWorkflow(kv, {
+      session,
+      request: {
+        input: "customers.csv",
+        steps: [{ operation: "convert", arguments: { format: "csv" } }],
+      },
+      origin: "http://127.0.0.1",
+      ttlMs: 60_000,
+    });
+  // A runner claimed it and died: its heartbeat is old.
+  const orphan = await start();
+  assert.ok(await claimJob(kv, orphan.id, "dead-runner", 1000));
+  await updateJob(kv, orphan.id, () => ({ heartbeatAt: Date.now() - 5_000 }));
+  // One that died too often.
+  const doomed = await start();
+  await claimJob(kv, doomed.id, "dead-runner", 1000);
+  await updateJob(
+    kv,
+    doomed.id,
+    () => ({ heartbeatAt: Date.now() - 5_000, attempts: MAX_ATTEMPTS }),
+  );
+
+  const runner = createWorkflowRunner(deps);
+  try {
+    assert.equal(await runner.resume(), 2);
+    for (let i = 0; i < 100; i++) {
+      const [a, b] = [await getJob(kv, orphan.id), await getJob(kv, doomed.id)];
+      if (a!.status !== "running" && b!.status !== "running") break;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const taken = await getJob(kv, orphan.id);
+    assert.equal(taken!.status, "completed");
+    assert.equal(taken!.attempts, 2);
+    const failed = await getJob(kv, doomed.id);
+    assert.equal(failed!.status, "failed");
+    assert.equal(failed!.error?.code, "interrupted");
+    assert.equal(await runner.resume(), 0, "nothing left to take up");
+  } finally {
+    await runner.close();
+  }
+});
+
+Deno.test("chat: a message asking to dedupe an upload and give an xlsx runs the workflow and offers the file", async () => {
+  await using server = await startTestServer();
+  const client = new Client(server.url);
+  const sessionId = await client.createSession();
+  const parsed = await ingest(CUSTOMERS, "customers.csv");
+  const xlsx = exportDataset(
+    "xlsx",
+    parsed.schema.columns.map((c) => ({ name: c.name, type: c.type })),
+    (async function* () {
+      yield parsed.typed;
+    })(),
+  );
+  await upload(
+    client,
+    sessionId,
+    "customers.xlsx",
+    new Uint8Array(await new Response(xlsx).arrayBuffer()),
+  );
+  const frames = await client.chat(
+    sessionId,
+    "remove duplicate postal codes from customers.xlsx and give me an xlsx",
+  );
+  const kinds = frames.map((f) => f.event);
+  assert.ok(kinds.includes("workflow_started"), kinds.join(","));
+  assert.ok(
+    kinds.indexOf("workflow_completed") > kinds.indexOf("workflow_started"),
+  );
+  const download = frames.find((f) => f.event === "download")!;
+  assert.equal(download.data.filename, "customers.xlsx");
+  const reply = frames.filter((f) => f.event === "message").at(-1)!;
+  assert.match(
+    String(reply.data.content),
+    /remove duplicates of postal_code.*save as XLSX.*Done: 3 rows/s,
+  );
+  assert.equal(kinds.at(-1), "done");
+  const file = await fetch(String(download.data.url));
+  const back = await ingest(
+    new Uint8Array(await file.arrayBuffer()),
+    "back.xlsx",
+  );
+  assert.deepEqual(back.typed.map((r) => r[2]), ["02134", "10001", "94105"]);
+});
