@@ -158,7 +158,7 @@ export default function Uploader(props: Props) {
                 onClick={() => input.current?.click()}
               >
                 choose a file
-              </button>
+              </button>{" "}
               <span class="muted">(up to {formatBytes(props.maxBytes)})</span>
             </p>
           )}
