@@ -7,16 +7,13 @@
  * - memory: resident set after two rounds of 500 mixed renders in a fresh
  *   process (bench/memory_png.ts), with V8's defaults and with the flags
  *   the README recommends;
- * - throughput: POST /api/render of distinct peer charts (800×400 @2x, no
- *   cache hits) one at a time, then 8 at a time, with GET /health timed
- *   every 25 ms during the concurrent run;
+ * - throughput: a server (`main.ts`, its own process) gets POST /api/render
+ *   of distinct peer charts (800×400 @2x, no cache hits) one at a time, then
+ *   8 at a time, with GET /health timed every 25 ms during the concurrent run;
  * - a cached repeat: the same request again (served from KV), median.
  *
  * Run: deno run -A bench/render_load.ts
  */
-import { loadConfig } from "../fresh.config.ts";
-import manifest from "../fresh.gen.ts";
-import { startServer } from "../lib/server.ts";
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 
 /** V8 flags that bound each isolate's young generation and heap growth. */
@@ -96,34 +93,59 @@ async function memory(flags: string | null) {
 
 console.log("render service benchmark (2-core machine figures in README)\n");
 
-const colds: number[] = [];
-for (let i = 0; i < 5; i++) colds.push(await coldStart());
-console.log(
-  `cold start, process start → first PNG written: median ${
-    ms(median(colds))
-  } (runs: ${colds.map((v) => v.toFixed(0)).join(", ")})`,
-);
+// `--server-only` skips the cold-start and memory runs.
+const serverOnly = Deno.args.includes("--server-only");
 
-for (const flags of [null, MEMORY_FLAGS]) {
-  const m = await memory(flags);
+const colds: number[] = [];
+for (let i = 0; i < (serverOnly ? 0 : 5); i++) colds.push(await coldStart());
+if (!serverOnly) {
   console.log(
-    `memory, 2 × 500 mixed renders (${flags ?? "V8 defaults"}): RSS ${
-      m.rss_mb_after_round.join(" → ")
-    } MB, peak ${m.peak_rss_mb} MB`,
+    `cold start, process start → first PNG written: median ${
+      ms(median(colds))
+    } (runs: ${colds.map((v) => v.toFixed(0)).join(", ")})`,
   );
+  for (const flags of [null, MEMORY_FLAGS]) {
+    const m = await memory(flags);
+    console.log(
+      `memory, 2 × 500 mixed renders (${flags ?? "V8 defaults"}): RSS ${
+        m.rss_mb_after_round.join(" → ")
+      } MB, peak ${m.peak_rss_mb} MB`,
+    );
+  }
+}
+
+/** Starts `main.ts` as its own process on 127.0.0.1 and waits until it answers. */
+async function startServerProcess(dir: string) {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    cwd: ROOT,
+    env: {
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      KV_PATH: `${dir}/bench.kv`,
+      LOG_LEVEL: "warn",
+    },
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`${url}/health`).then(
+      async (r) => (await r.arrayBuffer(), r.ok),
+      () => false,
+    );
+    if (ok) return { url, child };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill();
+  throw new Error("the server did not start");
 }
 
 const dir = await Deno.makeTempDir({ prefix: "chartroom-bench-" });
-const server = await startServer(
-  loadConfig({
-    PORT: "0",
-    HOSTNAME: "127.0.0.1",
-    KV_PATH: `${dir}/bench.kv`,
-    LOG_LEVEL: "warn",
-  }),
-  manifest,
-  { quiet: true },
-);
+const server = await startServerProcess(dir);
 try {
   const url = `${server.url}/api/render`;
   const charts = Object.values(peers);
@@ -149,7 +171,7 @@ try {
     await Promise.all(charts.flatMap(() => [post(fresh()), post(fresh())]));
   }
 
-  const total = 32;
+  const total = 64;
   let started = performance.now();
   for (let i = 0; i < total; i++) await post(fresh());
   const single = total / ((performance.now() - started) / 1000);
@@ -207,6 +229,7 @@ try {
     }, p95 ${ms(percentile(cached, 0.95))}`,
   );
 } finally {
-  await server[Symbol.asyncDispose]();
+  server.child.kill();
+  await server.child.status;
   await Deno.remove(dir, { recursive: true }).catch(() => {});
 }

@@ -6,8 +6,9 @@
  * off the thread that serves requests.
  *
  * Warm medians for the peer charts at 800×400, scale 2, on 2 cores (see
- * bench/): line 1,000 points ~40 ms, bar 50×3 ~30 ms, pie ~28 ms, scatter
- * 10,000 points ~45 ms; the naive path took 114 / 72 / 35 / 527 ms.
+ * bench/): line 1,000 points ~30 ms, bar 50×3 ~26 ms, pie ~24 ms, scatter
+ * 10,000 points ~32 ms; the naive path (ECharts SVG straight through resvg)
+ * took 114 / 72 / 35 / 527 ms.
  */
 import { badRequest } from "../errors.ts";
 import { logMissingGlyphs } from "./fonts.ts";

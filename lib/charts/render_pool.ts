@@ -14,11 +14,15 @@ import { compileResvg } from "./resvg_wasm.ts";
 import { HttpError } from "../errors.ts";
 import { log } from "../log.ts";
 
-/** A render to do: PNG bytes or a standalone SVG of an ECharts option. */
+/**
+ * A render to do: PNG bytes or a standalone SVG of an ECharts option. The
+ * option may be given as its JSON text: a string crosses to a worker as one
+ * copy, where thousands of small data arrays are cloned one by one.
+ */
 export type RenderJob =
   | {
     kind: "png";
-    option: Record<string, unknown>;
+    option: Record<string, unknown> | string;
     width: number;
     height: number;
     scale: number;
@@ -27,7 +31,7 @@ export type RenderJob =
   }
   | {
     kind: "svg";
-    option: Record<string, unknown>;
+    option: Record<string, unknown> | string;
     width: number;
     height: number;
     background: string;
@@ -283,11 +287,14 @@ export async function runJob(
   raster: typeof import("./raster.ts"),
   job: RenderJob,
 ): Promise<RenderOutput> {
+  const option = typeof job.option === "string"
+    ? JSON.parse(job.option)
+    : job.option;
   if (job.kind === "png") {
-    const { value, missing } = await raster.rasterPng(job.option, job);
+    const { value, missing } = await raster.rasterPng(option, job);
     return { kind: "png", bytes: value, missing };
   }
-  const { value, missing } = await raster.outlinedSvg(job.option, job);
+  const { value, missing } = await raster.outlinedSvg(option, job);
   return { kind: "svg", svg: value, missing };
 }
 
@@ -297,7 +304,8 @@ let defaultPool: RenderPool | undefined;
 /**
  * Sets how the shared pool runs (workers, fonts) and checks the font files
  * (throws when one is unreadable or not a font). An existing pool with other
- * settings is closed; the next render starts a new one.
+ * settings is closed (the next render starts a new one); one with the same
+ * settings is kept.
  */
 export function configureRenderPool(options: RenderPoolOptions): void {
   try {
@@ -306,7 +314,11 @@ export function configureRenderPool(options: RenderPoolOptions): void {
     const why = error instanceof Error ? error.message : String(error);
     throw new Error(`FONT_PATHS: ${why}`);
   }
+  const same = options.size === poolOptions.size &&
+    (options.fontPaths ?? []).join("\n") ===
+      (poolOptions.fontPaths ?? []).join("\n");
   poolOptions = { ...options };
+  if (same) return;
   const old = defaultPool;
   defaultPool = undefined;
   old?.close();

@@ -35,8 +35,17 @@ scope.onmessage = (event) => {
 };
 
 async function handle(id: number, job: RenderJob): Promise<void> {
+  let loaded: Awaited<typeof modules>;
   try {
-    const [raster, { runJob }] = await modules;
+    loaded = await modules;
+  } catch (error) {
+    // Not the option's fault: the pool reports it as a server error.
+    const message = error instanceof Error ? error.message : String(error);
+    scope.postMessage({ id, ok: false, message, fatal: true });
+    return;
+  }
+  try {
+    const [raster, { runJob }] = loaded;
     const output = await runJob(raster, job);
     const transfer = output.kind === "png" ? [output.bytes.buffer] : [];
     scope.postMessage({ id, ok: true, output }, transfer);

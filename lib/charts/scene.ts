@@ -305,6 +305,13 @@ function stampableSeries(
     if (noStamp.has(index) || !isRecord(s) || s.type !== "scatter") return;
     if (s.large !== undefined && s.large !== false) return;
     if (s.colorBy === "data" || s.datasetIndex !== undefined) return;
+    // Plain [x, y] on a grid only: encode, dimensions and other coordinate
+    // systems are drawn as SVG paths, as ECharts would.
+    if (
+      (s.coordinateSystem ?? "cartesian2d") !== "cartesian2d" ||
+      s.encode !== undefined || s.dimensions !== undefined ||
+      s.seriesLayoutBy !== undefined
+    ) return;
     const data = s.data;
     if (!Array.isArray(data) || data.length < STAMP_MIN_POINTS) return;
     if (isRecord(s.label) && s.label.show) return;

@@ -22,19 +22,19 @@ export interface RenderCacheEntry extends Expiring {
   blobId: string;
 }
 
-/** Returns the hex SHA-256 of the normalised request. */
+/**
+ * Returns the hex SHA-256 of the normalised request; `optionJson` is
+ * `canonicalJson(request.option)` when the caller has it already.
+ */
 export async function renderRequestHash(
   request: RenderRequest,
+  optionJson = canonicalJson(request.option),
 ): Promise<string> {
-  const text = canonicalJson({
-    v: RENDERER_VERSION,
-    option: request.option,
-    width: request.width,
-    height: request.height,
-    scale: request.scale,
-    format: request.format,
-    background: request.background.toLowerCase(),
-  });
+  const { width, height, scale, format } = request;
+  const background = request.background.toLowerCase();
+  const text = `${
+    JSON.stringify([RENDERER_VERSION, width, height, scale, format, background])
+  }\n${optionJson}`;
   const digest = await crypto.subtle.digest(
     "SHA-256",
     new TextEncoder().encode(text),
@@ -61,20 +61,43 @@ export function matchesEtag(header: string | null, etag: string): boolean {
 
 /** JSON with object keys sorted, so equal options hash equally. */
 export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortedKeys(value)) ?? "null";
+}
+
+/**
+ * `value` with every object's keys in sorted order; parts that are already
+ * in order are returned as they are, so a 10,000-point data array is walked
+ * once and not copied (the native JSON.stringify then does the rest).
+ */
+function sortedKeys(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) {
-    return "[" + value.map((v) => v === undefined ? "null" : canonicalJson(v))
-      .join(",") +
-      "]";
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const sorted = sortedKeys(item);
+      if (sorted !== item) {
+        copy ??= value.slice();
+        copy[i] = sorted;
+      }
+    }
+    return copy ?? value;
   }
-  if (typeof value === "object" && value !== null) {
-    const record = value as Record<string, unknown>;
-    return "{" + Object.keys(record).sort()
-      .filter((k) => record[k] !== undefined)
-      .map((k) => JSON.stringify(k) + ":" + canonicalJson(record[k]))
-      .join(",") +
-      "}";
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let ordered = true;
+  for (let i = 1; i < keys.length && ordered; i++) {
+    ordered = keys[i - 1] < keys[i];
   }
-  return JSON.stringify(value) ?? "null";
+  let changed = !ordered;
+  const entries = keys.map((key) => {
+    const child = sortedKeys(record[key]);
+    if (child !== record[key]) changed = true;
+    return [key, child] as const;
+  });
+  if (!changed) return value;
+  entries.sort(([a], [b]) => a < b ? -1 : 1);
+  return Object.fromEntries(entries);
 }
 
 /** Returns the cached image of a request hash as a stream, or null when absent or expired. */

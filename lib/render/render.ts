@@ -8,8 +8,10 @@ import { logMissingGlyphs } from "../charts/fonts.ts";
 import { getRenderPool, RenderError } from "../charts/render_pool.ts";
 import type { BlobMeta } from "../kv/blobs.ts";
 import {
+  canonicalJson,
   etagFor,
   getCachedRender,
+  matchesEtag,
   putCachedRender,
   renderRequestHash,
 } from "./cache.ts";
@@ -23,6 +25,7 @@ export const RENDER_MIME: Record<RenderFormat, string> = {
 
 /** An image ready to send: from the cache (a stream) or just drawn (bytes). */
 export interface RenderedImage {
+  notModified: false;
   etag: string;
   mime: string;
   size: number;
@@ -31,36 +34,47 @@ export interface RenderedImage {
   cached: boolean;
 }
 
-const inFlight = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
-
-/** Returns the ETag a request's image has, without drawing it. */
-export async function renderEtag(request: RenderRequest): Promise<string> {
-  return etagFor(await renderRequestHash(request));
+/** The client's copy (its If-None-Match) is current: nothing to send. */
+export interface NotModified {
+  notModified: true;
+  etag: string;
 }
 
+const inFlight = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+
 /**
- * Returns the image of `request`, cached for `ttlMs`. Throws a 400 when
- * ECharts cannot draw the option; nothing is stored then.
+ * Returns the image of `request` (cached for `ttlMs`), or NotModified when
+ * `ifNoneMatch` already names its ETag. Throws a 400 when ECharts cannot
+ * draw the option; nothing is stored then.
  */
 export async function renderImage(
   kv: Deno.Kv,
   request: RenderRequest,
-  { ttlMs }: { ttlMs: number },
-): Promise<RenderedImage> {
-  const hash = await renderRequestHash(request);
+  { ttlMs, ifNoneMatch = null }: { ttlMs: number; ifNoneMatch?: string | null },
+): Promise<RenderedImage | NotModified> {
+  const optionJson = canonicalJson(request.option);
+  const hash = await renderRequestHash(request, optionJson);
   const etag = etagFor(hash);
+  if (matchesEtag(ifNoneMatch, etag)) return { notModified: true, etag };
   const mime = RENDER_MIME[request.format];
   const hit = await getCachedRender(kv, hash);
   if (hit) return fromCache(etag, hit.meta, hit.stream);
   let drawing = inFlight.get(hash);
   if (!drawing) {
-    drawing = draw(kv, hash, request, ttlMs).finally(() =>
+    drawing = draw(kv, hash, { ...request, optionJson }, ttlMs).finally(() =>
       inFlight.delete(hash)
     );
     inFlight.set(hash, drawing);
   }
   const bytes = await drawing;
-  return { etag, mime, size: bytes.length, body: bytes, cached: false };
+  return {
+    notModified: false,
+    etag,
+    mime,
+    size: bytes.length,
+    body: bytes,
+    cached: false,
+  };
 }
 
 function fromCache(
@@ -68,16 +82,24 @@ function fromCache(
   meta: BlobMeta,
   stream: ReadableStream<Uint8Array>,
 ): RenderedImage {
-  return { etag, mime: meta.mime, size: meta.size, body: stream, cached: true };
+  return {
+    notModified: false,
+    etag,
+    mime: meta.mime,
+    size: meta.size,
+    body: stream,
+    cached: true,
+  };
 }
 
 async function draw(
   kv: Deno.Kv,
   hash: string,
-  request: RenderRequest,
+  request: RenderRequest & { optionJson: string },
   ttlMs: number,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const { option, width, height, scale, background, format } = request;
+  const { width, height, scale, background, format } = request;
+  const option = request.optionJson;
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     const output = format === "png"

@@ -94,7 +94,6 @@ export function validateOption(option: unknown): Record<string, unknown> {
   if (!isRecord(option)) {
     throw badRequest("invalid_option", "option must be a JSON object");
   }
-  checkSeriesTypes(option.series);
   let values = 0;
   let points = 0;
   // Iterative walk: a deeply nested option must not exhaust the stack.
@@ -158,10 +157,30 @@ export function validateOption(option: unknown): Record<string, unknown> {
       stack.push({ value: child, key, parent: step, depth });
     }
   }
+  checkSeries(option);
   return option;
 }
 
-function checkSeriesTypes(series: unknown): void {
+/** Series drawn on a grid (unless told otherwise): they need both axes. */
+const CARTESIAN = new Set([
+  "line",
+  "bar",
+  "scatter",
+  "effectScatter",
+  "pictorialBar",
+  "candlestick",
+  "boxplot",
+  "heatmap",
+]);
+
+function checkSeries(option: Record<string, unknown>): void {
+  const series = option.series;
+  if (option.geo !== undefined) {
+    throw badRequest(
+      "invalid_option",
+      "option.geo: maps need a registered map, which the server has none of",
+    );
+  }
   if (series === undefined) return;
   const list = Array.isArray(series) ? series : [series];
   list.forEach((item, i) => {
@@ -181,6 +200,20 @@ function checkSeriesTypes(series: unknown): void {
         `${at}.type: unknown series type ${
           JSON.stringify(item.type)
         }; use one of ${[...SERIES_TYPES].join(", ")}`,
+      );
+    }
+    if (item.type === "map") {
+      throw badRequest(
+        "invalid_option",
+        `${at}.type: map series need a registered map, which the server has none of`,
+      );
+    }
+    const system = item.coordinateSystem ?? "cartesian2d";
+    const hasAxes = option.xAxis !== undefined && option.yAxis !== undefined;
+    if (CARTESIAN.has(item.type) && system === "cartesian2d" && !hasAxes) {
+      throw badRequest(
+        "invalid_option",
+        `${at}: a ${item.type} series needs an xAxis and a yAxis in the option`,
       );
     }
   });

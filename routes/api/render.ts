@@ -4,8 +4,7 @@ import {
   renderRequestFromBody,
   renderRequestFromQuery,
 } from "../../lib/render/request.ts";
-import { renderEtag, renderImage } from "../../lib/render/render.ts";
-import { matchesEtag } from "../../lib/render/cache.ts";
+import { renderImage } from "../../lib/render/render.ts";
 
 /** SVG output is a document of its own: nothing in it may run or load. */
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
@@ -15,11 +14,16 @@ async function respond(c: AppContext, request: RenderRequest) {
   // A render is the same for everyone: no identity cookie on the image.
   c.header("set-cookie", undefined);
   const cacheControl = `public, max-age=${Math.floor(ttlMs / 1000)}`;
-  const etag = await renderEtag(request);
-  if (matchesEtag(c.req.header("if-none-match") ?? null, etag)) {
-    return c.body(null, 304, { etag, "cache-control": cacheControl });
+  const image = await renderImage(c.var.kv, request, {
+    ttlMs,
+    ifNoneMatch: c.req.header("if-none-match") ?? null,
+  });
+  if (image.notModified) {
+    return c.body(null, 304, {
+      etag: image.etag,
+      "cache-control": cacheControl,
+    });
   }
-  const image = await renderImage(c.var.kv, request, { ttlMs });
   const headers: Record<string, string> = {
     "content-type": image.mime,
     "content-length": String(image.size),

@@ -160,6 +160,27 @@ Deno.test("raster: stamped symbols keep their shape, border, offset and colour",
   }));
 });
 
+Deno.test("raster: a stamped scatter on a category axis looks the same", async () => {
+  const random = seeded(5);
+  const days = ["Mon", "Tue", "Wed", "Thu", "Fri"];
+  const option = {
+    animation: false,
+    xAxis: { type: "category", data: days },
+    yAxis: { type: "value" },
+    series: [{
+      type: "scatter",
+      symbolSize: 5,
+      data: Array.from({ length: 900 }, (_, i) => [
+        days[i % 5],
+        Math.round(random() * 1000) / 10,
+      ]),
+    }],
+  };
+  const scene = planScene(option, SIZE);
+  assert.equal(scene.overlays.filter((o) => o.kind === "stamp").length, 1);
+  await assertLooksTheSame(option);
+});
+
 Deno.test("raster: a scatter with something drawn over it is drawn as paths", async () => {
   const option = scatterOption(1200);
   option.title = { text: "Over the points", top: "middle", left: "center" };

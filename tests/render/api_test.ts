@@ -208,8 +208,19 @@ Deno.test("render api: bad requests are a 400 naming the problem, and nothing is
     ],
     [
       { option: { series: [{ type: "line", data: [1, 2, 3] }] } },
+      "invalid_option",
+      /option\.series\.0: a line series needs an xAxis and a yAxis/,
+    ],
+    [
+      {
+        option: {
+          xAxis: { type: "nonsense" },
+          yAxis: {},
+          series: [{ type: "bar", data: [1] }],
+        },
+      },
       "render_failed",
-      /the option could not be drawn: .*xAxis/i,
+      /the option could not be drawn: .*xAxis\.nonsense/,
     ],
     [
       { option: {}, width: 4000, height: 4000, scale: 1 },

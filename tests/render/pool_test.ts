@@ -31,6 +31,8 @@ Deno.test("render pool: concurrent renders all come back right, each its own", a
     { length: 9 },
     (_, i) => pngJob(options[i % 3], 300 + i * 10),
   );
+  // An option may also travel as JSON text.
+  jobs[8] = { ...jobs[8], option: JSON.stringify(options[2]) };
   const outputs = await Promise.all(jobs.map((job) => pool.render(job)));
   assert.ok(pool.started <= 2, `${pool.started} workers`);
   for (const [i, output] of outputs.entries()) {
@@ -39,7 +41,7 @@ Deno.test("render pool: concurrent renders all come back right, each its own", a
     const image = decode(output.bytes);
     assert.deepEqual([image.width, image.height], [300 + i * 10, 200]);
     // A worker draws exactly what this isolate draws.
-    const here = await rasterPng(jobs[i].option, jobs[i] as never);
+    const here = await rasterPng(options[i % 3], jobs[i] as never);
     assert.deepEqual(output.bytes, here.value, `job ${i}`);
   }
 });
@@ -47,7 +49,9 @@ Deno.test("render pool: concurrent renders all come back right, each its own", a
 Deno.test("render pool: an option ECharts refuses is a RenderError and the worker lives on", async () => {
   await using pool = new RenderPool({ size: 1 });
   await assert.rejects(
-    pool.render(pngJob({ series: [{ type: "line", data: [1] }] }, 200)),
+    pool.render(
+      pngJob({ xAxis: { type: "nonsense" }, yAxis: {}, series: [] }, 200),
+    ),
     RenderError,
   );
   const output = await pool.render(pngJob(pieOption(), 200));
