@@ -3,12 +3,26 @@ import { ConfigError, configFromEnv } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { startServer } from "./lib/server.ts";
 
+let running;
 try {
-  await startServer(configFromEnv(), manifest);
+  running = await startServer(configFromEnv(), manifest);
 } catch (error) {
   if (error instanceof ConfigError) {
     console.error(error.message);
     Deno.exit(1);
   }
   throw error;
+}
+
+// Stop cleanly on Ctrl-C or a stop signal: end streams, finish requests, close KV.
+const server = running;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  try {
+    Deno.addSignalListener(signal, async () => {
+      await server[Symbol.asyncDispose]();
+      Deno.exit(0);
+    });
+  } catch {
+    // Hosts without signals (Deno Deploy) stop the isolate themselves.
+  }
 }
