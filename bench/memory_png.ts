@@ -3,12 +3,18 @@
  * charts in turn through `renderPng` (the worker pool, as the server does),
  * two rounds of `count` (default 500) renders, and prints one JSON line with
  * the resident set size after each round and the peak seen, in MB.
+ * `RENDER_WORKERS=n` sets the pool's size as it does for the server.
  */
-import { closeRenderPool } from "../lib/charts/render_pool.ts";
+import {
+  closeRenderPool,
+  configureRenderPool,
+} from "../lib/charts/render_pool.ts";
 import { renderPng } from "../lib/charts/png.ts";
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 
 const count = Number(Deno.args[0] ?? 500);
+const workers = Deno.env.get("RENDER_WORKERS");
+if (workers) configureRenderPool({ size: Number(workers) });
 const peers = await loadPeerCharts();
 if (!peers) throw new Error("peer-charts.json not found");
 const options = Object.values(peers);

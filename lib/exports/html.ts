@@ -118,8 +118,11 @@ const BOOT = `(function () {
   el.setAttribute("data-rendered", "true");
 })();`;
 
-/** Returns the whole HTML page of a chart. */
-export async function chartHtml(input: ExportInput): Promise<string> {
+/**
+ * Returns the HTML page of a chart in two parts, before and after the
+ * ECharts runtime's text (the same for every chart, see echartsRuntime).
+ */
+function chartHtmlAround(input: ExportInput): [string, string] {
   const option = compileOption(input.spec, input.snapshot, {
     interactive: true,
   });
@@ -127,7 +130,8 @@ export async function chartHtml(input: ExportInput): Promise<string> {
   const interpretation = input.interpretation
     ? `<p class="interpretation">${escapeHtml(input.interpretation)}</p>`
     : "";
-  return `<!doctype html>
+  return [
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -145,20 +149,53 @@ ${source(input)}
 ${dataTable(input)}
 <p class="muted">Exported from Chartroom. This page works offline; the chart library (Apache ECharts, Apache License 2.0) is included.</p>
 </main>
-<script>${await echartsRuntime()}</script>
+<script>`,
+    `</script>
 <script type="application/json" id="chart-option">${
-    jsonForScript(option)
-  }</script>
+      jsonForScript(option)
+    }</script>
 <script>${BOOT}</script>
 </body>
 </html>
-`;
+`,
+  ];
+}
+
+/** Returns the whole HTML page of a chart. */
+export async function chartHtml(input: ExportInput): Promise<string> {
+  const [before, after] = chartHtmlAround(input);
+  return before + await echartsRuntime() + after;
+}
+
+let runtimeBytes: Promise<Uint8Array<ArrayBuffer>> | undefined;
+
+/** The ECharts runtime as UTF-8, encoded once and shared by every page. */
+function echartsRuntimeBytes(): Promise<Uint8Array<ArrayBuffer>> {
+  runtimeBytes ??= echartsRuntime().then((code) =>
+    new TextEncoder().encode(code)
+  ).catch((error) => {
+    runtimeBytes = undefined;
+    throw error;
+  });
+  return runtimeBytes;
 }
 
 /** Returns the chart as one self-contained HTML file. */
 export async function renderHtml(input: ExportInput): Promise<ExportResult> {
+  // Streamed in three parts so that the ~610 KB runtime, the same in every
+  // page, is not copied into a new string and buffer for each chart.
+  const [before, after] = chartHtmlAround(input);
+  const runtime = await echartsRuntimeBytes();
+  const encoder = new TextEncoder();
+  const parts = [encoder.encode(before), runtime, encoder.encode(after)];
   return {
-    body: new TextEncoder().encode(await chartHtml(input)),
+    body: new ReadableStream<Uint8Array<ArrayBuffer>>({
+      pull(controller) {
+        const part = parts.shift();
+        if (part) controller.enqueue(part);
+        else controller.close();
+      },
+    }),
     mime: "text/html; charset=utf-8",
     extension: "html",
   };

@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import PDFDocument from "pdfkit";
+import * as fontkit from "fontkit";
 import SVGtoPDF from "svg-to-pdfkit";
 import { loadFonts } from "../charts/svg.ts";
 import {
@@ -131,9 +132,14 @@ export function collectionFaceName(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** A font parsed by fontkit; PDFKit takes it in place of the font's bytes. */
+interface ParsedFont {
+  layout(...args: unknown[]): unknown;
+}
+
 /** The part of PDFKit's API used here (it ships no types). */
 interface PdfDoc {
-  registerFont(name: string, src: Uint8Array, family?: string): PdfDoc;
+  registerFont(name: string, src: ParsedFont, family?: string): PdfDoc;
   on(event: "data", listener: (chunk: Uint8Array) => void): PdfDoc;
   on(event: "end", listener: () => void): PdfDoc;
   on(event: "error", listener: (error: unknown) => void): PdfDoc;
@@ -149,21 +155,50 @@ type SvgToPdf = (
   options: Record<string, unknown>,
 ) => void;
 
-/** Returns the chart as a one-page PDF, streamed as PDFKit writes it. */
-export function renderPdfExport(
-  input: ExportInput,
-  options: PdfExportOptions,
-): ExportResult {
-  // Rendered before the stream starts so a bad spec fails the request, not the stream.
+/**
+ * Fonts parsed once per process and shared by every document: PDFKit would
+ * otherwise run fontkit over each font's bytes again for each PDF (~2 MB of
+ * DejaVu per document, most of it garbage right after). Each document still
+ * makes its own subset.
+ */
+const parsed = new WeakMap<Uint8Array, ParsedFont>();
+
+function parsedFont(bytes: Uint8Array, face?: string): ParsedFont {
+  let font = parsed.get(bytes);
+  if (!font) {
+    font = (fontkit as unknown as {
+      create(bytes: Uint8Array, postscriptName?: string): ParsedFont;
+    }).create(bytes, face);
+    parsed.set(bytes, font);
+  }
+  return font;
+}
+
+/** What to put on the page: its CSS size and the document's metadata. */
+export interface PdfPage {
+  /** CSS px; the page is width × 0.75 pt wide. */
+  width: number;
+  height: number;
+  title: string;
+  /** The document's Subject (e.g. where the data came from). */
+  subject?: string;
+}
+
+/**
+ * Returns a one-page vector PDF of `svg` (an SVG whose text is text in
+ * DejaVu Sans, e.g. chartSvg's `fonts: "reference"`), streamed as PDFKit
+ * writes it; a text DejaVu lacks is set in a `FONT_PATHS` font that has it.
+ */
+export function pdfFromSvg(
+  svgText: string,
+  page: PdfPage,
+): ReadableStream<Uint8Array<ArrayBuffer>> {
   const fonts = getFontSet();
-  const fallback = withFallbackFonts(
-    chartSvg(input, { ...options, fonts: "reference" }),
-    fonts,
-  );
+  const fallback = withFallbackFonts(svgText, fonts);
   const svg = fallback.svg;
-  const width = options.width * PT_PER_PX;
-  const height = options.height * PT_PER_PX;
-  const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
+  const width = page.width * PT_PER_PX;
+  const height = page.height * PT_PER_PX;
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
     start(controller) {
       const doc = new (PDFDocument as unknown as PdfDocConstructor)({
         size: [width, height],
@@ -173,22 +208,20 @@ export function renderPdfExport(
         displayTitle: true,
         lang: "en",
         info: {
-          Title: input.title,
+          Title: page.title,
           Creator: "Chartroom",
           Producer: "Chartroom (PDFKit)",
-          ...(input.provenance
-            ? { Subject: `Data: ${input.provenance.dataset}` }
-            : {}),
+          ...(page.subject ? { Subject: page.subject } : {}),
         },
       });
       const { regular, bold } = loadFonts();
-      doc.registerFont(REGULAR, regular).registerFont(BOLD, bold);
+      doc.registerFont(REGULAR, parsedFont(regular))
+        .registerFont(BOLD, parsedFont(bold));
       for (const index of fallback.used) {
         const font = fonts.extra[index];
         doc.registerFont(
           `${EXTRA}${index}`,
-          font.bytes,
-          collectionFaceName(font.bytes),
+          parsedFont(font.bytes, collectionFaceName(font.bytes)),
         );
       }
       doc.on("data", (chunk) => controller.enqueue(new Uint8Array(chunk)));
@@ -206,6 +239,25 @@ export function renderPdfExport(
       doc.end();
     },
   });
+}
+
+/** Returns the chart as a one-page PDF, streamed as PDFKit writes it. */
+export function renderPdfExport(
+  input: ExportInput,
+  options: PdfExportOptions,
+): ExportResult {
+  // The SVG is drawn before the stream starts so a bad spec fails the request, not the stream.
+  const body = pdfFromSvg(
+    chartSvg(input, { ...options, fonts: "reference" }),
+    {
+      width: options.width,
+      height: options.height,
+      title: input.title,
+      subject: input.provenance
+        ? `Data: ${input.provenance.dataset}`
+        : undefined,
+    },
+  );
   return { body, mime: "application/pdf", extension: "pdf" };
 }
 

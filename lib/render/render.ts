@@ -6,6 +6,8 @@
 import { badRequest } from "../errors.ts";
 import { logMissingGlyphs } from "../charts/fonts.ts";
 import { getRenderPool, RenderError } from "../charts/render_pool.ts";
+import { renderSvg } from "../charts/svg.ts";
+import { pdfFromSvg } from "../exports/pdf.ts";
 import type { BlobMeta } from "../kv/blobs.ts";
 import {
   canonicalJson,
@@ -21,6 +23,7 @@ import type { RenderFormat, RenderRequest } from "./request.ts";
 export const RENDER_MIME: Record<RenderFormat, string> = {
   png: "image/png",
   svg: "image/svg+xml",
+  pdf: "application/pdf",
 };
 
 /** An image ready to send: from the cache (a stream) or just drawn (bytes). */
@@ -102,26 +105,30 @@ async function draw(
   const option = request.optionJson;
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    const output = format === "png"
-      ? await getRenderPool().render({
-        kind: "png",
-        option,
-        width,
-        height,
-        scale,
-        background,
-      })
-      : await getRenderPool().render({
-        kind: "svg",
-        option,
-        width,
-        height,
-        background,
-      });
-    logMissingGlyphs(output.missing, format);
-    bytes = output.kind === "png"
-      ? output.bytes
-      : new TextEncoder().encode(output.svg);
+    if (format === "pdf") {
+      bytes = await drawPdf(request);
+    } else {
+      const output = format === "png"
+        ? await getRenderPool().render({
+          kind: "png",
+          option,
+          width,
+          height,
+          scale,
+          background,
+        })
+        : await getRenderPool().render({
+          kind: "svg",
+          option,
+          width,
+          height,
+          background,
+        });
+      logMissingGlyphs(output.missing, format);
+      bytes = output.kind === "png"
+        ? output.bytes
+        : new TextEncoder().encode(output.svg);
+    }
   } catch (error) {
     if (error instanceof RenderError) {
       throw badRequest(
@@ -137,4 +144,37 @@ async function draw(
     ttlMs,
   });
   return bytes;
+}
+
+/**
+ * Draws the option as a one-page vector PDF: ECharts' SVG with text as text
+ * (this thread, as the PDF export does), replayed by PDFKit. An option
+ * ECharts cannot draw is a RenderError.
+ */
+async function drawPdf(
+  request: RenderRequest,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const { width, height, background } = request;
+  let svg: string;
+  try {
+    svg = renderSvg({ ...request.option, backgroundColor: background }, {
+      width,
+      height,
+    });
+  } catch (error) {
+    throw new RenderError(
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+  const title = pdfTitle(request.option);
+  return await new Response(pdfFromSvg(svg, { width, height, title })).bytes();
+}
+
+/** The option's first title text, else "Chart": the PDF's document title. */
+function pdfTitle(option: Record<string, unknown>): string {
+  const title = Array.isArray(option.title) ? option.title[0] : option.title;
+  const text = title && typeof title === "object"
+    ? (title as Record<string, unknown>).text
+    : undefined;
+  return typeof text === "string" && text.trim() ? text.trim() : "Chart";
 }

@@ -14,7 +14,7 @@ import {
 import { RENDER_LIMITS, validateOption } from "./validate.ts";
 
 /** Output formats of the render API. */
-export const RENDER_FORMATS = ["png", "svg"] as const;
+export const RENDER_FORMATS = ["png", "svg", "pdf"] as const;
 /** One of RENDER_FORMATS. */
 export type RenderFormat = (typeof RENDER_FORMATS)[number];
 

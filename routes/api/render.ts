@@ -37,7 +37,7 @@ async function respond(c: AppContext, request: RenderRequest) {
 }
 
 export const handler: Handlers = {
-  /** Draws `?c=<option JSON>&w=&h=&s=&f=png|svg&bg=` (for Markdown and email). */
+  /** Draws `?c=<option JSON>&w=&h=&s=&f=png|svg|pdf&bg=` (for Markdown and email). */
   async GET(c) {
     const request = renderRequestFromQuery(
       c.req.query(),

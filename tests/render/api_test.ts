@@ -1,4 +1,4 @@
-/** The stateless render API: PNG/SVG at the requested size, the cache, and refusals. */
+/** The stateless render API: PNG/SVG/PDF at the requested size, the cache, and refusals. */
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { Resvg } from "@resvg/resvg-wasm";
@@ -6,6 +6,9 @@ import { allKeys, startTestServer } from "../_fixtures.ts";
 import { readyRaster } from "../../lib/charts/raster.ts";
 import { RENDER_LIMITS } from "../../lib/render/validate.ts";
 import { barOption, pieOption } from "../charts/_chart_options.ts";
+import { runOk, tool } from "../exports/_tools.ts";
+
+const poppler = tool("poppler", "pdfinfo", ["-v"], "poppler-utils");
 
 function post(url: string, body: unknown, headers: HeadersInit = {}) {
   return fetch(`${url}/api/render`, {
@@ -50,6 +53,57 @@ Deno.test("render api: a PNG and an SVG decode at the requested size", async () 
   assert.deepEqual([resvg.width, resvg.height], [500, 300]);
   resvg.free();
 });
+
+Deno.test({
+  name:
+    "render api: a PDF (POST and GET f=pdf) is one page of the chart's size",
+  ignore: poppler.ignore,
+  async fn() {
+    await using server = await startTestServer();
+    const option = { ...barOption(), title: { text: "Units <by> region" } };
+    const posted = await post(server.url, {
+      option,
+      width: 800,
+      height: 400,
+      format: "pdf",
+    });
+    assert.equal(posted.status, 200);
+    assert.equal(posted.headers.get("content-type"), "application/pdf");
+    assert.equal(posted.headers.get("set-cookie"), null);
+    const bytes = new Uint8Array(await posted.arrayBuffer());
+    assert.equal(new TextDecoder().decode(bytes.subarray(0, 5)), "%PDF-");
+    await using file = await tempFile(bytes);
+    const info = (await runOk("pdfinfo", [file.path])).stdout;
+    assert.match(info, /^Pages:\s+1$/m);
+    assert.match(info, /^Page size:\s+600 x 300 pts/m);
+    assert.match(info, /^Title:\s+Units <by> region$/m);
+
+    const query = new URLSearchParams({
+      c: JSON.stringify(pieOption()),
+      w: "400",
+      h: "300",
+      f: "pdf",
+    });
+    const got = await fetch(`${server.url}/api/render?${query}`);
+    assert.equal(got.status, 200);
+    assert.equal(got.headers.get("content-type"), "application/pdf");
+    await using second = await tempFile(
+      new Uint8Array(await got.arrayBuffer()),
+    );
+    const page = (await runOk("pdfinfo", [second.path])).stdout;
+    assert.match(page, /^Pages:\s+1$/m);
+    assert.match(page, /^Page size:\s+300 x 225 pts/m);
+  },
+});
+
+async function tempFile(bytes: Uint8Array) {
+  const path = await Deno.makeTempFile({ suffix: ".pdf" });
+  await Deno.writeFile(path, bytes);
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path).catch(() => {}),
+  };
+}
 
 Deno.test("render api: GET with short parameters draws the same image as POST", async () => {
   await using server = await startTestServer();
