@@ -1,6 +1,7 @@
 /** Request guards: the Origin check for state-changing requests, and body limits. */
 import type { MiddlewareHandler } from "hono";
 import { HttpError } from "../errors.ts";
+import { readTextWithin } from "../body.ts";
 import type { AppEnv } from "./types.ts";
 import { publicOrigin } from "./urls.ts";
 
@@ -32,39 +33,11 @@ export function originCheck(): MiddlewareHandler<AppEnv> {
 }
 
 /** Reads a request body as text, refusing (413) one over `limit` bytes. */
-export async function readBodyText(
-  request: Request,
-  limit: number,
-): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw tooLarge(limit);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(limit);
-    }
-    parts.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-function tooLarge(limit: number): HttpError {
-  return new HttpError(
-    413,
-    "payload_too_large",
-    `request body is larger than ${limit} bytes`,
-  );
+export function readBodyText(request: Request, limit: number): Promise<string> {
+  return readTextWithin(request, limit, () =>
+    new HttpError(
+      413,
+      "payload_too_large",
+      `request body is larger than ${limit} bytes`,
+    ));
 }

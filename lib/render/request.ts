@@ -3,6 +3,7 @@
  * parameters (`GET /api/render?c=...&w=&h=&s=&f=&bg=`), parsed, bounded and
  * normalised into one RenderRequest.
  */
+import { readTextWithin } from "../body.ts";
 import { z } from "zod";
 import { badRequest, HttpError } from "../errors.ts";
 import { parseWith } from "../http/validate.ts";
@@ -126,7 +127,7 @@ export async function renderRequestFromBody(
       "send the body as application/json",
     );
   }
-  const text = await readLimited(request, limit);
+  const text = await readTextWithin(request, limit, () => tooLarge(limit));
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -188,31 +189,4 @@ function tooLarge(limit: number): HttpError {
     "option_too_large",
     `the option is larger than ${limit} bytes`,
   );
-}
-
-/** Reads a body as text, refusing (400) one over `limit` bytes without reading it all. */
-async function readLimited(request: Request, limit: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw tooLarge(limit);
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(limit);
-    }
-    parts.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return new TextDecoder().decode(bytes);
 }
