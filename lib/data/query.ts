@@ -7,6 +7,13 @@
  * write, schema change, PRAGMA and ATTACH, so a query can never reach a file
  * or change the cached data.
  */
+import {
+  READ_ACTIONS,
+  SQLITE_ATTACH,
+  SQLITE_DENY,
+  SQLITE_DETACH,
+  SQLITE_OK,
+} from "./sqlite_codes.ts";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { ColumnType, Table, TableCell, TableColumn } from "./table.ts";
 
@@ -64,22 +71,6 @@ export function quoteIdent(name: string): string {
 function sqlType(type: ColumnType): string {
   return type === "integer" ? "INTEGER" : type === "number" ? "REAL" : "TEXT";
 }
-
-// SQLite authorizer codes (sqlite3.h); Deno's bundled typings lag the runtime.
-const SQLITE_OK = 0;
-const SQLITE_DENY = 1;
-const SQLITE_READ = 20;
-const SQLITE_SELECT = 21;
-const SQLITE_ATTACH = 24;
-const SQLITE_DETACH = 25;
-const SQLITE_FUNCTION = 31;
-const SQLITE_RECURSIVE = 33;
-const READ_ACTIONS = new Set([
-  SQLITE_SELECT,
-  SQLITE_READ,
-  SQLITE_FUNCTION,
-  SQLITE_RECURSIVE,
-]);
 
 /** The parts of `node:sqlite` that Deno ships but its typings do not list yet. */
 interface Authorizing {

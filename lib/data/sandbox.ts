@@ -14,6 +14,14 @@
  * ATTACH, no PRAGMA, no writes, no schema changes); no extensions (the
  * WebAssembly build has no `load_extension`); a deadline; a row cap.
  */
+import {
+  READ_ACTIONS,
+  SQLITE_AUTH,
+  SQLITE_DENY,
+  SQLITE_FUNCTION,
+  SQLITE_INTERRUPT,
+  SQLITE_OK,
+} from "./sqlite_codes.ts";
 import sqlite3InitModule from "@sqlite.org/sqlite-wasm";
 import { DataError, overLimit } from "./errors.ts";
 import {
@@ -37,21 +45,6 @@ export interface SandboxResult {
   ms: number;
 }
 
-// sqlite3.h
-const SQLITE_DENY = 1;
-const SQLITE_OK = 0;
-const SQLITE_READ = 20;
-const SQLITE_SELECT = 21;
-const SQLITE_FUNCTION = 31;
-const SQLITE_RECURSIVE = 33;
-const SQLITE_INTERRUPT = 9;
-const SQLITE_AUTH = 23;
-const ALLOWED = new Set([
-  SQLITE_READ,
-  SQLITE_SELECT,
-  SQLITE_FUNCTION,
-  SQLITE_RECURSIVE,
-]);
 const DESERIALIZE_FREEONCLOSE = 1;
 const DESERIALIZE_RESIZEABLE = 2;
 /** VM instructions between deadline checks. */
@@ -169,7 +162,7 @@ export async function runSandboxedSql(
     capi.sqlite3_set_authorizer(
       db.pointer,
       (_arg, action, name) =>
-        ALLOWED.has(action) &&
+        READ_ACTIONS.has(action) &&
           !(action === SQLITE_FUNCTION &&
             /^load_extension$/i.test(String(name)))
           ? SQLITE_OK
