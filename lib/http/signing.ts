@@ -83,7 +83,8 @@ export async function verifyToken<T = unknown>(
   const [body, mac, extra] = token.split(".");
   if (!body || !mac || extra !== undefined) return null;
   const signature = fromBase64Url(mac);
-  if (!signature) return null;
+  // Only the canonical spelling is accepted, so each token has one form.
+  if (!signature || toBase64Url(signature) !== mac) return null;
   const ok = await crypto.subtle.verify(
     "HMAC",
     key,

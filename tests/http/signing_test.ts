@@ -24,8 +24,18 @@ Deno.test("signing: a tampered payload or signature is refused", async () => {
     "",
   );
   assert.equal(await verifyToken(key, `${forgedBody}.${mac}`), null);
-  const flipped = mac.slice(0, -1) + (mac.endsWith("A") ? "B" : "A");
+  // The first character carries six bits of the MAC (the last one only four).
+  const flipped = (mac.startsWith("A") ? "B" : "A") + mac.slice(1);
   assert.equal(await verifyToken(key, `${body}.${flipped}`), null);
+  // Another spelling of the same MAC (its spare low bits set) is refused too.
+  const last =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+      .indexOf(mac.at(-1)!);
+  const respelled = mac.slice(0, -1) +
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[
+      last ^ 1
+    ];
+  assert.equal(await verifyToken(key, `${body}.${respelled}`), null);
   assert.equal(await verifyToken(key, "garbage"), null);
   assert.equal(await verifyToken(key, `${body}.${mac}.extra`), null);
 });
