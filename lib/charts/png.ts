@@ -46,32 +46,18 @@ export function isPngBackground(value: string): boolean {
 /** Throws a 400 naming the first option outside `PNG_LIMITS` or not a valid colour. */
 export function validatePngOptions(options: PngOptions): void {
   const { width, height, scale = 1, background } = options;
-  if (
-    !Number.isInteger(width) || width < PNG_LIMITS.minWidth ||
-    width > PNG_LIMITS.maxWidth
-  ) {
-    throw badRequest(
-      "invalid_option",
-      `width must be an integer from ${PNG_LIMITS.minWidth} to ${PNG_LIMITS.maxWidth}`,
-    );
-  }
-  if (
-    !Number.isInteger(height) || height < PNG_LIMITS.minHeight ||
-    height > PNG_LIMITS.maxHeight
-  ) {
-    throw badRequest(
-      "invalid_option",
-      `height must be an integer from ${PNG_LIMITS.minHeight} to ${PNG_LIMITS.maxHeight}`,
-    );
-  }
-  if (
-    !Number.isInteger(scale) || scale < PNG_LIMITS.minScale ||
-    scale > PNG_LIMITS.maxScale
-  ) {
-    throw badRequest(
-      "invalid_option",
-      `scale must be an integer from ${PNG_LIMITS.minScale} to ${PNG_LIMITS.maxScale}`,
-    );
+  const bounds = [
+    ["width", width, PNG_LIMITS.minWidth, PNG_LIMITS.maxWidth],
+    ["height", height, PNG_LIMITS.minHeight, PNG_LIMITS.maxHeight],
+    ["scale", scale, PNG_LIMITS.minScale, PNG_LIMITS.maxScale],
+  ] as const;
+  for (const [name, value, min, max] of bounds) {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw badRequest(
+        "invalid_option",
+        `${name} must be an integer from ${min} to ${max}`,
+      );
+    }
   }
   if (background !== undefined && !isPngBackground(background)) {
     throw badRequest(

@@ -160,42 +160,55 @@ class RowInserter {
   }
 }
 
-function openDatabase(table: Table): DatabaseSync {
-  const db = createDatabase(table.columns);
-  const insert = new RowInserter(db, table.columns);
+interface Load {
+  db: DatabaseSync;
+  insert: RowInserter;
+}
+
+/** Opens a new database and begins the one transaction its rows are loaded in. */
+function beginLoad(columns: TableColumn[]): Load {
+  const db = createDatabase(columns);
+  const insert = new RowInserter(db, columns);
   db.prepare("BEGIN").run();
-  try {
-    for (const row of table.rows) insert.add(row);
-    insert.flush();
-    db.prepare("COMMIT").run();
-  } catch (err) {
-    db.prepare("ROLLBACK").run();
-    db.close();
-    throw err;
-  }
-  // From here on the database only answers reads.
+  return { db, insert };
+}
+
+/** Commits a load; from then on the database only answers reads. */
+function commitLoad({ db, insert }: Load): DatabaseSync {
+  insert.flush();
+  db.prepare("COMMIT").run();
   authorize(db, (action) => READ_ACTIONS.has(action));
   return db;
 }
 
+/** Rolls back and closes a failed load, then rethrows its error. */
+function abortLoad({ db }: Load, err: unknown): never {
+  db.prepare("ROLLBACK").run();
+  db.close();
+  throw err;
+}
+
+function openDatabase(table: Table): DatabaseSync {
+  const load = beginLoad(table.columns);
+  try {
+    for (const row of table.rows) load.insert.add(row);
+    return commitLoad(load);
+  } catch (err) {
+    abortLoad(load, err);
+  }
+}
+
 /** Streams a stored source into a new database (one transaction, reads only afterwards). */
 async function openStoredDatabase(source: StoredSource): Promise<DatabaseSync> {
-  const db = createDatabase(source.columns);
-  const insert = new RowInserter(db, source.columns);
-  db.prepare("BEGIN").run();
+  const load = beginLoad(source.columns);
   try {
     for await (const batch of source.rows()) {
-      for (const row of batch) insert.add(row);
+      for (const row of batch) load.insert.add(row);
     }
-    insert.flush();
-    db.prepare("COMMIT").run();
+    return commitLoad(load);
   } catch (err) {
-    db.prepare("ROLLBACK").run();
-    db.close();
-    throw err;
+    abortLoad(load, err);
   }
-  authorize(db, (action) => READ_ACTIONS.has(action));
-  return db;
 }
 
 function evict(id: string): void {

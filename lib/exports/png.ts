@@ -2,6 +2,7 @@
  * PNG export: the chart compiled for print (no interaction) and rendered on
  * the server at a chosen size, device-pixel scale and background.
  */
+import { integerOption } from "./options.ts";
 import { z } from "zod";
 import { compileOption } from "../charts/compile.ts";
 import { isPngBackground, PNG_LIMITS, renderPng } from "../charts/png.ts";
@@ -14,15 +15,6 @@ export const PNG_DEFAULTS = {
   scale: 2,
   background: "#ffffff",
 } as const;
-
-function integerOption(name: string, min: number, max: number, def: number) {
-  const message = `${name} must be an integer from ${min} to ${max}`;
-  return z.coerce.number({ error: message })
-    .int({ error: message })
-    .min(min, { error: message })
-    .max(max, { error: message })
-    .default(def);
-}
 
 const PngOptions = z.strictObject({
   width: integerOption(

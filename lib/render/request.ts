@@ -3,6 +3,7 @@
  * parameters (`GET /api/render?c=...&w=&h=&s=&f=&bg=`), parsed, bounded and
  * normalised into one RenderRequest.
  */
+import { integerOption } from "../exports/options.ts";
 import { readTextWithin } from "../body.ts";
 import { z } from "zod";
 import { badRequest, HttpError } from "../errors.ts";
@@ -38,31 +39,22 @@ export interface RenderRequest {
   background: string;
 }
 
-function integer(name: string, min: number, max: number, def: number) {
-  const message = `${name} must be an integer from ${min} to ${max}`;
-  return z.coerce.number({ error: message })
-    .int({ error: message })
-    .min(min, { error: message })
-    .max(max, { error: message })
-    .default(def);
-}
-
 const width = (name: string) =>
-  integer(
+  integerOption(
     name,
     PNG_LIMITS.minWidth,
     PNG_LIMITS.maxWidth,
     RENDER_DEFAULTS.width,
   );
 const height = (name: string) =>
-  integer(
+  integerOption(
     name,
     PNG_LIMITS.minHeight,
     PNG_LIMITS.maxHeight,
     RENDER_DEFAULTS.height,
   );
 const scale = (name: string) =>
-  integer(
+  integerOption(
     name,
     PNG_LIMITS.minScale,
     PNG_LIMITS.maxScale,
