@@ -5,8 +5,8 @@
  * - cold start: a fresh `deno run bench/cold_png.ts` from spawn to its first
  *   PNG written (median of 5);
  * - memory: resident set after two rounds of 500 mixed renders in a fresh
- *   process (bench/memory_png.ts), with V8's defaults and with the flags
- *   the README recommends;
+ *   process (bench/memory_png.ts), with glibc's malloc defaults and with
+ *   the setting `deno task start` uses (START_ENV);
  * - throughput: a server (`main.ts`, its own process) gets POST /api/render
  *   of distinct peer charts (800×400 @2x, no cache hits) one at a time, then
  *   8 at a time, with GET /health timed every 25 ms during the concurrent run;
@@ -16,8 +16,14 @@
  */
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 
-/** V8 flags that bound each isolate's young generation and heap growth. */
-export const MEMORY_FLAGS = "--max-semi-space-size=1,--heap-growing-percent=30";
+/**
+ * The environment `deno task start` sets (keep the two alike): a fixed malloc
+ * mmap threshold, so the 5 MB pixel buffers of each render go back to the
+ * system when freed instead of staying in a thread's malloc arena.
+ */
+export const START_ENV = {
+  GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=131072",
+};
 
 const ROOT = new URL("../", import.meta.url);
 const peers = await loadPeerCharts();
@@ -70,16 +76,11 @@ async function coldStart(): Promise<number> {
   }
 }
 
-async function memory(flags: string | null) {
+async function memory(env: Record<string, string>) {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      ...(flags ? [`--v8-flags=${flags}`] : []),
-      "bench/memory_png.ts",
-      "500",
-    ],
+    args: ["run", "-A", "bench/memory_png.ts", "500"],
     cwd: ROOT,
+    env,
     stderr: "inherit",
   }).output();
   if (!output.success) throw new Error("memory_png.ts failed");
@@ -104,12 +105,13 @@ if (!serverOnly) {
       ms(median(colds))
     } (runs: ${colds.map((v) => v.toFixed(0)).join(", ")})`,
   );
-  for (const flags of [null, MEMORY_FLAGS]) {
-    const m = await memory(flags);
+  for (const env of [{}, START_ENV]) {
+    const m = await memory(env);
+    const setting = Object.entries(env).map(([k, v]) => `${k}=${v}`);
     console.log(
-      `memory, 2 × 500 mixed renders (${flags ?? "V8 defaults"}): RSS ${
-        m.rss_mb_after_round.join(" → ")
-      } MB, peak ${m.peak_rss_mb} MB`,
+      `memory, 2 × 500 mixed renders (${
+        setting[0] ?? "malloc defaults"
+      }): RSS ${m.rss_mb_after_round.join(" → ")} MB, peak ${m.peak_rss_mb} MB`,
     );
   }
 }
@@ -123,6 +125,7 @@ async function startServerProcess(dir: string) {
     args: ["run", "-A", "main.ts"],
     cwd: ROOT,
     env: {
+      ...START_ENV,
       PORT: String(port),
       HOSTNAME: "127.0.0.1",
       KV_PATH: `${dir}/bench.kv`,

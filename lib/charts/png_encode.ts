@@ -24,13 +24,15 @@ export function encodePng(
   premultiplied: boolean,
 ): Uint8Array<ArrayBuffer> {
   const stride = width * 4;
-  const raw = rowBuffer((stride + 1) * height);
+  const raw = new Uint8Array((stride + 1) * height);
   for (let y = 0; y < height; y++) {
     raw[y * (stride + 1)] = 0; // filter: none
     raw.set(rgba.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
   if (premultiplied) unpremultiply(raw, stride);
   const idat = deflateSync(raw, { level: DEFLATE_LEVEL });
+  // Freed now rather than at the next GC (see raster.ts `release`).
+  raw.buffer.transfer(0);
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);
@@ -49,18 +51,6 @@ export function encodePng(
     at += part.length;
   }
   return out;
-}
-
-let rows: Uint8Array | undefined;
-
-/**
- * The filtered-rows buffer, reused from one image to the next: a fresh
- * 5 MB buffer per render is garbage V8 only collects after ~64 MB of it
- * piles up, which showed as resident memory.
- */
-function rowBuffer(size: number): Uint8Array {
-  if (!rows || rows.length < size) rows = new Uint8Array(size);
-  return rows.subarray(0, size);
 }
 
 const PNG_SIGNATURE = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]);

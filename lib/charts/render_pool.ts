@@ -1,14 +1,20 @@
 /**
- * Rendering off the request thread: a pool of Web Workers (render_worker.ts),
- * one per core by default, each with its own ECharts and resvg-wasm. A job
- * waits in a bounded FIFO queue until a worker is free. Workers start on the
+ * Rendering off the request thread: a pool of worker threads
+ * (render_worker.ts), one per core by default, each with its own ECharts and
+ * resvg-wasm. They are `node:worker_threads` workers rather than Web Workers
+ * for one reason: `resourceLimits`. A render allocates fast and briefly, so a
+ * worker runs well with a small young generation and a bounded old one, while
+ * the main thread keeps the larger heap that uploads and exports need (V8
+ * flags would apply to every isolate alike). A job waits in a bounded FIFO
+ * queue until a worker is free. Workers start on the
  * first job, stop after a while without work, and are terminated by
  * `close()` (the server calls `closeRenderPool()` when it stops), so they
  * never keep the process alive on their own for long.
  *
- * Where workers are unavailable (no `Worker`, or `size: 0`), jobs run in
+ * Where workers are unavailable (they fail to start, or `size: 0`), jobs run in
  * this isolate instead (raster.ts, loaded on first use).
  */
+import { Worker } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg } from "./resvg_wasm.ts";
 import { HttpError } from "../errors.ts";
@@ -92,6 +98,20 @@ interface Slot {
 const DEFAULT_MAX_QUEUE = 64;
 const DEFAULT_IDLE_MS = 60_000;
 
+/**
+ * Each worker's V8 heap. A render's garbage dies young, so a 3 MB young
+ * generation (where V8's default grows to 48 MB) costs a few milliseconds
+ * per render and keeps a worker's resident set small. The old generation's
+ * limit also sets how eagerly V8 collects it: 512 MB holds the largest
+ * option the render API accepts (a 100,000-point line with its symbols
+ * peaks at 300–500 MB) while the peer workload stays under 200 MB in all.
+ * Measured in bench/memory_png.ts.
+ */
+export const WORKER_HEAP = {
+  maxYoungGenerationSizeMb: 3,
+  maxOldGenerationSizeMb: 512,
+} as const;
+
 /** Returns the default pool size: the machine's cores, 1 to 8. */
 export function defaultPoolSize(): number {
   const cores = navigator.hardwareConcurrency || 1;
@@ -120,8 +140,7 @@ export class RenderPool {
 
   /** Whether jobs run in workers (false: in this isolate). */
   get usesWorkers(): boolean {
-    return this.size > 0 && !this.#workersFailed &&
-      typeof Worker === "function";
+    return this.size > 0 && !this.#workersFailed;
   }
 
   /** Jobs waiting for a worker. */
@@ -183,7 +202,7 @@ export class RenderPool {
     let worker: Worker;
     try {
       worker = new Worker(new URL("./render_worker.ts", import.meta.url), {
-        type: "module",
+        resourceLimits: WORKER_HEAP,
       });
     } catch (error) {
       log.warn("render workers unavailable; rendering in process", { error });
@@ -208,8 +227,7 @@ export class RenderPool {
       worker.postMessage(request);
     };
     compileResvg().then(init, () => init(null));
-    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
-      const reply = event.data;
+    worker.on("message", (reply: WorkerReply) => {
       const pending = slot.busy;
       if (!pending || pending.id !== reply.id) return;
       slot.busy = null;
@@ -225,29 +243,34 @@ export class RenderPool {
         if (reply.fatal) this.#retire(slot);
       }
       this.#dispatch();
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      log.error("render worker failed", { message: event.message });
+    });
+    // A thrown error, or the heap limit (ERR_WORKER_OUT_OF_MEMORY), ends
+    // the worker: its job fails and the next job starts a fresh one.
+    const failed = (message: string) => {
+      if (!this.#slots.includes(slot)) return;
+      log.error("render worker failed", { message });
       const pending = slot.busy;
       slot.busy = null;
       this.#retire(slot);
-      pending?.reject(new Error(`render worker failed: ${event.message}`));
+      pending?.reject(new Error(`render worker failed: ${message}`));
       this.#dispatch();
     };
+    worker.on("error", (error: Error) => failed(error.message));
+    worker.on("exit", (code: number) => failed(`exited with code ${code}`));
     this.#slots.push(slot);
     return slot;
   }
 
   #retire(slot: Slot): void {
-    slot.worker.terminate();
     this.#slots = this.#slots.filter((s) => s !== slot);
+    slot.worker.terminate();
   }
 
   #stopWorkers(): void {
     if (this.#slots.some((s) => s.busy) || this.#queue.length > 0) return;
-    for (const slot of this.#slots) slot.worker.terminate();
+    const slots = this.#slots;
     this.#slots = [];
+    for (const slot of slots) slot.worker.terminate();
   }
 
   /** Terminates every worker; waiting and running jobs are rejected. */
@@ -256,11 +279,12 @@ export class RenderPool {
     clearTimeout(this.#idleTimer);
     const closed = new Error("render pool closed");
     for (const pending of this.#queue.splice(0)) pending.reject(closed);
-    for (const slot of this.#slots) {
+    const slots = this.#slots;
+    this.#slots = [];
+    for (const slot of slots) {
       slot.busy?.reject(closed);
       slot.worker.terminate();
     }
-    this.#slots = [];
     return Promise.resolve();
   }
 

@@ -4,16 +4,13 @@
  * are transferred, not copied. The pool's first message brings the fonts to
  * load and resvg's compiled wasm (shared with the other workers).
  */
+import { parentPort } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg, useCompiledResvg } from "./resvg_wasm.ts";
 import type { RenderJob, WorkerReply, WorkerRequest } from "./render_pool.ts";
 
-interface WorkerScope {
-  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
-  postMessage(message: WorkerReply, transfer?: Transferable[]): void;
-}
-
-const scope = globalThis as unknown as WorkerScope;
+if (!parentPort) throw new Error("render_worker.ts runs as a worker thread");
+const port = parentPort;
 
 const modules = Promise.all([
   import("./raster.ts"),
@@ -22,8 +19,7 @@ const modules = Promise.all([
 const initialized = Promise.withResolvers<void>();
 let queue: Promise<void> = initialized.promise;
 
-scope.onmessage = (event) => {
-  const request = event.data;
+port.on("message", (request: WorkerRequest) => {
   if (request.type === "init") {
     if (request.wasm) useCompiledResvg(request.wasm);
     else compileResvg().catch(() => {}); // a failure surfaces in the first job
@@ -32,7 +28,7 @@ scope.onmessage = (event) => {
     return;
   }
   queue = queue.then(() => handle(request.id, request.job));
-};
+});
 
 async function handle(id: number, job: RenderJob): Promise<void> {
   let loaded: Awaited<typeof modules>;
@@ -41,16 +37,16 @@ async function handle(id: number, job: RenderJob): Promise<void> {
   } catch (error) {
     // Not the option's fault: the pool reports it as a server error.
     const message = error instanceof Error ? error.message : String(error);
-    scope.postMessage({ id, ok: false, message, fatal: true });
+    port.postMessage({ id, ok: false, message, fatal: true });
     return;
   }
   try {
     const [raster, { runJob }] = loaded;
     const output = await runJob(raster, job);
     const transfer = output.kind === "png" ? [output.bytes.buffer] : [];
-    scope.postMessage({ id, ok: true, output }, transfer);
+    port.postMessage({ id, ok: true, output }, transfer);
   } catch (error) {
-    scope.postMessage({
+    port.postMessage({
       id,
       ok: false,
       message: error instanceof Error ? error.message : String(error),

@@ -54,12 +54,22 @@ export function encodeBatch(rows: RawCell[][]): Uint8Array {
   return encoder.encode(JSON.stringify(batch) + "\n");
 }
 
-function rowsOf(line: string): string[][] {
+/** Turns a stored cell into what a reader wants (`cellConverter`, say). */
+export type CellReader<T> = (raw: string) => T;
+
+function columnsOf(line: string): { n: number; columns: string[][] } {
   const batch = JSON.parse(line) as Batch;
-  const columns = batch.c.map((c) => typeof c === "string" ? c.split(SEP) : c);
-  const out = new Array<string[]>(batch.n);
+  return {
+    n: batch.n,
+    columns: batch.c.map((c) => typeof c === "string" ? c.split(SEP) : c),
+  };
+}
+
+function rowsOf(line: string): string[][] {
+  const { n, columns } = columnsOf(line);
+  const out = new Array<string[]>(n);
   const width = columns.length;
-  for (let r = 0; r < batch.n; r++) {
+  for (let r = 0; r < n; r++) {
     const row = new Array<string>(width);
     for (let c = 0; c < width; c++) row[c] = columns[c][r];
     out[r] = row;
@@ -67,10 +77,37 @@ function rowsOf(line: string): string[][] {
   return out;
 }
 
-/** Yields the row batches of a stored table, one per line, as they stream in. */
-export async function* decodeBatches(
+function readRowsOf<T>(line: string, readers: CellReader<T>[]): T[][] {
+  const { n, columns } = columnsOf(line);
+  const width = readers.length;
+  // A batch written before a ragged row widened the table lacks the new columns.
+  const blank: string[] = new Array(n).fill("");
+  const cells = readers.map((_, c) => columns[c] ?? blank);
+  const out = new Array<T[]>(n);
+  for (let r = 0; r < n; r++) {
+    const row = new Array<T>(width);
+    for (let c = 0; c < width; c++) row[c] = readers[c](cells[c][r]);
+    out[r] = row;
+  }
+  return out;
+}
+
+/**
+ * Yields the row batches of a stored table, one per line, as they stream in.
+ * With `readers` (one per column), each cell comes out through its column's
+ * reader, in one pass and one array per row.
+ */
+export function decodeBatches(
   stream: ReadableStream<Uint8Array>,
-): AsyncGenerator<RawCell[][]> {
+): AsyncGenerator<RawCell[][]>;
+export function decodeBatches<T>(
+  stream: ReadableStream<Uint8Array>,
+  readers: CellReader<T>[],
+): AsyncGenerator<T[][]>;
+export async function* decodeBatches<T>(
+  stream: ReadableStream<Uint8Array>,
+  readers?: CellReader<T>[],
+): AsyncGenerator<(T | RawCell)[][]> {
   const decoder = new TextDecoder();
   let carry = "";
   for await (const chunk of stream) {
@@ -83,7 +120,7 @@ export async function* decodeBatches(
     let line = carry + text.slice(0, nl);
     let start = 0;
     while (true) {
-      if (line) yield rowsOf(line);
+      if (line) yield readers ? readRowsOf(line, readers) : rowsOf(line);
       start = nl + 1;
       nl = text.indexOf("\n", start);
       if (nl === -1) break;
@@ -92,5 +129,5 @@ export async function* decodeBatches(
     carry = text.slice(start);
   }
   carry += decoder.decode();
-  if (carry.trim()) yield rowsOf(carry);
+  if (carry.trim()) yield readers ? readRowsOf(carry, readers) : rowsOf(carry);
 }

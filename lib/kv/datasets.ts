@@ -484,17 +484,7 @@ export async function* typedBatches(
   columns: DatasetColumn[],
 ): AsyncGenerator<TableCell[][]> {
   const converters = columns.map(cellConverter);
-  const width = columns.length;
-  for await (const batch of rawBatches(kv, dataset)) {
-    const out: TableCell[][] = new Array(batch.length);
-    for (let r = 0; r < batch.length; r++) {
-      const raw = batch[r];
-      const row: TableCell[] = new Array(width);
-      for (let c = 0; c < width; c++) row[c] = converters[c](raw[c]);
-      out[r] = row;
-    }
-    yield out;
-  }
+  yield* decodeBatches(await tableBytes(kv, dataset), converters);
 }
 
 /** Returns the query engine's view of a dataset (streamed into SQLite on first use). */
