@@ -135,7 +135,7 @@ if (parts.has("upload")) {
 
 // 2. Group-by chart, warm.
 if (parts.has("chart")) {
-  async function chart(content: string) {
+  const chart = async (content: string) => {
     const started = performance.now();
     const response = await client.json(
       `/api/sessions/${sessionId}/messages`,
@@ -152,7 +152,7 @@ if (parts.has("chart")) {
       }
     }
     return created;
-  }
+  };
   const prompts = [
     "bar chart of total amount by city",
     "bar chart of average price by category",

@@ -66,6 +66,8 @@ export interface RenderPoolOptions {
   maxQueue?: number;
   /** Idle workers stop after this long without a job. */
   idleMs?: number;
+  /** Each worker's V8 heap limits; default WORKER_HEAP. */
+  heap?: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number };
 }
 
 /** Messages between the pool and a worker. */
@@ -124,6 +126,7 @@ export class RenderPool {
   readonly #fontPaths: string[];
   readonly #maxQueue: number;
   readonly #idleMs: number;
+  readonly #heap: NonNullable<RenderPoolOptions["heap"]>;
   #slots: Slot[] = [];
   #queue: Pending[] = [];
   #nextId = 1;
@@ -136,6 +139,7 @@ export class RenderPool {
     this.#fontPaths = [...(options.fontPaths ?? [])];
     this.#maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
     this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.#heap = options.heap ?? WORKER_HEAP;
   }
 
   /** Whether jobs run in workers (false: in this isolate). */
@@ -202,7 +206,7 @@ export class RenderPool {
     let worker: Worker;
     try {
       worker = new Worker(new URL("./render_worker.ts", import.meta.url), {
-        resourceLimits: WORKER_HEAP,
+        resourceLimits: this.#heap,
       });
     } catch (error) {
       log.warn("render workers unavailable; rendering in process", { error });

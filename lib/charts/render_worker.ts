@@ -12,6 +12,11 @@ import type { RenderJob, WorkerReply, WorkerRequest } from "./render_pool.ts";
 if (!parentPort) throw new Error("render_worker.ts runs as a worker thread");
 const port = parentPort;
 
+/** Posts a job's outcome; PNG bytes are moved, not copied. */
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
 const modules = Promise.all([
   import("./raster.ts"),
   import("./render_pool.ts"),
@@ -37,16 +42,18 @@ async function handle(id: number, job: RenderJob): Promise<void> {
   } catch (error) {
     // Not the option's fault: the pool reports it as a server error.
     const message = error instanceof Error ? error.message : String(error);
-    port.postMessage({ id, ok: false, message, fatal: true });
+    reply({ id, ok: false, message, fatal: true });
     return;
   }
   try {
     const [raster, { runJob }] = loaded;
     const output = await runJob(raster, job);
-    const transfer = output.kind === "png" ? [output.bytes.buffer] : [];
-    port.postMessage({ id, ok: true, output }, transfer);
+    reply(
+      { id, ok: true, output },
+      output.kind === "png" ? [output.bytes.buffer] : [],
+    );
   } catch (error) {
-    port.postMessage({
+    reply({
       id,
       ok: false,
       message: error instanceof Error ? error.message : String(error),

@@ -92,3 +92,19 @@ Deno.test("render pool: a full queue is a 503, and size 0 renders in process", a
   assert.equal(output.kind, "svg");
   assert.equal(here.started, 0);
 });
+
+Deno.test("render pool: a worker that runs out of heap fails its job with a server error and is dropped", async () => {
+  // 8 MB cannot hold ECharts' scene of a 100,000-point scatter's layout.
+  await using pool = new RenderPool({
+    size: 1,
+    heap: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
+  });
+  const failed = await pool.render(pngJob(scatterOption(100_000), 400)).then(
+    () => null,
+    (error) => error,
+  );
+  assert.ok(failed instanceof Error, "the job fails");
+  assert.ok(!(failed instanceof RenderError), "as a server error, not a 400");
+  assert.match(failed.message, /render worker failed/);
+  assert.equal(pool.started, 0, "the dead worker is gone");
+});
