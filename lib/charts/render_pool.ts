@@ -19,6 +19,7 @@ import { configureFonts } from "./fonts.ts";
 import { compileResvg } from "./resvg_wasm.ts";
 import { HttpError } from "../errors.ts";
 import { log } from "../log.ts";
+import type { PdfPage } from "../exports/pdf.ts";
 
 /**
  * A render to do: PNG bytes or a standalone SVG of an ECharts option. The
@@ -41,12 +42,15 @@ export type RenderJob =
     width: number;
     height: number;
     background: string;
-  };
+  }
+  /** A vector PDF page of an SVG drawn with the server fonts (exports/pdf.ts). */
+  | { kind: "pdf"; svg: string; page: PdfPage };
 
 /** A finished render and the characters no server font could draw. */
 export type RenderOutput =
   | { kind: "png"; bytes: Uint8Array<ArrayBuffer>; missing: string[] }
-  | { kind: "svg"; svg: string; missing: string[] };
+  | { kind: "svg"; svg: string; missing: string[] }
+  | { kind: "pdf"; bytes: Uint8Array<ArrayBuffer>; missing: string[] };
 
 /** A render that failed on its input (ECharts refused the option, say). */
 export class RenderError extends Error {
@@ -315,6 +319,12 @@ export async function runJob(
   raster: typeof import("./raster.ts"),
   job: RenderJob,
 ): Promise<RenderOutput> {
+  if (job.kind === "pdf") {
+    // PDFKit's garbage stays here too, away from the request thread's heap.
+    const { pdfFromSvg } = await import("../exports/pdf.ts");
+    const bytes = await new Response(pdfFromSvg(job.svg, job.page)).bytes();
+    return { kind: "pdf", bytes, missing: [] };
+  }
   const option = typeof job.option === "string"
     ? JSON.parse(job.option)
     : job.option;

@@ -1,7 +1,7 @@
 /**
  * A render worker (started by render_pool.ts): loads ECharts and resvg-wasm
- * once, then renders one job at a time and posts the result back; PNG bytes
- * are transferred, not copied. The pool's first message brings the fonts to
+ * once, then renders one job at a time and posts the result back; PNG and
+ * PDF bytes are transferred, not copied. The pool's first message brings the fonts to
  * load and resvg's compiled wasm (shared with the other workers).
  */
 import { parentPort } from "node:worker_threads";
@@ -50,7 +50,7 @@ async function handle(id: number, job: RenderJob): Promise<void> {
     const output = await runJob(raster, job);
     reply(
       { id, ok: true, output },
-      output.kind === "png" ? [output.bytes.buffer] : [],
+      output.kind === "svg" ? [] : [output.bytes.buffer],
     );
   } catch (error) {
     reply({

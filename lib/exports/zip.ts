@@ -14,7 +14,7 @@ import { titleSlug } from "./filename.ts";
 import { markdownText } from "./notebook.ts";
 import { renderPngExport } from "./png.ts";
 import { chartSvg } from "./svg.ts";
-import { pdfFromSvg } from "./pdf.ts";
+import { renderPdf } from "./pdf.ts";
 import { renderCsv } from "./csv.ts";
 import { renderXlsx } from "./xlsx.ts";
 import { renderXml } from "./xml.ts";
@@ -122,7 +122,7 @@ export async function* chartEntries(
     fonts: "reference",
   });
   yield { path: at("chart.svg"), body: svg, deflate: true };
-  const pdf = pdfFromSvg(svg, {
+  const pdf = await renderPdf(svg, {
     ...size,
     title: input.title,
     subject: input.provenance ? `Data: ${input.provenance.dataset}` : undefined,

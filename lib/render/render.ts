@@ -7,7 +7,7 @@ import { badRequest } from "../errors.ts";
 import { logMissingGlyphs } from "../charts/fonts.ts";
 import { getRenderPool, RenderError } from "../charts/render_pool.ts";
 import { renderSvg } from "../charts/svg.ts";
-import { pdfFromSvg } from "../exports/pdf.ts";
+import { renderPdf } from "../exports/pdf.ts";
 import type { BlobMeta } from "../kv/blobs.ts";
 import {
   canonicalJson,
@@ -125,9 +125,9 @@ async function draw(
           background,
         });
       logMissingGlyphs(output.missing, format);
-      bytes = output.kind === "png"
-        ? output.bytes
-        : new TextEncoder().encode(output.svg);
+      bytes = output.kind === "svg"
+        ? new TextEncoder().encode(output.svg)
+        : output.bytes;
     }
   } catch (error) {
     if (error instanceof RenderError) {
@@ -167,7 +167,7 @@ async function drawPdf(
     );
   }
   const title = pdfTitle(request.option);
-  return await new Response(pdfFromSvg(svg, { width, height, title })).bytes();
+  return await renderPdf(svg, { width, height, title });
 }
 
 /** The option's first title text, else "Chart": the PDF's document title. */

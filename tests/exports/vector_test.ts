@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { chartSvg, renderSvgExport } from "../../lib/exports/svg.ts";
 import { renderPdfExport } from "../../lib/exports/pdf.ts";
-import { configureFonts } from "../../lib/charts/fonts.ts";
+import { configureRenderPool } from "../../lib/charts/render_pool.ts";
 import { launchBrowser, skipBrowser } from "../e2e/_browser.ts";
 import { decodePng } from "../_png.ts";
 import { bytesOf, HOSTILE, hostileInput, tempFile } from "./_inputs.ts";
@@ -77,7 +77,7 @@ Deno.test({
   ignore: poppler.ignore,
   async fn() {
     const input = hostileInput();
-    const bytes = await bytesOf(renderPdfExport(input, size));
+    const bytes = await bytesOf(await renderPdfExport(input, size));
     assert.equal(new TextDecoder().decode(bytes.subarray(0, 5)), "%PDF-");
     await using file = await tempFile("chart.pdf", bytes);
     const info = (await runOk("pdfinfo", [file.path])).stdout;
@@ -112,12 +112,13 @@ Deno.test({
     "pdf: a Chinese and Japanese title is set in the configured CJK font, as text",
   ignore: poppler.ignore || cjk.ignore,
   async fn() {
-    configureFonts([NOTO_CJK]);
+    // As the server does with FONT_PATHS: the PDF is made in a render worker.
+    configureRenderPool({ fontPaths: [NOTO_CJK] });
     try {
       const input = hostileInput();
       input.title = "各城市的平均值 — 東京の月別売上";
       input.spec = { ...input.spec, title: input.title, subtitle: undefined };
-      const bytes = await bytesOf(renderPdfExport(input, size));
+      const bytes = await bytesOf(await renderPdfExport(input, size));
       await using file = await tempFile("cjk.pdf", bytes);
       const fonts = (await runOk("pdffonts", [file.path])).stdout;
       assert.match(fonts, /NotoSansCJK\S* .*yes yes yes/);
@@ -126,7 +127,7 @@ Deno.test({
       assert.ok(text.includes("各城市的平均值"), text);
       assert.ok(text.includes("東京の月別売上"), text);
     } finally {
-      configureFonts([]);
+      configureRenderPool({});
     }
   },
 });

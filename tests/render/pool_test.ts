@@ -12,7 +12,10 @@ import {
   scatterOption,
 } from "../charts/_chart_options.ts";
 
-function pngJob(option: Record<string, unknown>, width: number): RenderJob {
+function pngJob(
+  option: Record<string, unknown>,
+  width: number,
+): Extract<RenderJob, { kind: "png" }> {
   return {
     kind: "png",
     option,
