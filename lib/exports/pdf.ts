@@ -21,6 +21,7 @@ import {
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { backgroundOption, sizeOptions } from "./options.ts";
 import { chartSvg } from "./svg.ts";
+import { getRenderPool } from "../charts/render_pool.ts";
 
 const PdfOptions = z.strictObject({
   ...sizeOptions(),
@@ -250,7 +251,6 @@ export async function renderPdf(
   svg: string,
   page: PdfPage,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const { getRenderPool } = await import("../charts/render_pool.ts");
   const output = await getRenderPool().render({ kind: "pdf", svg, page });
   if (output.kind !== "pdf") throw new Error("render pool: expected a PDF");
   return output.bytes;
