@@ -1,4 +1,6 @@
 /** Helpers for the ingest tests: read bytes as an upload and collect its rows. */
+import assert from "node:assert/strict";
+import { DataError } from "../../lib/data/errors.ts";
 import { type IngestResult, ingestTable } from "../../lib/data/ingest.ts";
 import { cellConverter, type RawCell } from "../../lib/data/infer.ts";
 import type { UploadFormat } from "../../lib/data/sniff.ts";
@@ -91,5 +93,19 @@ export function latin1(text: string): Uint8Array {
     const code = ch.charCodeAt(0);
     if (code > 0xff) throw new Error(`not Latin-1: ${ch}`);
     return code;
+  });
+}
+
+/** Asserts that `promise` rejects with a DataError of `code` (and a message matching `pattern`). */
+export async function rejects(
+  promise: Promise<unknown>,
+  code: string,
+  pattern?: RegExp,
+) {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof DataError, `expected a DataError, got ${error}`);
+    assert.equal(error.code, code, error.message);
+    if (pattern) assert.match(error.message, pattern);
+    return true;
   });
 }

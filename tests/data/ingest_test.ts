@@ -1,22 +1,9 @@
 import assert from "node:assert/strict";
-import { ingest, latin1, utf16 } from "./_ingest.ts";
+import { ingest, latin1, rejects, utf16 } from "./_ingest.ts";
 import { DataError } from "../../lib/data/errors.ts";
 
 const PEOPLE =
   'id,name,city,score,active,joined\n1,"Smith, Jo",São Paulo,3.5,true,2024-01-05\n2,Ann,Zürich,4,false,2024-02-29\n3,"Q ""Q"" Lee",Kraków,,TRUE,2024-03-01\n';
-
-async function rejects(
-  promise: Promise<unknown>,
-  code: string,
-  pattern?: RegExp,
-) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof DataError, `expected a DataError, got ${error}`);
-    assert.equal(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
-}
 
 Deno.test("ingest: a comma CSV with quotes reads its header, cells and types", async () => {
   const r = await ingest(PEOPLE, "people.csv");

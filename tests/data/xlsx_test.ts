@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import ExcelJS from "exceljs";
 import { zipSync } from "fflate";
-import { ingest } from "./_ingest.ts";
-import { DataError } from "../../lib/data/errors.ts";
+import { ingest, rejects } from "./_ingest.ts";
 import { excelSerialToIso, listZipEntries } from "../../lib/data/xlsx.ts";
 
 async function workbook(): Promise<Uint8Array> {
@@ -25,19 +24,6 @@ async function workbook(): Promise<Uint8Array> {
   sales.addRow(["North", 10]);
   sales.addRow(["South", 20]);
   return new Uint8Array(await wb.xlsx.writeBuffer() as ArrayBuffer);
-}
-
-async function rejects(
-  promise: Promise<unknown>,
-  code: string,
-  pattern?: RegExp,
-) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof DataError, `expected a DataError, got ${error}`);
-    assert.equal(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
 }
 
 Deno.test("xlsx: the first sheet is read with numbers, text, booleans and dates typed", async () => {

@@ -2,7 +2,7 @@
  * Headless Chromium for the browser tests. When Chromium is absent the tests
  * are skipped with a loud message, except under CI=true, where they fail.
  */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
@@ -53,4 +53,22 @@ export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
       await browser.close();
     },
   });
+}
+
+/**
+ * Opens the home page of `baseUrl` in `page`, clicks New session and waits
+ * for the session page to be hydrated. Returns the page's uncaught errors,
+ * collected from now on.
+ */
+export async function openNewSession(
+  page: Page,
+  baseUrl: string,
+): Promise<string[]> {
+  const pageErrors: string[] = [];
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  await page.goto(baseUrl + "/");
+  await page.getByRole("button", { name: "New session" }).click();
+  await page.waitForURL(/\/sessions\/[0-9A-Z]{26}$/);
+  await page.waitForSelector("html[data-hydrated=true]");
+  return pageErrors;
 }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { startTestServer } from "../_fixtures.ts";
 import { decodePng } from "../_png.ts";
-import { launchBrowser, skipBrowser } from "./_browser.ts";
+import { launchBrowser, openNewSession, skipBrowser } from "./_browser.ts";
 
 Deno.test({
   name:
@@ -18,13 +18,7 @@ Deno.test({
       viewport: { width: 1400, height: 900 },
     });
     const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-
-    await page.goto(server.url + "/");
-    await page.getByRole("button", { name: "New session" }).click();
-    await page.waitForURL(/\/sessions\/[0-9A-Z]{26}$/);
-    await page.waitForSelector("html[data-hydrated=true]");
+    const pageErrors = await openNewSession(page, server.url);
 
     // Watch the assistant bubble grow while the reply streams.
     const lengths: number[] = [];

@@ -1,7 +1,7 @@
 /** A person brings a file: upload it in the browser, preview it in the Data panel, chart it by chatting. */
 import assert from "node:assert/strict";
 import { startTestServer } from "../_fixtures.ts";
-import { launchBrowser, skipBrowser } from "./_browser.ts";
+import { launchBrowser, openNewSession, skipBrowser } from "./_browser.ts";
 
 const CSV = [
   "customer_id,name,postal_code,region,signup_date,spend",
@@ -26,13 +26,7 @@ Deno.test({
       viewport: { width: 1400, height: 900 },
     });
     const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-
-    await page.goto(server.url + "/");
-    await page.getByRole("button", { name: "New session" }).click();
-    await page.waitForURL(/\/sessions\/[0-9A-Z]{26}$/);
-    await page.waitForSelector("html[data-hydrated=true]");
+    const pageErrors = await openNewSession(page, server.url);
 
     // Choose a real file through the file picker.
     const dir = await Deno.makeTempDir();
