@@ -15,15 +15,7 @@
  * Run: deno run -A bench/render_load.ts
  */
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
-
-/**
- * The environment `deno task start` sets (keep the two alike): a fixed malloc
- * mmap threshold, so the 5 MB pixel buffers of each render go back to the
- * system when freed instead of staying in a thread's malloc arena.
- */
-export const START_ENV = {
-  GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=131072",
-};
+import { START_ENV, startServerProcess } from "./_server.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const peers = await loadPeerCharts();
@@ -116,123 +108,83 @@ if (!serverOnly) {
   }
 }
 
-/** Starts `main.ts` as its own process on 127.0.0.1 and waits until it answers. */
-async function startServerProcess(dir: string) {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
-    cwd: ROOT,
-    env: {
-      ...START_ENV,
-      PORT: String(port),
-      HOSTNAME: "127.0.0.1",
-      KV_PATH: `${dir}/bench.kv`,
-      LOG_LEVEL: "warn",
-    },
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`${url}/health`).then(
-      async (r) => (await r.arrayBuffer(), r.ok),
-      () => false,
-    );
-    if (ok) return { url, child };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill();
-  throw new Error("the server did not start");
+await using server = await startServerProcess();
+const url = `${server.url}/api/render`;
+const charts = Object.values(peers);
+let unique = 0;
+/** A distinct request each time (the title differs), so nothing is cached. */
+const fresh = () => {
+  const option = charts[unique % charts.length];
+  const title = { ...(option.title as object), text: `Run ${unique++}` };
+  return { option: { ...option, title }, ...PEER_SIZE };
+};
+const post = async (body: unknown) => {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`render: ${response.status}`);
+};
+
+// Warm both workers: every chart on each, a few times.
+for (let i = 0; i < 6; i++) {
+  await Promise.all(charts.flatMap(() => [post(fresh()), post(fresh())]));
 }
 
-const dir = await Deno.makeTempDir({ prefix: "chartroom-bench-" });
-const server = await startServerProcess(dir);
-try {
-  const url = `${server.url}/api/render`;
-  const charts = Object.values(peers);
-  let unique = 0;
-  /** A distinct request each time (the title differs), so nothing is cached. */
-  const fresh = () => {
-    const option = charts[unique % charts.length];
-    const title = { ...(option.title as object), text: `Run ${unique++}` };
-    return { option: { ...option, title }, ...PEER_SIZE };
-  };
-  const post = async (body: unknown) => {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`render: ${response.status}`);
-  };
+const total = 64;
+let started = performance.now();
+for (let i = 0; i < total; i++) await post(fresh());
+const single = total / ((performance.now() - started) / 1000);
 
-  // Warm both workers: every chart on each, a few times.
-  for (let i = 0; i < 6; i++) {
-    await Promise.all(charts.flatMap(() => [post(fresh()), post(fresh())]));
-  }
-
-  const total = 64;
-  let started = performance.now();
-  for (let i = 0; i < total; i++) await post(fresh());
-  const single = total / ((performance.now() - started) / 1000);
-
-  const health: number[] = [];
-  let probing = true;
-  const probe = (async () => {
-    while (probing) {
-      const t = performance.now();
-      const response = await fetch(`${server.url}/health`);
-      await response.arrayBuffer();
-      health.push(performance.now() - t);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  })();
-  started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < total) {
-        next++;
-        await post(fresh());
-      }
-    }),
-  );
-  const concurrent = total / ((performance.now() - started) / 1000);
-  probing = false;
-  await probe;
-  console.log(
-    `throughput, POST /api/render (peer charts, 800×400 @2x, no cache): 1 stream ${
-      single.toFixed(1)
-    }/s, 8 concurrent ${concurrent.toFixed(1)}/s = ${
-      (concurrent / single).toFixed(2)
-    }× (${total} renders each)`,
-  );
-  console.log(
-    `GET /health during the 8-concurrent run: median ${
-      ms(median(health))
-    }, p95 ${ms(percentile(health, 0.95))}, max ${
-      ms(Math.max(...health))
-    } (${health.length} probes)`,
-  );
-
-  const repeat = { option: peers.line, ...PEER_SIZE };
-  await post(repeat);
-  const cached: number[] = [];
-  for (let i = 0; i < 50; i++) {
+const health: number[] = [];
+let probing = true;
+const probe = (async () => {
+  while (probing) {
     const t = performance.now();
-    await post(repeat);
-    cached.push(performance.now() - t);
+    const response = await fetch(`${server.url}/health`);
+    await response.arrayBuffer();
+    health.push(performance.now() - t);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  console.log(
-    `cached repeat (line chart, served from KV): median ${
-      ms(median(cached))
-    }, p95 ${ms(percentile(cached, 0.95))}`,
-  );
-} finally {
-  server.child.kill();
-  await server.child.status;
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
+})();
+started = performance.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: 8 }, async () => {
+    while (next < total) {
+      next++;
+      await post(fresh());
+    }
+  }),
+);
+const concurrent = total / ((performance.now() - started) / 1000);
+probing = false;
+await probe;
+console.log(
+  `throughput, POST /api/render (peer charts, 800×400 @2x, no cache): 1 stream ${
+    single.toFixed(1)
+  }/s, 8 concurrent ${concurrent.toFixed(1)}/s = ${
+    (concurrent / single).toFixed(2)
+  }× (${total} renders each)`,
+);
+console.log(
+  `GET /health during the 8-concurrent run: median ${ms(median(health))}, p95 ${
+    ms(percentile(health, 0.95))
+  }, max ${ms(Math.max(...health))} (${health.length} probes)`,
+);
+
+const repeat = { option: peers.line, ...PEER_SIZE };
+await post(repeat);
+const cached: number[] = [];
+for (let i = 0; i < 50; i++) {
+  const t = performance.now();
+  await post(repeat);
+  cached.push(performance.now() - t);
 }
+console.log(
+  `cached repeat (line chart, served from KV): median ${
+    ms(median(cached))
+  }, p95 ${ms(percentile(cached, 0.95))}`,
+);

@@ -1,25 +1,33 @@
 /**
- * Session ZIP memory: a real server on 127.0.0.1 with a temp-file KV, a
+ * Session ZIP memory: a server (`main.ts`, its own process, temp-file KV), a
  * session of N charts (default 50) made through the chat API from the sample
  * prompts, then `GET /api/sessions/:id/export?format=zip` read chunk by
- * chunk while the resident set size is sampled every 50 ms from before the
- * request to the end. Prints one JSON line: peak RSS growth in MB, time and
- * bytes. Run: `deno run -A bench/session_zip.ts [charts] [--cold]`.
+ * chunk while the server's resident set size is sampled every 20 ms from
+ * before the request to the end. Prints one JSON line per export: peak RSS
+ * growth over the RSS before it, time and bytes.
  *
- * By default one PNG is drawn through `/api/render` first, so the render
- * worker (a fixed ~100 MB isolate that any PNG starts) is already running,
- * as on a server that has drawn a chart in the last minute; `--cold` leaves
- * the pool empty, so the growth includes starting that worker.
+ * Run: `deno run -A bench/session_zip.ts [charts] [--cold] [--repeat=N]`.
+ *
+ * By default one PNG the size of the ZIP's own (1600×900) is drawn through
+ * `/api/render` first, so a render worker is already running, as on a server
+ * that has drawn a chart in the last minute; `--cold` leaves the pool empty,
+ * so the growth includes starting that worker. `--repeat=N` exports the same
+ * session N times in a row (default 1) to show whether memory settles.
  */
-import { Client, startTestServer } from "../tests/_fixtures.ts";
+import { Client } from "../tests/_fixtures.ts";
 import { SAMPLE_PROMPTS } from "../lib/agent/samples.ts";
+import { startServerProcess } from "./_server.ts";
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));
 const cold = Deno.args.includes("--cold");
+const prime = Deno.args.includes("--prime");
+const repeat = Number(
+  Deno.args.find((a) => a.startsWith("--repeat="))?.slice(9) ?? 1,
+);
 const charts = Number(args[0] ?? 50);
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 
-await using server = await startTestServer({ STREAM_WORD_DELAY_MS: "0" });
+await using server = await startServerProcess({ STREAM_WORD_DELAY_MS: "0" });
 const client = new Client(server.url);
 const sessionId = await client.createSession();
 for (let i = 0; i < charts; i++) {
@@ -34,6 +42,9 @@ for (let i = 0; i < charts; i++) {
 
 if (!cold) {
   const warm = await client.json("/api/render", "POST", {
+    width: 800,
+    height: 450,
+    scale: 2,
     option: {
       xAxis: { type: "category", data: ["a", "b"] },
       yAxis: {},
@@ -44,37 +55,53 @@ if (!cold) {
   await warm.arrayBuffer();
 }
 
-const before = Deno.memoryUsage().rss;
-let peak = before;
-const sampler = setInterval(() => {
-  peak = Math.max(peak, Deno.memoryUsage().rss);
-}, 50);
-const started = performance.now();
-const response = await client.fetch(
-  `/api/sessions/${sessionId}/export?format=zip`,
-);
-if (response.status !== 200) {
-  throw new Error(`export: ${response.status} ${await response.text()}`);
+/** Reads a whole session ZIP export; returns its size in bytes and chunks. */
+async function exportZip(
+  id: string,
+): Promise<{ bytes: number; chunks: number }> {
+  const response = await client.fetch(`/api/sessions/${id}/export?format=zip`);
+  if (response.status !== 200) {
+    throw new Error(`export: ${response.status} ${await response.text()}`);
+  }
+  let bytes = 0;
+  let chunks = 0;
+  const reader = response.body!.getReader();
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.length;
+    chunks++;
+  }
+  return { bytes, chunks };
 }
-let bytes = 0;
-let chunks = 0;
-const reader = response.body!.getReader();
-while (true) {
-  const { done, value } = await reader.read();
-  if (done) break;
-  bytes += value.length;
-  chunks++;
+
+if (prime) {
+  const small = await client.createSession();
+  await client.chat(small, SAMPLE_PROMPTS[0]);
+  await exportZip(small);
 }
-const ms = performance.now() - started;
-clearInterval(sampler);
-peak = Math.max(peak, Deno.memoryUsage().rss);
-console.log(JSON.stringify({
-  charts,
-  pool: cold ? "cold" : "warm",
-  rss_mb_before: mb(before),
-  peak_rss_mb: mb(peak),
-  peak_growth_mb: mb(peak - before),
-  total_ms: Math.round(ms),
-  bytes,
-  chunks,
-}));
+
+for (let run = 1; run <= repeat; run++) {
+  const before = server.rss();
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, server.rss());
+  }, 20);
+  const started = performance.now();
+  const { bytes, chunks } = await exportZip(sessionId);
+  const ms = performance.now() - started;
+  clearInterval(sampler);
+  peak = Math.max(peak, server.rss());
+  console.log(JSON.stringify({
+    charts,
+    run,
+    pool: cold ? "cold" : "warm",
+    primed: prime,
+    server_rss_mb_before: mb(before),
+    server_peak_rss_mb: mb(peak),
+    peak_growth_mb: mb(peak - before),
+    total_ms: Math.round(ms),
+    bytes,
+    chunks,
+  }));
+}

@@ -4,12 +4,12 @@
  * XLSX, the deflate window), whatever the dataset's size.
  *
  * CSV and TSV: UTF-8, CRLF, a header row, quoted where needed; text that a spreadsheet would run as a formula gets a leading `'`
- * as the chart export does. XLSX: one sheet streamed through fflate's ZIP
- * writer with inline strings, numbers as numbers and dates as real dates.
+ * as the chart export does. XLSX: one sheet streamed by xlsx_writer.ts, the
+ * chart export's writer, with numbers as numbers and dates as real dates.
  */
-import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
 import type { ColumnType, TableCell, TableColumn } from "./table.ts";
 import { neutraliseCell } from "../exports/csv.ts";
+import { excelSerial, type XlsxCell, xlsxStream } from "./xlsx_writer.ts";
 
 /** Formats a dataset exports to. */
 export const DATASET_EXPORT_FORMATS = [
@@ -159,34 +159,7 @@ function ndjson(columns: TableColumn[], batches: Batches) {
   });
 }
 
-const XML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-};
-
-function xmlText(s: string): string {
-  // deno-lint-ignore no-control-regex
-  return s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, "")
-    .replace(/[&<>"]/g, (c) => XML_ESCAPES[c]).slice(0, 32_767);
-}
-
-function columnLetters(index: number): string {
-  let n = index + 1;
-  let s = "";
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
-
-const DAY_MS = 86_400_000;
-const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
-
-/** Returns the Excel serial day of an ISO date or date-time, or null. */
+/** Returns the Excel serial day of an ISO date or date-time (wall time), or null. */
 export function isoToExcelSerial(iso: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(
     iso,
@@ -200,106 +173,37 @@ export function isoToExcelSerial(iso: string): number | null {
     +(m[5] ?? 0),
     +(m[6] ?? 0),
   );
-  return Number.isFinite(ms) ? (ms - EXCEL_EPOCH) / DAY_MS : null;
+  return Number.isFinite(ms) ? excelSerial(ms) : null;
 }
 
-const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="4"><xf/><xf fontId="1" applyFont="1"/><xf numFmtId="164" applyNumberFormat="1"/><xf numFmtId="165" applyNumberFormat="1"/></cellXfs></styleSheet>`;
-
-function xlsxParts(sheetName: string): [string, string][] {
-  return [
-    [
-      "[Content_Types].xml",
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
-    ],
-    [
-      "_rels/.rels",
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
-    ],
-    [
-      "xl/workbook.xml",
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${
-        xmlText(sheetName)
-      }" sheetId="1" r:id="rId1"/></sheets></workbook>`,
-    ],
-    [
-      "xl/_rels/workbook.xml.rels",
-      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`,
-    ],
-    ["xl/styles.xml", STYLES],
-  ];
-}
-
-function xlsxCell(ref: string, type: ColumnType, v: TableCell): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number") {
-    return Number.isFinite(v) ? `<c r="${ref}"><v>${v}</v></c>` : "";
-  }
-  if (typeof v === "boolean") {
-    return `<c r="${ref}" t="b"><v>${v ? 1 : 0}</v></c>`;
-  }
-  if (type === "date" || type === "datetime") {
+function xlsxCell(type: ColumnType, v: TableCell): XlsxCell {
+  if ((type === "date" || type === "datetime") && typeof v === "string") {
     const serial = isoToExcelSerial(v);
     if (serial !== null) {
-      return `<c r="${ref}" s="${
-        type === "date" ? 2 : 3
-      }"><v>${serial}</v></c>`;
+      return {
+        serial,
+        format: type === "date" ? "yyyy-mm-dd" : "yyyy-mm-dd hh:mm:ss",
+      };
     }
   }
-  return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${
-    xmlText(v)
-  }</t></is></c>`;
+  return v;
 }
 
 function xlsx(columns: TableColumn[], batches: Batches, sheetName: string) {
-  return streamOf(async function* (push) {
-    let failure: Error | null = null;
-    const zip = new Zip((error, chunk) => {
-      if (error) failure = error;
-      else push(chunk);
-    });
-    for (const [name, text] of xlsxParts(sheetName)) {
-      const part = new ZipPassThrough(name);
-      zip.add(part);
-      part.push(encoder.encode(text), true);
-    }
-    const sheet = new ZipDeflate("xl/worksheets/sheet1.xml", { level: 1 });
-    zip.add(sheet);
-    const letters = columns.map((_, i) => columnLetters(i));
-    let r = 1;
-    let head = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData><row r="1">`;
-    columns.forEach((c, i) => {
-      head += `<c r="${
-        letters[i]
-      }1" t="inlineStr" s="1"><is><t xml:space="preserve">${
-        xmlText(c.name)
-      }</t></is></c>`;
-    });
-    sheet.push(encoder.encode(head + "</row>"));
-    yield;
+  async function* rows(): AsyncGenerator<XlsxCell[][]> {
     for await (const batch of batches) {
-      let xml = "";
-      for (const row of batch) {
-        r++;
-        xml += `<row r="${r}">`;
-        for (let i = 0; i < columns.length; i++) {
-          xml += xlsxCell(letters[i] + r, columns[i].type, row[i]);
-        }
-        xml += "</row>";
-      }
-      sheet.push(encoder.encode(xml));
-      if (failure) throw failure;
-      yield;
+      yield batch.map((row) => columns.map((c, i) => xlsxCell(c.type, row[i])));
     }
-    sheet.push(encoder.encode("</sheetData></worksheet>"), true);
-    zip.end();
-    if (failure) throw failure;
-  });
+  }
+  return xlsxStream({
+    creator: "Chartroom",
+    sheets: [{
+      name: sheetName,
+      header: columns.map((c) => c.name),
+      widths: columns.map((c) => Math.min(60, Math.max(10, c.name.length + 2))),
+      rows: rows(),
+    }],
+  }, { level: 1 });
 }
 
 /** Returns the dataset's rows as a stream of bytes in `format`. */
@@ -319,6 +223,6 @@ export function exportDataset(
     case "ndjson":
       return ndjson(columns, batches);
     case "xlsx":
-      return xlsx(columns, batches, sheetName.slice(0, 31) || "Data");
+      return xlsx(columns, batches, sheetName);
   }
 }

@@ -6,8 +6,8 @@
  * At most one file of one chart is held whole in memory (the largest is the
  * ~1 MB HTML page, or a PNG), never the archive.
  */
-import { deflateRawSync } from "node:zlib";
 import { Zip, ZipPassThrough } from "fflate";
+import { NativeDeflate } from "../data/zip_deflate.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions } from "./options.ts";
 import { titleSlug } from "./filename.ts";
@@ -33,43 +33,6 @@ export interface ZipEntry {
 }
 
 const encoder = new TextEncoder();
-
-/**
- * A deflated ZIP entry whose bytes are compressed by zlib (native) in one
- * call when the file's last chunk arrives. fflate's own ZipDeflate allocates
- * ~350 KB of typed arrays per file, which V8 frees late: a 50-chart session
- * ZIP (650 files) left hundreds of MB of it resident. A file is held whole
- * until then, which the streaming ZIP does anyway for all but the PDF and
- * HTML (at most ~1 MB).
- */
-class NativeDeflate extends ZipPassThrough {
-  #chunks: Uint8Array[] = [];
-
-  constructor(filename: string) {
-    super(filename);
-    this.compression = 8;
-  }
-
-  override process(chunk: Uint8Array, final: boolean): void {
-    if (chunk.length) this.#chunks.push(chunk);
-    if (!final) return;
-    const chunks = this.#chunks;
-    this.#chunks = [];
-    let whole: Uint8Array;
-    if (chunks.length === 1) whole = chunks[0];
-    else {
-      whole = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-      let at = 0;
-      for (const c of chunks) {
-        whole.set(c, at);
-        at += c.length;
-      }
-    }
-    // A zlib error throws out of push(), which errors the archive stream.
-    const out = deflateRawSync(whole, { level: 6 }) as Uint8Array<ArrayBuffer>;
-    this.ondata(null, out, true);
-  }
-}
 
 /** Returns the XSD that the XML export follows, read once from `static/`. */
 export function chartroomXsd(): Promise<string> {

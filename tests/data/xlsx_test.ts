@@ -1,3 +1,8 @@
+/**
+ * Reading uploaded XLSX workbooks. The fixtures are written by ExcelJS, an
+ * independent producer (shared strings, styles, real dates) unlike our own
+ * writer, so the reader is tested against files it did not make.
+ */
 import assert from "node:assert/strict";
 import ExcelJS from "exceljs";
 import { zipSync } from "fflate";

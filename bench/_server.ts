@@ -1,0 +1,81 @@
+/**
+ * A Chartroom server for benchmarks: `main.ts` in its own process, on
+ * 127.0.0.1, with a temporary KV file and the environment `deno task start`
+ * sets, so its resident memory can be read apart from the benchmark's own.
+ */
+
+/**
+ * The environment `deno task start` sets (keep the two alike): a fixed malloc
+ * mmap threshold, so the 5 MB pixel buffers of each render go back to the
+ * system when freed instead of staying in a thread's malloc arena.
+ */
+export const START_ENV = {
+  GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=131072",
+};
+
+const ROOT = new URL("../", import.meta.url);
+
+/** A running server process; dispose to stop it and remove its KV. */
+export interface ServerProcess extends AsyncDisposable {
+  url: string;
+  pid: number;
+  /** The process's resident set size in bytes, from /proc (Linux). */
+  rss(): number;
+}
+
+/** Starts `main.ts` with `env` added to START_ENV and waits until it answers. */
+export async function startServerProcess(
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const dir = await Deno.makeTempDir({ prefix: "chartroom-bench-" });
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    cwd: ROOT,
+    env: {
+      ...START_ENV,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      KV_PATH: `${dir}/bench.kv`,
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const stop = async () => {
+    try {
+      child.kill();
+    } catch { /* already gone */ }
+    await child.status;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`${url}/health`).then(
+      async (r) => (await r.arrayBuffer(), r.ok),
+      () => false,
+    );
+    if (ok) {
+      return {
+        url,
+        pid: child.pid,
+        rss: () => residentBytes(child.pid),
+        [Symbol.asyncDispose]: stop,
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await stop();
+  throw new Error("the server did not start");
+}
+
+/** Returns a process's resident set size in bytes (VmRSS in /proc). */
+export function residentBytes(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const kb = status.match(/^VmRSS:\s+(\d+)\s+kB/m);
+  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb[1]) * 1024;
+}
