@@ -5,7 +5,7 @@
  *
  * A workbook is a ZIP of SpreadsheetML parts (ECMA-376). The sheets are
  * written row batch by row batch with inline strings, so memory holds one
- * batch and the deflate state, never the workbook. A table sheet has a bold,
+ * batch and a deflate segment (zip_deflate.ts), never the workbook. A table sheet has a bold,
  * shaded header row that stays frozen and carries a filter; numbers are
  * numbers, dates are Excel dates with a number format at their precision,
  * and text is text, which Excel never evaluates (no formula can be injected).
@@ -14,7 +14,7 @@
  * (used before) builds the whole workbook as an object graph first, about a
  * kilobyte per cell, and was the largest share of a session ZIP's memory.
  */
-import { Zip, ZipDeflate, ZipPassThrough } from "fflate";
+import { Zip } from "fflate";
 import { NativeDeflate } from "./zip_deflate.ts";
 
 /** Number formats a date cell can be shown in. */
@@ -61,12 +61,6 @@ export interface XlsxBook {
 export interface XlsxWriteOptions {
   /** zlib level, 1 (fast) to 9 (small); default 6. */
   level?: number;
-  /**
-   * Deflate each part in one zlib call once it is whole (small workbooks:
-   * less garbage) instead of streaming it through fflate's deflate (a sheet
-   * of any length). Default false.
-   */
-  whole?: boolean;
 }
 
 /** Excel's limit on the characters in one cell. */
@@ -343,21 +337,15 @@ async function* workbookChunks(
     if (failure) throw failure;
     while (ready.length) yield ready.shift()!;
   };
-  const entry = (name: string, small: boolean): ZipPassThrough | ZipDeflate =>
-    options.whole
-      ? new NativeDeflate(name, level)
-      : small
-      ? new ZipPassThrough(name)
-      : new ZipDeflate(name, { level: level as 1 });
   const names = tabNames(book.sheets);
   for (const [name, text] of packageParts(book, names)) {
-    const part = entry(name, true);
+    const part = new NativeDeflate(name, level);
     zip.add(part);
     part.push(encoder.encode(text), true);
   }
   yield* drain();
   for (const [i, sheet] of book.sheets.entries()) {
-    const part = entry(`xl/worksheets/sheet${i + 1}.xml`, false);
+    const part = new NativeDeflate(`xl/worksheets/sheet${i + 1}.xml`, level);
     zip.add(part);
     for await (const piece of sheetXml(sheet)) {
       part.push(encoder.encode(piece));

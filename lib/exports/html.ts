@@ -14,6 +14,7 @@ import { log } from "../log.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions } from "./options.ts";
 import { escapeHtml, jsonForScript } from "./escape.ts";
+import { deflateOnce } from "../data/zip_deflate.ts";
 
 /** Rows shown in the page's data table; the chart itself has them all. */
 export const HTML_TABLE_ROWS = 500;
@@ -172,7 +173,8 @@ let runtimeBytes: Promise<Uint8Array<ArrayBuffer>> | undefined;
 /** The ECharts runtime as UTF-8, encoded once and shared by every page. */
 function echartsRuntimeBytes(): Promise<Uint8Array<ArrayBuffer>> {
   runtimeBytes ??= echartsRuntime().then((code) =>
-    new TextEncoder().encode(code)
+    // The same bytes in every page: a ZIP of many pages deflates them once.
+    deflateOnce(new TextEncoder().encode(code))
   ).catch((error) => {
     runtimeBytes = undefined;
     throw error;

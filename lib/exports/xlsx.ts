@@ -7,8 +7,8 @@
  *
  * Text cells are stored as text, which Excel never evaluates, so unlike CSV a
  * formula-like value needs no leading quote and reads back exactly. The
- * snapshot is already in memory, so the workbook is made whole (each part
- * deflated in one zlib call) and handed over as one buffer.
+ * snapshot is already in memory, so the workbook is handed over as one
+ * buffer.
  */
 import type { Cell, Column } from "../charts/spec.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
@@ -108,7 +108,7 @@ export async function renderXlsx(input: ExportInput): Promise<ExportResult> {
         rows: [aboutRows(input)],
       },
     ],
-  }, { whole: true });
+  });
   return { body, mime: MIME, extension: "xlsx" };
 }
 

@@ -2,9 +2,10 @@
  * ZIP bundles. Per chart (the `zip` format): every other format plus a
  * README in one folder named after the chart. The archive is streamed with
  * fflate's streaming `Zip`: files are rendered one at a time, only when the
- * reader asks for more, and each file is deflated by zlib once it is whole.
- * At most one file of one chart is held whole in memory (the largest is the
- * ~1 MB HTML page, or a PNG), never the archive.
+ * reader asks for more, and deflated by zlib in 256 KB segments
+ * (data/zip_deflate.ts); the ECharts runtime that every HTML page inlines is
+ * deflated once per process. At most one file of one chart is held whole in
+ * memory (the largest is a PNG or PDF, a few hundred KB), never the archive.
  */
 import { Zip, ZipPassThrough } from "fflate";
 import { NativeDeflate } from "../data/zip_deflate.ts";
