@@ -165,7 +165,7 @@ export async function referencePng(
 ): Promise<Uint8Array<ArrayBuffer>> {
   await readyRaster();
   const { width, height, scale, background } = options;
-  const svg = renderSvg({ ...option, backgroundColor: background }, {
+  const { svg } = renderSvg({ ...option, backgroundColor: background }, {
     width,
     height,
   });

@@ -19,7 +19,7 @@ import { configureFonts } from "./fonts.ts";
 import { compileResvg } from "./resvg_wasm.ts";
 import { HttpError } from "../errors.ts";
 import { log } from "../log.ts";
-import type { PdfPage } from "../exports/pdf.ts";
+import type { PdfPage } from "./pdf.ts";
 
 /**
  * A render to do: PNG bytes or a standalone SVG of an ECharts option. The
@@ -43,14 +43,30 @@ export type RenderJob =
     height: number;
     background: string;
   }
-  /** A vector PDF page of an SVG drawn with the server fonts (exports/pdf.ts). */
-  | { kind: "pdf"; svg: string; page: PdfPage };
+  /**
+   * ECharts' own SVG of the option, text as text in the server fonts (the
+   * SVG export), and with `pdf` that drawing as a vector PDF page too
+   * (charts/pdf.ts): one job, so the PDF needs no second layout.
+   */
+  | {
+    kind: "vector";
+    option: Record<string, unknown> | string;
+    width: number;
+    height: number;
+    background: string;
+    pdf?: PdfPage;
+  };
 
 /** A finished render and the characters no server font could draw. */
 export type RenderOutput =
   | { kind: "png"; bytes: Uint8Array<ArrayBuffer>; missing: string[] }
   | { kind: "svg"; svg: string; missing: string[] }
-  | { kind: "pdf"; bytes: Uint8Array<ArrayBuffer>; missing: string[] };
+  | {
+    kind: "vector";
+    svg: string;
+    pdf?: Uint8Array<ArrayBuffer>;
+    missing: string[];
+  };
 
 /** A render that failed on its input (ECharts refused the option, say). */
 export class RenderError extends Error {
@@ -319,18 +335,25 @@ export async function runJob(
   raster: typeof import("./raster.ts"),
   job: RenderJob,
 ): Promise<RenderOutput> {
-  if (job.kind === "pdf") {
-    // PDFKit's garbage stays here too, away from the request thread's heap.
-    const { pdfFromSvg } = await import("../exports/pdf.ts");
-    const bytes = await new Response(pdfFromSvg(job.svg, job.page)).bytes();
-    return { kind: "pdf", bytes, missing: [] };
-  }
   const option = typeof job.option === "string"
     ? JSON.parse(job.option)
     : job.option;
   if (job.kind === "png") {
     const { value, missing } = await raster.rasterPng(option, job);
     return { kind: "png", bytes: value, missing };
+  }
+  if (job.kind === "vector") {
+    // Loaded already in a worker (raster.ts uses it); on first use in process.
+    const { renderSvg } = await import("./svg.ts");
+    const { svg, missing } = renderSvg(
+      { ...option, backgroundColor: job.background },
+      job,
+    );
+    if (!job.pdf) return { kind: "vector", svg, missing };
+    // PDFKit's garbage stays in this worker too, off the request thread.
+    const { pdfFromSvg } = await import("./pdf.ts");
+    const pdf = await new Response(pdfFromSvg(svg, job.pdf)).bytes();
+    return { kind: "vector", svg, pdf, missing };
   }
   const { value, missing } = await raster.outlinedSvg(option, job);
   return { kind: "svg", svg: value, missing };

@@ -7,7 +7,12 @@
 import { parentPort } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg, useCompiledResvg } from "./resvg_wasm.ts";
-import type { RenderJob, WorkerReply, WorkerRequest } from "./render_pool.ts";
+import type {
+  RenderJob,
+  RenderOutput,
+  WorkerReply,
+  WorkerRequest,
+} from "./render_pool.ts";
 
 if (!parentPort) throw new Error("render_worker.ts runs as a worker thread");
 const port = parentPort;
@@ -35,6 +40,18 @@ port.on("message", (request: WorkerRequest) => {
   queue = queue.then(() => handle(request.id, request.job));
 });
 
+/** The output's byte buffers, moved to the pool rather than copied. */
+function transferable(output: RenderOutput): ArrayBuffer[] {
+  switch (output.kind) {
+    case "png":
+      return [output.bytes.buffer];
+    case "vector":
+      return output.pdf ? [output.pdf.buffer] : [];
+    case "svg":
+      return [];
+  }
+}
+
 async function handle(id: number, job: RenderJob): Promise<void> {
   let loaded: Awaited<typeof modules>;
   try {
@@ -50,7 +67,7 @@ async function handle(id: number, job: RenderJob): Promise<void> {
     const output = await runJob(raster, job);
     reply(
       { id, ok: true, output },
-      output.kind === "svg" ? [] : [output.bytes.buffer],
+      transferable(output),
     );
   } catch (error) {
     reply({

@@ -19,7 +19,6 @@ import {
   getFontSet,
   isInvisible,
   type LoadedFont,
-  logMissingGlyphs,
 } from "./fonts.ts";
 
 export { type FontFiles, loadFonts } from "./fonts.ts";
@@ -34,21 +33,19 @@ export interface SvgSize {
 export type SsrChart = echarts.ECharts;
 
 /**
- * Returns the SVG document for `option` at `width`×`height`. Text uses the
- * server fonts (DejaVu Sans first); animation is always off. A character no
- * server font has is logged as a warning.
+ * Returns the SVG document for `option` at `width`×`height` and the
+ * characters in it that no server font has. Text stays text in the server
+ * fonts (DejaVu Sans first); animation is always off. Runs in the render
+ * workers (render_pool.ts, job kind "vector").
  */
 export function renderSvg(
   option: Record<string, unknown>,
   { width, height }: SvgSize,
-): string {
-  return withChart(serverOption(option), { width, height }, (chart) => {
-    logMissingGlyphs(
-      fontsForTexts(getFontSet(), chartTexts(chart)).missing,
-      "svg",
-    );
-    return chart.renderToSVGString();
-  });
+): { svg: string; missing: string[] } {
+  return withChart(serverOption(option), { width, height }, (chart) => ({
+    svg: chart.renderToSVGString(),
+    missing: fontsForTexts(getFontSet(), chartTexts(chart)).missing,
+  }));
 }
 
 /**

@@ -8,7 +8,9 @@
 import { z } from "zod";
 import { Buffer } from "node:buffer";
 import { compileOption } from "../charts/compile.ts";
-import { loadFonts, renderSvg } from "../charts/svg.ts";
+import { loadFonts } from "../charts/fonts.ts";
+import { drawVector, type Vector } from "../charts/vector.ts";
+import type { PdfPage } from "../charts/pdf.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { backgroundOption, sizeOptions } from "./options.ts";
 import { escapeXml } from "./escape.ts";
@@ -27,25 +29,41 @@ export type SvgExportOptions = z.output<typeof SvgOptions>;
 export const SVG_MIME = "image/svg+xml";
 
 /**
- * Returns the standalone SVG text of a chart: an XML declaration, a `<title>`
- * for screen readers and, when asked, the fonts embedded.
+ * Draws a chart in the render pool and returns its standalone SVG text (an
+ * XML declaration, a `<title>` for screen readers and, when asked, the fonts
+ * embedded) and, with `pdf`, the same drawing as a PDF page.
  */
-export function chartSvg(
+export async function chartVector(
   input: ExportInput,
   options: Partial<SvgExportOptions> = {},
-): string {
+  pdf?: PdfPage,
+): Promise<Vector> {
   const { width = 800, height = 450, background = "#ffffff" } = options;
-  const option = compileOption(input.spec, input.snapshot);
-  const svg = renderSvg({ ...option, backgroundColor: background }, {
+  const drawn = await drawVector({
+    option: compileOption(input.spec, input.snapshot),
     width,
     height,
+    background,
+    pdf,
   });
+  const svg = drawn.svg;
   const open = svg.indexOf(">") + 1;
   const head = `<title>${escapeXml(input.title)}</title>` +
     (options.fonts === "embed" ? fontFaces() : "");
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.slice(0, open)}${head}${
-    svg.slice(open)
-  }`;
+  return {
+    svg: `<?xml version="1.0" encoding="UTF-8"?>\n${svg.slice(0, open)}${head}${
+      svg.slice(open)
+    }`,
+    pdf: drawn.pdf,
+  };
+}
+
+/** Returns the standalone SVG text of a chart (see chartVector). */
+export async function chartSvg(
+  input: ExportInput,
+  options: Partial<SvgExportOptions> = {},
+): Promise<string> {
+  return (await chartVector(input, options)).svg;
 }
 
 let faces: string | undefined;
@@ -65,12 +83,12 @@ function fontFaces(): string {
 }
 
 /** Returns the chart as an SVG file. */
-export function renderSvgExport(
+export async function renderSvgExport(
   input: ExportInput,
   options: SvgExportOptions,
-): ExportResult {
+): Promise<ExportResult> {
   return {
-    body: new TextEncoder().encode(chartSvg(input, options)),
+    body: new TextEncoder().encode(await chartSvg(input, options)),
     mime: SVG_MIME,
     extension: "svg",
   };

@@ -14,8 +14,8 @@ import { NoOptions } from "./options.ts";
 import { titleSlug } from "./filename.ts";
 import { markdownText } from "./notebook.ts";
 import { renderPngExport } from "./png.ts";
-import { chartSvg } from "./svg.ts";
-import { renderPdf } from "./pdf.ts";
+import { chartVector } from "./svg.ts";
+import { pdfPage } from "./pdf.ts";
 import { renderCsv } from "./csv.ts";
 import { renderXlsx } from "./xlsx.ts";
 import { renderXml } from "./xml.ts";
@@ -80,18 +80,14 @@ export async function* chartEntries(
     body: (await renderPngExport(input, { ...size, scale: 2 })).body,
     deflate: false,
   };
-  // The SVG file and the PDF's page are the same drawing: made once.
-  let svg: string | undefined = chartSvg(input, {
-    ...size,
-    fonts: "reference",
-  });
+  // The SVG file and the PDF's page are the same drawing: made in one job.
+  const { svg, pdf } = await chartVector(
+    input,
+    { ...size, fonts: "reference" },
+    pdfPage(input, size),
+  );
+  if (!pdf) throw new Error("render pool: expected a PDF");
   yield { path: at("chart.svg"), body: svg, deflate: true };
-  const pdf = await renderPdf(svg, {
-    ...size,
-    title: input.title,
-    subject: input.provenance ? `Data: ${input.provenance.dataset}` : undefined,
-  });
-  svg = undefined;
   yield { path: at("chart.pdf"), body: pdf, deflate: false };
   yield { path: at("data.csv"), body: renderCsv(input).body, deflate: true };
   yield {

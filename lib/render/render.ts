@@ -6,8 +6,7 @@
 import { badRequest } from "../errors.ts";
 import { logMissingGlyphs } from "../charts/fonts.ts";
 import { getRenderPool, RenderError } from "../charts/render_pool.ts";
-import { renderSvg } from "../charts/svg.ts";
-import { renderPdf } from "../exports/pdf.ts";
+import { drawVector } from "../charts/vector.ts";
 import type { BlobMeta } from "../kv/blobs.ts";
 import {
   canonicalJson,
@@ -125,9 +124,9 @@ async function draw(
           background,
         });
       logMissingGlyphs(output.missing, format);
-      bytes = output.kind === "svg"
-        ? new TextEncoder().encode(output.svg)
-        : output.bytes;
+      if (output.kind === "svg") bytes = new TextEncoder().encode(output.svg);
+      else if (output.kind === "png") bytes = output.bytes;
+      else throw new Error(`render pool: unexpected ${output.kind} output`);
     }
   } catch (error) {
     if (error instanceof RenderError) {
@@ -147,27 +146,22 @@ async function draw(
 }
 
 /**
- * Draws the option as a one-page vector PDF: ECharts' SVG with text as text
- * (this thread, as the PDF export does), replayed by PDFKit. An option
- * ECharts cannot draw is a RenderError.
+ * Draws the option as a one-page vector PDF: ECharts' SVG with text as text,
+ * replayed by PDFKit, both in the render pool (as the PDF export does). An
+ * option ECharts cannot draw is a RenderError.
  */
 async function drawPdf(
-  request: RenderRequest,
+  request: RenderRequest & { optionJson: string },
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { width, height, background } = request;
-  let svg: string;
-  try {
-    svg = renderSvg({ ...request.option, backgroundColor: background }, {
-      width,
-      height,
-    });
-  } catch (error) {
-    throw new RenderError(
-      error instanceof Error ? error.message : String(error),
-    );
-  }
-  const title = pdfTitle(request.option);
-  return await renderPdf(svg, { width, height, title });
+  const { pdf } = await drawVector({
+    option: request.optionJson,
+    width,
+    height,
+    background,
+    pdf: { width, height, title: pdfTitle(request.option) },
+  });
+  return pdf;
 }
 
 /** The option's first title text, else "Chart": the PDF's document title. */

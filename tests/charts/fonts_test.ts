@@ -146,6 +146,7 @@ Deno.test({
       [CJK_FONT],
       () => Promise.resolve(renderSvg(option, size)),
     );
-    assert.ok(text.includes(TITLE));
+    assert.ok(text.svg.includes(TITLE));
+    assert.deepEqual(text.missing, []);
   },
 });

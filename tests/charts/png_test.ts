@@ -161,7 +161,7 @@ Deno.test("png: sizes, scale and background out of bounds are a 400 naming the o
 });
 
 Deno.test("svg: the title is in the SVG, escaped", () => {
-  const svg = renderSvg(
+  const { svg } = renderSvg(
     { title: { text: 'Sales <script>alert("x")</script> & more' } },
     { width: 400, height: 200 },
   );
@@ -172,7 +172,7 @@ Deno.test("svg: the title is in the SVG, escaped", () => {
 });
 
 Deno.test("svg: text is set in DejaVu Sans and the size is as asked", () => {
-  const svg = renderSvg(barOption, { width: 640, height: 360 });
+  const { svg } = renderSvg(barOption, { width: 640, height: 360 });
   assert.match(svg, /<svg width="640" height="360"/);
   assert.match(svg, /font-family:DejaVu Sans/);
   assert.ok(svg.includes("Units by region"));

@@ -22,7 +22,7 @@ Deno.test({
   name: "svg: a well-formed standalone document at the requested size",
   ignore: xmllint.ignore,
   async fn() {
-    const svg = chartSvg(hostileInput(), size);
+    const svg = await chartSvg(hostileInput(), size);
     assert.ok(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg'));
     assert.match(
       svg,
@@ -55,7 +55,8 @@ Deno.test({
     await using browser = await launchBrowser();
     const page = await browser.newPage();
     for (const fonts of ["reference", "embed"] as const) {
-      const body = renderSvgExport(hostileInput(), { ...size, fonts }).body;
+      const body = (await renderSvgExport(hostileInput(), { ...size, fonts }))
+        .body;
       const bytes = await bytesOf({ body });
       if (fonts === "embed") {
         assert.ok(new TextDecoder().decode(bytes).includes("@font-face"));
