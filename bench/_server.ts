@@ -1,8 +1,7 @@
 /**
  * A Chartroom server for benchmarks: `main.ts` in its own process, on
- * 127.0.0.1, with a temporary KV file and the environment and V8 flags
- * `deno task start` sets, so its resident memory can be read apart from the
- * benchmark's own.
+ * 127.0.0.1, with a temporary KV file and the environment `deno task start`
+ * sets, so its resident memory can be read apart from the benchmark's own.
  */
 
 /**
@@ -13,13 +12,6 @@
 export const START_ENV = {
   GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=131072",
 };
-
-/**
- * The V8 flags `deno task start` passes (keep the two alike): each heap may
- * grow by half its live size before V8 collects it, where V8 would let the
- * request thread's heap grow up to four times.
- */
-export const START_V8_FLAGS = ["--heap-growing-percent=50"];
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -40,7 +32,7 @@ export async function startServerProcess(
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `--v8-flags=${START_V8_FLAGS.join(",")}`, "main.ts"],
+    args: ["run", "-A", "main.ts"],
     cwd: ROOT,
     env: {
       ...START_ENV,

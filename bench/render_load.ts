@@ -5,8 +5,8 @@
  * - cold start: a fresh `deno run bench/cold_png.ts` from spawn to its first
  *   PNG written (median of 5);
  * - memory: resident set after two rounds of 500 mixed renders in a fresh
- *   process (bench/memory_png.ts), with V8's and glibc's defaults and
- *   with the settings `deno task start` uses (START_ENV, START_V8_FLAGS);
+ *   process (bench/memory_png.ts), with glibc's malloc defaults and with
+ *   the setting `deno task start` uses (START_ENV);
  * - throughput: a server (`main.ts`, its own process) gets POST /api/render
  *   of distinct peer charts (800×400 @2x, no cache hits) one at a time, then
  *   8 at a time, with GET /health timed every 25 ms during the concurrent run;
@@ -15,7 +15,7 @@
  * Run: deno run -A bench/render_load.ts
  */
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
-import { START_ENV, START_V8_FLAGS, startServerProcess } from "./_server.ts";
+import { START_ENV, startServerProcess } from "./_server.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const peers = await loadPeerCharts();
@@ -68,15 +68,9 @@ async function coldStart(): Promise<number> {
   }
 }
 
-async function memory(env: Record<string, string>, v8Flags: string[]) {
+async function memory(env: Record<string, string>) {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      ...(v8Flags.length ? [`--v8-flags=${v8Flags.join(",")}`] : []),
-      "bench/memory_png.ts",
-      "500",
-    ],
+    args: ["run", "-A", "bench/memory_png.ts", "500"],
     cwd: ROOT,
     env,
     stderr: "inherit",
@@ -104,11 +98,11 @@ if (!serverOnly) {
     } (runs: ${colds.map((v) => v.toFixed(0)).join(", ")})`,
   );
   const settings = [
-    { name: "V8 and malloc defaults", env: {}, flags: [] },
-    { name: "as deno task start", env: START_ENV, flags: START_V8_FLAGS },
+    { name: "malloc defaults", env: {} },
+    { name: "as deno task start", env: START_ENV },
   ];
-  for (const { name, env, flags } of settings) {
-    const m = await memory(env, flags);
+  for (const { name, env } of settings) {
+    const m = await memory(env);
     console.log(
       `memory, 2 × 500 mixed renders (${name}): RSS ${
         m.rss_mb_after_round.join(" → ")

@@ -12,7 +12,10 @@
  * `/api/render` first, so a render worker is already running, as on a server
  * that has drawn a chart in the last minute; `--cold` leaves the pool empty,
  * so the growth includes starting that worker. `--repeat=N` exports the same
- * session N times in a row (default 1) to show whether memory settles.
+ * session N times in a row (default 1): the first export also pays for
+ * loading the exporters (PDFKit and its fonts in the worker, ~80 MB at 5
+ * charts), the next ones show what streaming the archive itself costs.
+ * `--prime` exports a one-chart session first, for the same reason.
  */
 import { Client } from "../tests/_fixtures.ts";
 import { SAMPLE_PROMPTS } from "../lib/agent/samples.ts";
