@@ -145,6 +145,14 @@ export async function rasterPng(
       }
     }
   }
+  return { value: finishPng(image, background), missing };
+}
+
+/** Encodes a drawn image as PNG and gives its pixel buffer back. */
+function finishPng(
+  image: { pixels: Uint8Array; width: number; height: number },
+  background: string,
+): Uint8Array<ArrayBuffer> {
   const png = encodePng(
     image.pixels,
     image.width,
@@ -152,7 +160,7 @@ export async function rasterPng(
     background === "transparent",
   );
   release(image.pixels);
-  return { value: png, missing };
+  return png;
 }
 
 /**
@@ -170,14 +178,7 @@ export async function referencePng(
     height,
   });
   const image = rasterizeSvg(svg, scale, background, resvgFonts([]).font);
-  const png = encodePng(
-    image.pixels,
-    image.width,
-    image.height,
-    background === "transparent",
-  );
-  release(image.pixels);
-  return png;
+  return finishPng(image, background);
 }
 
 /**

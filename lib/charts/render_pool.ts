@@ -22,7 +22,8 @@ import { log } from "../log.ts";
 import type { PdfPage } from "./pdf.ts";
 
 /**
- * A render to do: PNG bytes or a standalone SVG of an ECharts option. The
+ * A render to do: PNG bytes, a standalone SVG with text outlined, or a vector
+ * drawing (SVG with text as text, and its PDF page) of an ECharts option. The
  * option may be given as its JSON text: a string crosses to a worker as one
  * copy, where thousands of small data arrays are cloned one by one.
  */

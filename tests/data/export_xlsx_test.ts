@@ -7,14 +7,9 @@ import assert from "node:assert/strict";
 import { exportDataset } from "../../lib/data/export.ts";
 import type { TableCell, TableColumn } from "../../lib/data/table.ts";
 import { HOSTILE, tempFile } from "../exports/_inputs.ts";
-import { PYTHON, runOk, tool } from "../exports/_tools.ts";
+import { openpyxl as openpyxlTool, PYTHON, runOk } from "../exports/_tools.ts";
 
-const openpyxl = tool(
-  "openpyxl",
-  PYTHON,
-  ["-c", "import openpyxl"],
-  "python3-openpyxl",
-);
+const openpyxl = openpyxlTool();
 
 const DUMP = `
 import json, sys, datetime

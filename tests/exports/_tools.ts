@@ -48,6 +48,19 @@ export function tool(
   return { name, available, ignore: !available && !inCi };
 }
 
+let openpyxlTool: Tool | undefined;
+
+/** Python's openpyxl (Debian python3-openpyxl), which reads the XLSX files; probed once. */
+export function openpyxl(): Tool {
+  openpyxlTool ??= tool(
+    "openpyxl",
+    PYTHON,
+    ["-c", "import openpyxl"],
+    "python3-openpyxl",
+  );
+  return openpyxlTool;
+}
+
 /** Runs a program and returns its output; throws with its stderr when it fails. */
 export async function run(
   command: string,

@@ -6,14 +6,9 @@ import assert from "node:assert/strict";
 import { renderXlsx } from "../../lib/exports/xlsx.ts";
 import { parseIsoDate } from "../../lib/exports/cells.ts";
 import { bytesOf, HOSTILE, hostileInput, tempFile } from "./_inputs.ts";
-import { PYTHON, runOk, tool } from "./_tools.ts";
+import { openpyxl as openpyxlTool, PYTHON, runOk } from "./_tools.ts";
 
-const openpyxl = tool(
-  "openpyxl",
-  PYTHON,
-  ["-c", "import openpyxl"],
-  "python3-openpyxl",
-);
+const openpyxl = openpyxlTool();
 
 /** Dumps a workbook as JSON: each cell's value, openpyxl type and number format. */
 const DUMP = `
