@@ -16,6 +16,7 @@
  */
 import { Zip } from "fflate";
 import { NativeDeflate } from "./zip_deflate.ts";
+import { escapeXml } from "../exports/escape.ts";
 
 /** Number formats a date cell can be shown in. */
 export type XlsxDateFormat =
@@ -114,30 +115,6 @@ const STYLES = `${XML_HEAD}<styleSheet xmlns="${MAIN_NS}">` +
   `<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>` +
   `</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
 
-/**
- * Characters XML 1.0 cannot hold (C0 controls but tab, LF, CR; U+FFFE,
- * U+FFFF; lone surrogates): replaced by U+FFFD so the file stays readable.
- */
-const NOT_XML =
-  // deno-lint-ignore no-control-regex -- matching control characters is the point
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&apos;",
-  "\r": "&#13;",
-};
-
-/** Returns `text` escaped for XML content or a double-quoted attribute. */
-function xml(text: string): string {
-  return text.replace(NOT_XML, "\ufffd").replace(
-    /[&<>"'\r]/g,
-    (c) => ENTITIES[c],
-  );
-}
-
 /** Returns the column letters of a zero-based index: 0 → A, 26 → AA. */
 export function columnLetters(index: number): string {
   let n = index + 1;
@@ -168,7 +145,7 @@ function tabNames(sheets: readonly XlsxSheet[]): string[] {
 function inlineString(ref: string, text: string, style = 0): string {
   return `<c r="${ref}"${style ? ` s="${style}"` : ""} t="inlineStr"><is>` +
     `<t xml:space="preserve">${
-      xml(text.slice(0, MAX_CELL_CHARS))
+      escapeXml(text.slice(0, MAX_CELL_CHARS))
     }</t></is></c>`;
 }
 
@@ -258,7 +235,7 @@ function packageParts(book: XlsxBook, names: string[]): [string, string][] {
     if (!columns) return "";
     const quoted = `'${names[i].replaceAll("'", "''")}'`;
     return `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">${
-      xml(`${quoted}!$A$1:$${columnLetters(columns - 1)}$1`)
+      escapeXml(`${quoted}!$A$1:$${columnLetters(columns - 1)}$1`)
     }</definedName>`;
   }).join("");
   const created = new Date().toISOString().replace(/\.\d+Z$/, "Z");
@@ -284,8 +261,10 @@ function packageParts(book: XlsxBook, names: string[]): [string, string][] {
     [
       "docProps/core.xml",
       `${XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">` +
-      (book.title ? `<dc:title>${xml(book.title)}</dc:title>` : "") +
-      (book.creator ? `<dc:creator>${xml(book.creator)}</dc:creator>` : "") +
+      (book.title ? `<dc:title>${escapeXml(book.title)}</dc:title>` : "") +
+      (book.creator
+        ? `<dc:creator>${escapeXml(book.creator)}</dc:creator>`
+        : "") +
       `<dcterms:created xsi:type="dcterms:W3CDTF">${created}</dcterms:created>` +
       `</cp:coreProperties>`,
     ],
@@ -293,7 +272,9 @@ function packageParts(book: XlsxBook, names: string[]): [string, string][] {
       "xl/workbook.xml",
       `${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${DOC_REL}"><sheets>` +
       names.map((name, i) =>
-        `<sheet name="${xml(name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`
+        `<sheet name="${escapeXml(name)}" sheetId="${i + 1}" r:id="rId${
+          i + 1
+        }"/>`
       ).join("") +
       `</sheets>${
         filters ? `<definedNames>${filters}</definedNames>` : ""
