@@ -23,6 +23,10 @@ export interface LoadedFont {
   bmpWidths: Float32Array;
   /** Advance widths in em above the BMP. */
   astralWidths: Map<number, number>;
+  /** Glyph of each BMP code point (0: none), for embedding in a PDF. */
+  bmpGlyphs: Uint16Array;
+  /** Glyphs above the BMP. */
+  astralGlyphs: Map<number, number>;
 }
 
 /** The DejaVu Sans TTF bytes, regular and bold. */
@@ -107,6 +111,12 @@ export function covers(font: LoadedFont, cp: number): boolean {
 export function advanceOf(font: LoadedFont, cp: number): number {
   if (cp < 0x10000) return font.bmpWidths[cp];
   return font.astralWidths.get(cp) ?? -1;
+}
+
+/** Returns the glyph of code point `cp` in `font`'s first face (0: none). */
+export function glyphOf(font: LoadedFont, cp: number): number {
+  if (cp < 0x10000) return font.bmpGlyphs[cp];
+  return font.astralGlyphs.get(cp) ?? 0;
 }
 
 /** Characters that never need a glyph (spaces, controls, joiners, selectors). */
@@ -218,12 +228,19 @@ export function parseFont(source: string, bytes: Uint8Array): LoadedFont {
   const coverage = new Uint8Array(0x110000 >> 3);
   const bmpWidths = new Float32Array(0x10000).fill(-1);
   const astralWidths = new Map<number, number>();
+  const bmpGlyphs = new Uint16Array(0x10000);
+  const astralGlyphs = new Map<number, number>();
   const map = (cp: number, glyph: number) => {
     if (glyph === 0 || cp > 0x10ffff) return;
     coverage[cp >> 3] |= 1 << (cp & 7);
     const w = advance(glyph);
-    if (cp < 0x10000) bmpWidths[cp] = w;
-    else astralWidths.set(cp, w);
+    if (cp < 0x10000) {
+      bmpWidths[cp] = w;
+      bmpGlyphs[cp] = glyph;
+    } else {
+      astralWidths.set(cp, w);
+      astralGlyphs.set(cp, glyph);
+    }
   };
 
   const cmap = table("cmap");
@@ -277,5 +294,14 @@ export function parseFont(source: string, bytes: Uint8Array): LoadedFont {
   } else {
     throw fail("font has no Unicode cmap");
   }
-  return { source, bytes, weight, coverage, bmpWidths, astralWidths };
+  return {
+    source,
+    bytes,
+    weight,
+    coverage,
+    bmpWidths,
+    astralWidths,
+    bmpGlyphs,
+    astralGlyphs,
+  };
 }

@@ -351,9 +351,8 @@ export async function runJob(
       job,
     );
     if (!job.pdf) return { kind: "vector", svg, missing };
-    // PDFKit's garbage stays in this worker too, off the request thread.
     const { pdfFromSvg } = await import("./pdf.ts");
-    const pdf = await new Response(pdfFromSvg(svg, job.pdf)).bytes();
+    const pdf = await pdfFromSvg(svg, job.pdf);
     return { kind: "vector", svg, pdf, missing };
   }
   const { value, missing } = await raster.outlinedSvg(option, job);
