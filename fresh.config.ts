@@ -43,6 +43,8 @@ const ConfigSchema = z.object({
   }),
   RENDER_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   RENDER_CACHE_TTL: duration.default(parseDuration("1d")),
+  RENDER_IDLE_TIMEOUT: duration.default(parseDuration("1m")),
+  RENDER_WARMUP: z.enum(["on", "off"], { error: "on or off" }).default("on"),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -1,21 +1,25 @@
 /**
- * Session ZIP memory: a server (`main.ts`, its own process, temp-file KV), a
- * session of N charts (default 50) made through the chat API from the sample
- * prompts, then `GET /api/sessions/:id/export?format=zip` read chunk by
- * chunk while the server's resident set size is sampled every 20 ms from
- * before the request to the end. Prints one JSON line per export: peak RSS
- * growth over the RSS before it, time and bytes.
+ * Session ZIP memory: a server (`main.ts`, its own process, temp-file KV,
+ * configured as `deno task start` runs it, so it warms its renderer up when
+ * it starts), a session of N charts (default 50) made through the chat API
+ * from the sample prompts, then `GET /api/sessions/:id/export?format=zip`
+ * read chunk by chunk while the server's resident set size is sampled every
+ * 20 ms from before the request to the end. Prints one JSON line per export:
+ * peak RSS growth over the RSS before it, time and bytes.
  *
- * Run: `deno run -A bench/session_zip.ts [charts] [--cold] [--repeat=N]`.
+ * Run: `deno run -A bench/session_zip.ts [charts] [--cold] [--no-warmup]
+ * [--repeat=N] [--prime]`.
  *
  * By default one PNG the size of the ZIP's own (1600×900) is drawn through
- * `/api/render` first, so a render worker is already running, as on a server
- * that has drawn a chart in the last minute; `--cold` leaves the pool empty,
- * so the growth includes starting that worker. `--repeat=N` exports the same
- * session N times in a row (default 1): the first export also pays for
- * loading the exporters (PDFKit and its fonts in the worker, ~80 MB at 5
- * charts), the next ones show what streaming the archive itself costs.
- * `--prime` exports a one-chart session first, for the same reason.
+ * `/api/render` first, so a render worker is running, as on a server that
+ * has drawn a chart in the last minute. `--cold` lets the workers stop
+ * first (RENDER_IDLE_TIMEOUT=2s, then a wait), so the growth includes
+ * starting one, as after a quiet minute. `--no-warmup` starts the server
+ * with RENDER_WARMUP=off: the first export then also pays for V8 compiling
+ * resvg's hot code (40–60 MB for a moment, once per process).
+ * `--repeat=N` exports the same session N times in a row (default 1), so
+ * the first export and later ones show apart; `--prime` exports a
+ * one-chart session first.
  */
 import { Client } from "../tests/_fixtures.ts";
 import { SAMPLE_PROMPTS } from "../lib/agent/samples.ts";
@@ -23,6 +27,7 @@ import { startServerProcess } from "./_server.ts";
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));
 const cold = Deno.args.includes("--cold");
+const warmUp = !Deno.args.includes("--no-warmup");
 const prime = Deno.args.includes("--prime");
 const repeat = Number(
   Deno.args.find((a) => a.startsWith("--repeat="))?.slice(9) ?? 1,
@@ -30,7 +35,11 @@ const repeat = Number(
 const charts = Number(args[0] ?? 50);
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
 
-await using server = await startServerProcess({ STREAM_WORD_DELAY_MS: "0" });
+await using server = await startServerProcess({
+  STREAM_WORD_DELAY_MS: "0",
+  RENDER_WARMUP: warmUp ? "on" : "off",
+  ...(cold ? { RENDER_IDLE_TIMEOUT: "2s" } : {}),
+});
 const client = new Client(server.url);
 const sessionId = await client.createSession();
 for (let i = 0; i < charts; i++) {
@@ -43,7 +52,16 @@ for (let i = 0; i < charts; i++) {
   }
 }
 
-if (!cold) {
+// Measured as a user meets the server: after its start-up warm-up.
+while (warmUp) {
+  const health = await (await fetch(`${server.url}/health`)).json();
+  if (health.renderer_warmup !== "running") break;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+if (cold) {
+  // Longer than RENDER_IDLE_TIMEOUT: every worker has stopped.
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+} else {
   const warm = await client.json("/api/render", "POST", {
     width: 800,
     height: 450,
@@ -99,6 +117,7 @@ for (let run = 1; run <= repeat; run++) {
     charts,
     run,
     pool: cold ? "cold" : "warm",
+    warmup: warmUp,
     primed: prime,
     server_rss_mb_before: mb(before),
     server_peak_rss_mb: mb(peak),

@@ -16,7 +16,12 @@ import { sweepAbandonedBlobs } from "./kv/blobs.ts";
 import { isJobMessage } from "./kv/jobs.ts";
 import { createWorkflowRunner, type WorkflowDeps } from "./workflows/run.ts";
 import { log, setLogLevel } from "./log.ts";
-import { closeRenderPool, configureRenderPool } from "./charts/render_pool.ts";
+import {
+  closeRenderPool,
+  configureRenderPool,
+  getRenderPool,
+} from "./charts/render_pool.ts";
+import { warmUpRenderer } from "./charts/warm_up.ts";
 
 /** Opens the configured KV store, creating the folder of a local file when needed. */
 export async function openKv(path: string): Promise<Deno.Kv> {
@@ -52,6 +57,7 @@ export async function startServer(
   configureRenderPool({
     size: config.RENDER_WORKERS,
     fontPaths: config.FONT_PATHS,
+    idleMs: config.RENDER_IDLE_TIMEOUT,
   });
   const kv = options.kv ?? await openKv(config.KV_PATH);
   const signingKey = await loadSigningKey(kv, config.SECRET_KEY);
@@ -109,6 +115,10 @@ export async function startServer(
   const host = addr.hostname === "0.0.0.0" ? "localhost" : addr.hostname;
   const url = `http://${host}:${addr.port}`;
   if (!options.quiet) log.info("listening", { url });
+  // After listening, so a request never waits for the server to start.
+  const warmUp = config.RENDER_WARMUP === "on"
+    ? warmUpRenderer(getRenderPool())
+    : Promise.resolve();
 
   return {
     server,
@@ -121,6 +131,7 @@ export async function startServer(
       await workflows.close();
       await server.shutdown();
       await closeRenderPool();
+      await warmUp;
       if (!options.kv) {
         kv.close();
         await queue.catch(() => {});

@@ -23,13 +23,18 @@ export async function tempKv(): Promise<TempKv> {
   };
 }
 
-/** Returns a config for tests: port 0, a temp KV path, quiet logs, no word pacing. */
+/**
+ * Returns a config for tests: port 0, a temp KV path, quiet logs, no word
+ * pacing, and no renderer warm-up (it would add a second of rendering to
+ * every test server; tests/render/warm_up_test.ts checks it).
+ */
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
     PORT: "0",
     HOSTNAME: "127.0.0.1",
     LOG_LEVEL: "warn",
     STREAM_WORD_DELAY_MS: "0",
+    RENDER_WARMUP: "off",
     ...env,
   });
 }

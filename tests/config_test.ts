@@ -25,10 +25,16 @@ Deno.test("config: values are parsed with their units", () => {
 Deno.test("config: an invalid value is refused with a message naming it", () => {
   assert.throws(
     () =>
-      loadConfig({ PORT: "eighty", DOWNLOAD_TTL: "soon", SECRET_KEY: "short" }),
+      loadConfig({
+        PORT: "eighty",
+        DOWNLOAD_TTL: "soon",
+        SECRET_KEY: "short",
+        RENDER_WARMUP: "yes",
+      }),
     (error: Error) =>
       error instanceof ConfigError && /PORT/.test(error.message) &&
-      /DOWNLOAD_TTL/.test(error.message) && /SECRET_KEY/.test(error.message),
+      /DOWNLOAD_TTL/.test(error.message) && /SECRET_KEY/.test(error.message) &&
+      /RENDER_WARMUP: on or off/.test(error.message),
   );
 });
 

@@ -168,6 +168,11 @@ export class RenderPool {
     return this.size > 0 && !this.#workersFailed;
   }
 
+  /** Whether `close()` was called (every later render is refused). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Jobs waiting for a worker. */
   get queued(): number {
     return this.#queue.length;
@@ -376,6 +381,7 @@ export function configureRenderPool(options: RenderPoolOptions): void {
     throw new Error(`FONT_PATHS: ${why}`);
   }
   const same = options.size === poolOptions.size &&
+    options.idleMs === poolOptions.idleMs &&
     (options.fontPaths ?? []).join("\n") ===
       (poolOptions.fontPaths ?? []).join("\n");
   poolOptions = { ...options };
