@@ -52,12 +52,6 @@ for (let i = 0; i < charts; i++) {
   }
 }
 
-// Measured as a user meets the server: after its start-up warm-up.
-while (warmUp) {
-  const health = await (await fetch(`${server.url}/health`)).json();
-  if (health.renderer_warmup !== "running") break;
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
 if (cold) {
   // Longer than RENDER_IDLE_TIMEOUT: every worker has stopped.
   await new Promise((resolve) => setTimeout(resolve, 4000));
