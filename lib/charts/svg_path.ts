@@ -35,8 +35,23 @@ const ARGS: Record<string, number> = {
   Z: 0,
 };
 
+/** An affine matrix [a b c d e f] applied to every point, as in SVG. */
+export type PointMatrix = readonly [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
 class PathBuilder {
   readonly parts: string[] = [];
+  readonly #m: PointMatrix | undefined;
+
+  constructor(matrix?: PointMatrix) {
+    this.#m = matrix;
+  }
   readonly box: Box = {
     minX: Infinity,
     minY: Infinity,
@@ -52,22 +67,25 @@ class PathBuilder {
     if (y > b.maxY) b.maxY = y;
   }
 
-  move(x: number, y: number): void {
+  /** A point as PDF operands, through the matrix if any. */
+  #point(x: number, y: number): string {
+    const m = this.#m;
+    if (m) [x, y] = [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
     this.#add(x, y);
-    this.parts.push(`${num(x)} ${num(y)} m`);
+    return `${num(x)} ${num(y)}`;
+  }
+
+  move(x: number, y: number): void {
+    this.parts.push(`${this.#point(x, y)} m`);
   }
 
   line(x: number, y: number): void {
-    this.#add(x, y);
-    this.parts.push(`${num(x)} ${num(y)} l`);
+    this.parts.push(`${this.#point(x, y)} l`);
   }
 
   curve(x1: number, y1: number, x2: number, y2: number, x: number, y: number) {
-    this.#add(x1, y1);
-    this.#add(x2, y2);
-    this.#add(x, y);
     this.parts.push(
-      `${num(x1)} ${num(y1)} ${num(x2)} ${num(y2)} ${num(x)} ${num(y)} c`,
+      `${this.#point(x1, y1)} ${this.#point(x2, y2)} ${this.#point(x, y)} c`,
     );
   }
 
@@ -80,9 +98,12 @@ class PathBuilder {
   }
 }
 
-/** Returns the PDF operators of SVG path data; stops at the first error. */
-export function pathData(d: string): PdfPath {
-  const out = new PathBuilder();
+/**
+ * Returns the PDF operators of SVG path data, its points through `matrix`
+ * when given; stops at the first error.
+ */
+export function pathData(d: string, matrix?: PointMatrix): PdfPath {
+  const out = new PathBuilder(matrix);
   const tokens = d.match(
     /[MmLlHhVvCcSsQqTtAaZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/g,
   ) ?? [];
@@ -267,15 +288,28 @@ function arc(
 }
 
 /** A circle as four Béziers. */
-export function circlePath(cx: number, cy: number, r: number): PdfPath {
+export function circlePath(
+  cx: number,
+  cy: number,
+  r: number,
+  matrix?: PointMatrix,
+): PdfPath {
   return pathData(
     `M${cx + r} ${cy}A${r} ${r} 0 0 1 ${cx - r} ${cy}` +
       `A${r} ${r} 0 0 1 ${cx + r} ${cy}Z`,
+    matrix,
   );
 }
 
 /** A rectangle. */
-export function rectPath(x: number, y: number, w: number, h: number): PdfPath {
+export function rectPath(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  matrix?: PointMatrix,
+): PdfPath {
+  if (matrix) return pathData(`M${x} ${y}h${w}v${h}h${-w}Z`, matrix);
   return {
     ops: `${num(x)} ${num(y)} ${num(w)} ${num(h)} re`,
     box: { minX: x, minY: y, maxX: x + w, maxY: y + h },
@@ -283,11 +317,15 @@ export function rectPath(x: number, y: number, w: number, h: number): PdfPath {
 }
 
 /** A polyline (and, closed, a polygon) from its `points` attribute. */
-export function polyPath(points: string, closed: boolean): PdfPath {
+export function polyPath(
+  points: string,
+  closed: boolean,
+  matrix?: PointMatrix,
+): PdfPath {
   const values = points.trim().split(/[\s,]+/).map(Number);
   let d = "";
   for (let i = 0; i + 1 < values.length; i += 2) {
     d += `${i === 0 ? "M" : "L"}${values[i]} ${values[i + 1]}`;
   }
-  return pathData(closed && d ? `${d}Z` : d);
+  return pathData(closed && d ? `${d}Z` : d, matrix);
 }

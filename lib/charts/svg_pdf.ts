@@ -95,19 +95,6 @@ function multiply(m: Matrix, n: Matrix): Matrix {
   ];
 }
 
-function invert(m: Matrix): Matrix | undefined {
-  const det = m[0] * m[3] - m[1] * m[2];
-  if (Math.abs(det) < 1e-12) return undefined;
-  return [
-    m[3] / det,
-    -m[1] / det,
-    -m[2] / det,
-    m[0] / det,
-    (m[2] * m[5] - m[3] * m[4]) / det,
-    (m[1] * m[4] - m[0] * m[5]) / det,
-  ];
-}
-
 /** Parses an SVG `transform` list (matrix, translate, scale, rotate). */
 export function parseTransform(value: string | undefined): Matrix {
   let result = IDENTITY;
@@ -149,14 +136,19 @@ export function parseTransform(value: string | undefined): Matrix {
 
 const matrixOps = (m: Matrix) => `${m.map(num).join(" ")} cm`;
 
-/** A colour as PDF operands (0–1) and its alpha. */
+const colors = new Map<string, { rgb: string; alpha: number } | undefined>();
+
+/** A colour as PDF operands (0–1) and its alpha (memoised: charts reuse a few). */
 function parseColor(value: string): { rgb: string; alpha: number } | undefined {
+  if (colors.has(value)) return colors.get(value);
   const c = echarts.color.parse(value.trim());
-  if (!c) return undefined;
-  return {
+  const color = c && {
     rgb: [c[0], c[1], c[2]].map((v) => num(v / 255)).join(" "),
     alpha: c[3] ?? 1,
   };
+  if (colors.size > 1000) colors.clear();
+  colors.set(value, color);
+  return color;
 }
 
 /** Presentation attributes that children inherit from a `g`. */
@@ -218,6 +210,8 @@ class Painter {
   readonly #defs = new Map<string, SvgNode>();
   readonly #fonts: PageFonts;
   readonly #file: PdfFile;
+  /** Outlines by path data: a scatter's symbols share one. */
+  readonly #paths = new Map<string, PdfPath>();
   readonly #res: Resources = { extGState: new Map(), pattern: new Map() };
   /** Graphics states for alpha pairs, by "fill stroke". */
   readonly #alphas = new Map<string, string>();
@@ -277,19 +271,34 @@ class Painter {
     }
   }
 
-  #geometry(node: SvgNode): PdfPath | undefined {
+  /** The outline of a shape element, its points through `matrix` if given. */
+  #geometry(node: SvgNode, matrix?: Matrix): PdfPath | undefined {
     const n = (key: string) => Number(node.attrs[key] ?? 0) || 0;
     switch (node.tag) {
       case "rect":
         if (n("width") <= 0 || n("height") <= 0) return undefined;
-        return rectPath(n("x"), n("y"), n("width"), n("height"));
-      case "path":
-        return pathData(node.attrs.d ?? "");
+        return rectPath(n("x"), n("y"), n("width"), n("height"), matrix);
+      case "path": {
+        const d = node.attrs.d ?? "";
+        if (matrix) return pathData(d, matrix);
+        let path = this.#paths.get(d);
+        if (!path) {
+          path = pathData(d);
+          this.#paths.set(d, path);
+        }
+        return path;
+      }
       case "circle":
-        return n("r") > 0 ? circlePath(n("cx"), n("cy"), n("r")) : undefined;
+        return n("r") > 0
+          ? circlePath(n("cx"), n("cy"), n("r"), matrix)
+          : undefined;
       case "polyline":
       case "polygon":
-        return polyPath(node.attrs.points ?? "", node.tag === "polygon");
+        return polyPath(
+          node.attrs.points ?? "",
+          node.tag === "polygon",
+          matrix,
+        );
     }
     return undefined;
   }
@@ -299,18 +308,19 @@ class Painter {
     const id = reference?.match(/^url\(#([^)]+)\)$/)?.[1];
     const clip = id ? this.#defs.get(id) : undefined;
     if (!clip) return;
-    const parts: string[] = [];
+    const outlines: string[] = [];
     for (const child of clip.children) {
-      const geometry = this.#geometry(child);
-      if (!geometry) continue;
-      const t = parseTransform(child.attrs.transform);
-      const back = invert(t);
-      if (!back) continue;
-      // The child's transform applies to its outline only.
-      parts.push(matrixOps(t), geometry.ops, matrixOps(back));
+      // The child's own transform moves its points: no `cm` may stand
+      // inside a path.
+      const transform = child.attrs.transform;
+      const geometry = this.#geometry(
+        child,
+        transform ? parseTransform(transform) : undefined,
+      );
+      if (geometry?.ops) outlines.push(geometry.ops);
     }
-    if (parts.length === 0) return;
-    this.out.push(...parts, "W n");
+    if (outlines.length === 0) return;
+    this.out.push(...outlines, "W n");
   }
 
   #shape(node: SvgNode, attrs: Record<string, string>, ctm: Matrix): void {

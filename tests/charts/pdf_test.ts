@@ -14,7 +14,10 @@ import { referencePng } from "../../lib/charts/raster.ts";
 import { loadFonts } from "../../lib/charts/fonts.ts";
 import { openFace, TrueTypeSubset } from "../../lib/charts/font_subset.ts";
 import { pathData } from "../../lib/charts/svg_path.ts";
-import { glyphOf, parseFont } from "../../lib/charts/fonts.ts";
+import { getFontSet, glyphOf, parseFont } from "../../lib/charts/fonts.ts";
+import { svgToPdfContent } from "../../lib/charts/svg_pdf.ts";
+import { PageFonts } from "../../lib/charts/pdf_fonts.ts";
+import { PdfFile } from "../../lib/charts/pdf_file.ts";
 import { tempFile } from "../exports/_inputs.ts";
 import { run, tool } from "../exports/_tools.ts";
 
@@ -230,4 +233,29 @@ Deno.test("pdf: arcs become Béziers that stay on their circle", () => {
     pathData("m10 10 5 0 0 5z").ops,
     "10 10 m\n15 10 l\n15 15 l\nh",
   );
+});
+
+Deno.test("pdf: a clip path's own transform moves its outline, inside the path", () => {
+  const svg = `<svg width="40" height="40"><defs><clipPath id="c">` +
+    `<rect width="10" height="10" transform="translate(5 5)"/></clipPath>` +
+    `</defs><g clip-path="url(#c)"><rect width="40" height="40" fill="#f00"/>` +
+    `</g></svg>`;
+  const { content } = svgToPdfContent(
+    svg,
+    40,
+    40,
+    new PageFonts(getFontSet()),
+    new PdfFile(),
+  );
+  const lines = content.split("\n");
+  const clip = lines.indexOf("W n");
+  // PDF allows no `cm` between a path's first point and its W n.
+  assert.deepEqual(lines.slice(clip - 5, clip), [
+    "5 5 m",
+    "15 5 l",
+    "15 15 l",
+    "5 15 l",
+    "h",
+  ]);
+  assert.ok(lines.includes("1 0 0 rg"), content);
 });
