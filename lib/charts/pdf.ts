@@ -48,7 +48,6 @@ export async function pdfFromSvg(
   const fonts = new PageFonts(getFontSet());
   const { content, resources } = svgToPdfContent(
     svg,
-    page.width,
     page.height,
     fonts,
     file,

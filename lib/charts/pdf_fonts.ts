@@ -159,9 +159,7 @@ async function subsetProgram(
       };
     };
   };
-  const collection = new DataView(font.face.bytes.buffer).getUint32(
-    font.face.bytes.byteOffset,
-  ) === 0x74746366;
+  const collection = font.face.view.getUint32(0) === 0x74746366; // "ttcf"
   const parsed = fontkit.create(
     font.face.bytes,
     collection ? font.metrics.postscriptName : undefined,

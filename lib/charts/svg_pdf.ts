@@ -186,12 +186,12 @@ interface Paint {
 }
 
 /**
- * Draws `svg` as the content of a page `width` × `height` CSS px in size
- * (0.75 pt each) and returns the page's content operators and resources.
+ * Draws `svg` as the content of a page `height` CSS px tall (0.75 pt each;
+ * y is flipped about it) and returns the content operators and the
+ * resources they use; gradients and fonts' objects go into `file`.
  */
 export function svgToPdfContent(
   svg: string,
-  width: number,
   height: number,
   fonts: PageFonts,
   file: PdfFile,
@@ -201,7 +201,6 @@ export function svgToPdfContent(
   const base: Matrix = [0.75, 0, 0, -0.75, 0, height * 0.75];
   painter.out.push(matrixOps(base));
   painter.draw(root, base, {});
-  void width;
   return { content: painter.out.join("\n"), resources: painter.resources() };
 }
 

@@ -17,9 +17,8 @@ export type PdfExportOptions = z.output<typeof PdfOptions>;
 
 /**
  * Returns the chart as a one-page PDF. The page is made in the render pool
- * (pdfFromSvg on a worker thread) with the SVG it is drawn from: PDFKit
- * allocates several times the file's size, which on the request thread grew
- * the server's heap by ~80 MB over a 50-chart ZIP.
+ * (pdfFromSvg on a worker thread) in the same job as the SVG it is drawn
+ * from, so the chart is laid out once and never on the request thread.
  */
 export async function renderPdfExport(
   input: ExportInput,

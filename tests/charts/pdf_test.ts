@@ -243,7 +243,6 @@ Deno.test("pdf: a clip path's own transform moves its outline, inside the path",
   const { content } = svgToPdfContent(
     svg,
     40,
-    40,
     new PageFonts(getFontSet()),
     new PdfFile(),
   );
