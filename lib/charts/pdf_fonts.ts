@@ -113,7 +113,10 @@ export class PageFonts {
     let previous = -1;
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
-      const font = this.#pageFont(this.#fontFor(cp, bold));
+      const loaded = this.#fontFor(cp, bold);
+      // A joiner, selector or control without a glyph draws nothing.
+      if (isInvisible(cp) && !covers(loaded, cp)) continue;
+      const font = this.#pageFont(loaded);
       const { code, width } = font.code(cp, ch);
       const hex = code.toString(16).padStart(4, "0");
       if (current?.font !== font.resource) {

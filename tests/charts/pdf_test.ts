@@ -258,3 +258,16 @@ Deno.test("pdf: a clip path's own transform moves its outline, inside the path",
   ]);
   assert.ok(lines.includes("1 0 0 rg"), content);
 });
+
+Deno.test("pdf: text runs kern like resvg and skip invisible characters", () => {
+  const fonts = new PageFonts(getFontSet());
+  // A variation selector DejaVu has no glyph for: no .notdef box for it.
+  const [joined] = fonts.runs("A\u{e0100}V", false);
+  assert.equal(joined.tj.match(/<[0-9a-f]{4}>/g)?.length, 2);
+  // "AV" is a kerning pair in DejaVu Sans: closer than its two advances.
+  const [pair] = fonts.runs("AV", false);
+  const [a] = fonts.runs("A", false);
+  const [v] = fonts.runs("V", false);
+  assert.match(pair.tj, /^<[0-9a-f]{4}> \d+ <[0-9a-f]{4}>$/);
+  assert.ok(pair.width < a.width + v.width, `${pair.width}`);
+});
