@@ -147,8 +147,8 @@ async function draw(
 
 /**
  * Draws the option as a one-page vector PDF: ECharts' SVG with text as text,
- * replayed by PDFKit, both in the render pool (as the PDF export does). An
- * option ECharts cannot draw is a RenderError.
+ * written as PDF (charts/pdf.ts), both in the render pool (as the PDF export
+ * does). An option ECharts cannot draw is a RenderError.
  */
 async function drawPdf(
   request: RenderRequest & { optionJson: string },
