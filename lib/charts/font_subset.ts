@@ -9,6 +9,7 @@
  * Fonts with CFF outlines (most OpenType .otf/.ttc, e.g. Noto CJK) have no
  * glyf table; pdf_fonts.ts subsets those with fontkit instead.
  */
+import { concatBytes } from "../bytes.ts";
 
 /** One face of a font file: its bytes and where its tables are. */
 export interface FontFace {
@@ -267,14 +268,8 @@ export class TrueTypeSubset {
       : new Uint8Array(32);
     new DataView(post.buffer).setUint32(0, 0x00030000);
 
-    const glyfOut = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      glyfOut.set(part, at);
-      at += part.length;
-    }
     const tables: [string, Uint8Array][] = [
-      ["glyf", glyfOut],
+      ["glyf", concatBytes(parts, size)],
       ["head", head],
       ["hhea", hheaOut],
       ["hmtx", hmtx],

@@ -4,6 +4,7 @@
  * trailer. pdf.ts assembles a chart's page with it.
  */
 import { deflateSync } from "node:zlib";
+import { concatBytes } from "../bytes.ts";
 
 const latin1 = (text: string): Uint8Array => {
   const out = new Uint8Array(text.length);
@@ -78,14 +79,7 @@ export class PdfFile {
       } /ID [<${id}> <${id}>] >>\nstartxref\n${size}\n%%EOF\n`,
     ].join("");
     parts.push(latin1(xref));
-    size += xref.length;
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
+    return concatBytes(parts, size + xref.length);
   }
 }
 

@@ -6,6 +6,7 @@
  * stores them). Nothing but the current batch is held, except for XLSX, whose
  * archive must be read whole (it is at most the upload limit).
  */
+import { concatBytes } from "../bytes.ts";
 import { overLimit, unreadable } from "./errors.ts";
 import {
   cleanColumnNames,
@@ -92,14 +93,7 @@ async function peek(
 }
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : concatBytes(parts, size);
 }
 
 async function* decodeText(

@@ -17,6 +17,7 @@
 import { Zip } from "fflate";
 import { NativeDeflate } from "./zip_deflate.ts";
 import { escapeXml } from "../exports/escape.ts";
+import { concatBytes } from "../bytes.ts";
 
 /** Number formats a date cell can be shown in. */
 export type XlsxDateFormat =
@@ -358,11 +359,5 @@ export async function xlsxBytes(
     chunks.push(chunk);
     size += chunk.length;
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+  return concatBytes(chunks, size);
 }

@@ -18,6 +18,7 @@
  */
 import { constants, deflateRawSync } from "node:zlib";
 import { ZipPassThrough } from "fflate";
+import { concatBytes } from "../bytes.ts";
 
 /** Input collected before a segment is deflated (unless the file ends). */
 const SEGMENT_BYTES = 256 * 1024;
@@ -77,16 +78,9 @@ export class NativeDeflate extends ZipPassThrough {
   #flush(final: boolean): void {
     if (!final && this.#pendingBytes === 0) return;
     const chunks = this.#pending;
-    let data: Uint8Array;
-    if (chunks.length === 1) data = chunks[0];
-    else {
-      data = new Uint8Array(this.#pendingBytes);
-      let at = 0;
-      for (const c of chunks) {
-        data.set(c, at);
-        at += c.length;
-      }
-    }
+    const data = chunks.length === 1
+      ? chunks[0]
+      : concatBytes(chunks, this.#pendingBytes);
     this.#pending = [];
     this.#pendingBytes = 0;
     this.ondata(null, deflateSegment(data, this.#level, final), final);

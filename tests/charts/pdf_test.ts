@@ -25,6 +25,18 @@ const poppler = tool("poppler", "pdfinfo", ["-v"], "poppler-utils");
 
 const SIZE = { width: 800, height: 450 };
 
+/** An ECharts linear gradient from the top of a shape to its bottom. */
+function downwards(top: string, bottom: string) {
+  return {
+    type: "linear",
+    x: 0,
+    y: 0,
+    x2: 0,
+    y2: 1,
+    colorStops: [{ offset: 0, color: top }, { offset: 1, color: bottom }],
+  };
+}
+
 /** A chart that uses every part of ECharts' SVG the PDF writer reads. */
 const OPTION = {
   animation: false,
@@ -54,18 +66,9 @@ const OPTION = {
       smooth: true,
       data: [3, 7, 4, 9, 6, 8],
       label: { show: true, textBorderColor: "#ffffff", textBorderWidth: 3 },
+      // Fades out: a soft mask carries its alpha.
       areaStyle: {
-        color: {
-          type: "linear",
-          x: 0,
-          y: 0,
-          x2: 0,
-          y2: 1,
-          colorStops: [
-            { offset: 0, color: "rgba(84,112,198,0.9)" },
-            { offset: 1, color: "rgba(84,112,198,0)" },
-          ],
-        },
+        color: downwards("rgba(84,112,198,0.9)", "rgba(84,112,198,0)"),
       },
     },
     {
@@ -74,17 +77,7 @@ const OPTION = {
       data: [2, 3, 5, 4, 3, 6],
       itemStyle: {
         borderRadius: [6, 6, 0, 0],
-        color: {
-          type: "linear",
-          x: 0,
-          y: 0,
-          x2: 0,
-          y2: 1,
-          colorStops: [
-            { offset: 0, color: "#fac858" },
-            { offset: 1, color: "#ee6666" },
-          ],
-        },
+        color: downwards("#fac858", "#ee6666"),
       },
     },
     {
