@@ -39,7 +39,7 @@ const ENTITIES: Record<string, string> = {
 };
 
 /** Decodes the XML character references and entities of attribute or text. */
-export function unescapeXml(text: string): string {
+function unescapeXml(text: string): string {
   return text.replace(
     /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi,
     (whole, name: string) => {
@@ -53,7 +53,7 @@ export function unescapeXml(text: string): string {
 }
 
 /** Parses SVG text (as ECharts writes it) into a tree; returns the root. */
-export function parseSvg(svg: string): SvgNode {
+function parseSvg(svg: string): SvgNode {
   const root: SvgNode = { tag: "#root", attrs: {}, children: [], text: "" };
   const stack = [root];
   const tokens =
@@ -96,7 +96,7 @@ function multiply(m: Matrix, n: Matrix): Matrix {
 }
 
 /** Parses an SVG `transform` list (matrix, translate, scale, rotate). */
-export function parseTransform(value: string | undefined): Matrix {
+function parseTransform(value: string | undefined): Matrix {
   let result = IDENTITY;
   if (!value) return result;
   for (const m of value.matchAll(/(\w+)\s*\(([^)]*)\)/g)) {

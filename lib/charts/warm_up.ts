@@ -17,7 +17,7 @@ import { log } from "../log.ts";
 import type { RenderPool } from "./render_pool.ts";
 
 /** A chart with most of what ECharts draws for Chartroom's chart types. */
-export const WARM_UP_OPTION = {
+const WARM_UP_OPTION = {
   animation: false,
   title: {
     text: "Warm-up — Ελλάδα 2024",
