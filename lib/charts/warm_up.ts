@@ -11,10 +11,11 @@
  * right after start moves that work to when nobody waits for it.
  *
  * The compiled code belongs to the process, so it outlives the worker that
- * made it (idle workers stop after a minute). `RENDER_WARMUP=off` skips it.
+ * made it (idle workers stop after a minute). `RENDER_WARMUP=off` skips it,
+ * and so does a server without render workers (`RENDER_WORKERS=0`).
  */
 import { log } from "../log.ts";
-import type { RenderPool } from "./render_pool.ts";
+import type { RenderJob, RenderPool } from "./render_pool.ts";
 
 /** A chart with most of what ECharts draws for Chartroom's chart types. */
 const WARM_UP_OPTION = {
@@ -104,24 +105,34 @@ const RENDERS = 4;
  * the renders it would have warmed are simply slower.
  */
 export async function warmUpRenderer(pool: RenderPool): Promise<void> {
+  // Without workers it would load ECharts into the request thread: skipped.
+  if (!pool.usesWorkers) {
+    state = "off";
+    return;
+  }
   const started = performance.now();
   state = "running";
   try {
-    for (let i = 0; i < RENDERS; i++) {
-      await pool.render({
+    const jobs: RenderJob[] = [
+      ...Array.from({ length: RENDERS }, (): RenderJob => ({
         kind: "png",
         option: WARM_UP_OPTION,
         scale: 2,
         ...SIZE,
-      });
+      })),
+      {
+        kind: "vector",
+        option: WARM_UP_OPTION,
+        ...SIZE,
+        pdf: { width: SIZE.width, height: SIZE.height, title: "Warm-up" },
+      },
+    ];
+    // Stops if the workers fail to start (the pool then draws in process).
+    for (const job of jobs) {
+      if (!pool.usesWorkers) break;
+      await pool.render(job);
     }
-    await pool.render({
-      kind: "vector",
-      option: WARM_UP_OPTION,
-      ...SIZE,
-      pdf: { width: SIZE.width, height: SIZE.height, title: "Warm-up" },
-    });
-    state = "done";
+    state = pool.usesWorkers ? "done" : "off";
     log.debug("renderer warmed up", {
       ms: Math.round(performance.now() - started),
     });

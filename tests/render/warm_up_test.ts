@@ -50,3 +50,12 @@ Deno.test("warm-up: on, /health reports it done and renders still work", async (
   const png = decodePng(new Uint8Array(await response.arrayBuffer()));
   assert.deepEqual([png.width, png.height], [400, 300]);
 });
+
+Deno.test("warm-up: without render workers it does not draw on the request thread", async () => {
+  await using server = await startTestServer({
+    RENDER_WARMUP: "on",
+    RENDER_WORKERS: "0",
+  });
+  assert.equal((await health(server.url)).renderer_warmup, "off");
+  assert.equal(getRenderPool().started, 0);
+});
