@@ -6,7 +6,7 @@
  * `../shared/eval/README.md` (see `judge.ts`). Prints accuracy per set, per
  * language and per kind of request, and every failure.
  *
- *   deno task eval [--set=vega] [--case=v-en-01] [--json]
+ *   deno task eval [--set=vega|statsmodels] [--case=v-en-01] [--json]
  */
 import { type EvalCase, judge, kindOf, type TurnOutcome } from "./judge.ts";
 import { readSse } from "../lib/client/sse_client.ts";
@@ -20,7 +20,10 @@ export interface EvalSet {
   data: URL;
 }
 
-/** The shared sets (kept outside the repository). */
+/**
+ * The shared sets (kept outside the repository) and the repository's own
+ * `statsmodels` set (`eval/data/README.md`).
+ */
 export function evalSets(
   shared = new URL("../shared/eval/", ROOT),
 ): EvalSet[] {
@@ -34,6 +37,11 @@ export function evalSets(
       name: "vega",
       cases: new URL("cases_vega.jsonl", shared),
       data: new URL("vega/", shared),
+    },
+    {
+      name: "statsmodels",
+      cases: new URL("eval/cases_statsmodels.jsonl", ROOT),
+      data: new URL("eval/data/", ROOT),
     },
   ];
 }
