@@ -45,6 +45,8 @@ const ConfigSchema = z.object({
   RENDER_CACHE_TTL: duration.default(parseDuration("1d")),
   RENDER_IDLE_TIMEOUT: duration.default(parseDuration("1m")),
   RENDER_WARMUP: z.enum(["on", "off"], { error: "on or off" }).default("on"),
+  /** Set by Deno Deploy: the app then uses the managed KV and ignores KV_PATH. */
+  DENO_DEPLOYMENT_ID: z.string().optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -2,12 +2,13 @@
 import { ConfigError, configFromEnv } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { startServer } from "./lib/server.ts";
+import { StoreError } from "./lib/kv/open.ts";
 
 let running;
 try {
   running = await startServer(configFromEnv(), manifest);
 } catch (error) {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof StoreError) {
     console.error(error.message);
     Deno.exit(1);
   }

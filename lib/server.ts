@@ -22,18 +22,7 @@ import {
   getRenderPool,
 } from "./charts/render_pool.ts";
 import { warmUpRenderer } from "./charts/warm_up.ts";
-
-/** Opens the configured KV store, creating the folder of a local file when needed. */
-export async function openKv(path: string): Promise<Deno.Kv> {
-  if (path !== ":memory:" && !/^https?:/.test(path)) {
-    const dir = path.replace(/[^/]*$/, "");
-    if (dir) await Deno.mkdir(dir, { recursive: true });
-  }
-  // On Deno Deploy the managed KV is opened without a path.
-  return await Deno.openKv(
-    Deno.env.get("DENO_DEPLOYMENT_ID") ? undefined : path,
-  );
-}
+import { openKv } from "./kv/open.ts";
 
 export interface RunningServer {
   server: Deno.HttpServer<Deno.NetAddr>;
@@ -59,7 +48,8 @@ export async function startServer(
     fontPaths: config.FONT_PATHS,
     idleMs: config.RENDER_IDLE_TIMEOUT,
   });
-  const kv = options.kv ?? await openKv(config.KV_PATH);
+  const kv = options.kv ??
+    await openKv(config.KV_PATH, { onDeploy: !!config.DENO_DEPLOYMENT_ID });
   const signingKey = await loadSigningKey(kv, config.SECRET_KEY);
   const assets = await loadAssets();
   const closing = new AbortController();

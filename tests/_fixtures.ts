@@ -2,17 +2,18 @@
 import { type Config, loadConfig } from "../fresh.config.ts";
 import type { RunningServer } from "../lib/server.ts";
 import { readSse, type SseMessage } from "../lib/client/sse_client.ts";
+import { openKv } from "../lib/kv/open.ts";
 
 export interface TempKv extends AsyncDisposable {
   kv: Deno.Kv;
   path: string;
 }
 
-/** Opens a real Deno KV on a temporary file, removed on dispose. */
+/** Opens a real Deno KV on a temporary file (as the app opens one), removed on dispose. */
 export async function tempKv(): Promise<TempKv> {
   const dir = await Deno.makeTempDir({ prefix: "chartroom-kv-" });
   const path = `${dir}/test.kv`;
-  const kv = await Deno.openKv(path);
+  const kv = await openKv(path);
   return {
     kv,
     path,

@@ -87,6 +87,10 @@ export const keys = {
   jobActive: (jobId: string) => ["job_active", jobId] as const,
   jobsActivePrefix: () => ["job_active"] as const,
 
+  /** The lease of a piece of work (a job, a turn, a housekeeping slot): who holds it, until when. */
+  lease: (kind: string, id: string) => ["lease", kind, id] as const,
+  leasesPrefix: (kind: string) => ["lease", kind] as const,
+
   /** App secrets, such as the signing key created on first start. */
   secret: (name: string) => ["secret", name] as const,
 
