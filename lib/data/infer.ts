@@ -1,26 +1,39 @@
 /**
  * Streaming schema inference. A `SchemaBuilder` sees every row once, keeps a
  * few counters per column (how many values fit each type, ranges, a bounded
- * map of frequent values) and at the end picks each column's type: the most
- * specific of integer, number, boolean, date, date-time that at least 95% of
- * the column's non-empty values fit, else text. Values that did not fit are
- * counted (`invalid`) and read as null; the raw file keeps them.
+ * map of frequent values, a sketch of how many distinct values there are)
+ * and at the end picks each column's type: the most specific of integer,
+ * number, boolean, date, date-time that at least 95% of the column's
+ * non-empty values fit, else text. Values that did not fit are counted
+ * (`invalid`) and read as null; the raw file keeps them.
  *
  * Cells arrive raw: strings from CSV, and numbers, booleans and ISO strings
  * from XLSX and JSON. `cellConverter` turns a raw cell into its typed value
  * with the same rules, so inference and reading never disagree.
  */
 import {
-  type ColumnProfile,
-  type ColumnType,
-  type DatasetProfile,
-  dateGrain,
+  isBooleanText,
+  isIntegerText,
   isNullText,
-  MAX_DISTINCT,
+  isNumberText,
+} from "./cells.ts";
+import {
+  compactDate,
+  dateGrain,
+  instantDate,
+  oneClockTime,
   parseDate,
   parseDatetime,
+  readDate,
   type SlashOrder,
-  type TableCell,
+} from "./dates.ts";
+import { buildColumnProfile, rankValues } from "./profile.ts";
+import { DistinctSketch } from "./sketch.ts";
+import type {
+  ColumnProfile,
+  ColumnType,
+  DatasetProfile,
+  TableCell,
 } from "./table.ts";
 
 /** A cell as read from a file, before typing. */
@@ -42,6 +55,13 @@ export interface DatasetColumn {
   invalid: number;
   /** Date columns written as 03/04/2024: which part is the day. */
   dateOrder?: SlashOrder;
+  /**
+   * Date columns written otherwise than as dates: `compact` integers like
+   * 19580329 or 202001 (in a column named like a date), or `instant`
+   * date-times that stand for calendar dates (`2000-01-01T08:00:00.000Z`,
+   * read as their nearest midnight in UTC; see `instantDates`).
+   */
+  dateFormat?: "compact" | "instant";
 }
 
 /** Per-column statistics shown by the dataset API. */
@@ -70,31 +90,39 @@ export interface InferredSchema {
   profile: Omit<DatasetProfile, "id" | "name">;
 }
 
-const INTEGER = /^[+-]?\d+$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const LEADING_ZERO = /^[+-]?0\d/;
-const SLASH_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 /** Distinct values tracked across all columns, and per column, to bound memory and time. */
 const DISTINCT_BUDGET = 200_000;
 const DISTINCT_PER_COLUMN = 10_000;
-/** Rows after which numeric and high-cardinality columns stop counting values. */
+/** Rows after which columns with many values stop counting them (and only estimate). */
 const SAMPLE_ROWS = 100_000;
+/** Distinct values at `SAMPLE_ROWS` above which a column stops counting. */
+const SETTLE_DISTINCT = 1000;
 
-function isIntegerText(s: string): boolean {
-  return INTEGER.test(s) && !LEADING_ZERO.test(s) &&
-    Number.isSafeInteger(Number(s));
-}
+/** Words of a column name that mark integers like 19580329 or 202001 as dates. */
+const DATE_NAME_WORDS = new Set([
+  "date",
+  "dates",
+  "data",
+  "fecha",
+  "dia",
+  "día",
+  "day",
+  "datum",
+  "dt",
+  "period",
+  "periodo",
+  "período",
+  "month",
+  "mes",
+  "mês",
+  "yyyymm",
+  "yyyymmdd",
+]);
 
-function isNumberText(s: string): boolean {
-  if (!NUMBER.test(s)) return false;
-  const dot = s.indexOf(".");
-  return !LEADING_ZERO.test(dot === -1 ? s : s.slice(0, dot));
-}
-
-function isBooleanText(s: string): boolean {
-  if (s.length !== 4 && s.length !== 5) return false;
-  const l = s.toLowerCase();
-  return l === "true" || l === "false";
+/** Whether a column's name has a word that names a date (`date`, `obs_date`, `fechaCorte`, `período`). */
+function namesDate(name: string): boolean {
+  return name.replace(/(\p{Ll})(\p{Lu})/gu, "$1 $2").toLowerCase()
+    .split(/[^\p{L}]+/u).some((w) => DATE_NAME_WORDS.has(w));
 }
 
 /**
@@ -112,13 +140,25 @@ function maxStr(a: string | null, b: string): string {
   return a === null || b > a ? b : a;
 }
 
+/** The smallest and largest ISO text seen. */
+class Span {
+  min: string | null = null;
+  max: string | null = null;
+  add(s: string) {
+    this.min = minStr(this.min, s);
+    this.max = maxStr(this.max, s);
+  }
+}
+
 /** What a distinct value was classified as, kept so repeats skip the work. */
 interface Seen {
   n: number;
   cls: number;
   value: number;
 }
-const TEXT = 0, INT = 1, NUM = 2, BOOL = 3, ISO = 4, SLASH = 5, DATETIME = 6;
+const TEXT = 0, INT = 1, NUM = 2, BOOL = 3, DATE = 4, INT_DATE = 5;
+/** Bits of a DATE value: valid read day-first, valid read month-first, has a time, the order matters. */
+const DMY = 1, MDY = 2, TIMED = 4, ORDERED = 8;
 
 class ColumnAcc {
   nulls = 0;
@@ -126,26 +166,33 @@ class ColumnAcc {
   int = 0;
   num = 0;
   bool = 0;
-  isoDate = 0;
-  dmy = 0;
-  mdy = 0;
-  datetime = 0;
+  /** Integers that read as compact dates (19580329, 202001). */
+  compact = 0;
+  /** Dates without a time, valid day-first / month-first. */
+  dayD = 0;
+  dayM = 0;
+  /** Date-times, valid day-first / month-first. */
+  timeD = 0;
+  timeM = 0;
+  /** Dates whose reading depends on the day/month order. */
+  ordered = 0;
+  /** The first few times of day of date-times, and whether any had no zone. */
+  clock = new Set<string>();
+  zoneless = false;
   intMin = Infinity;
   intMax = -Infinity;
   intSum = 0;
   numMin = Infinity;
   numMax = -Infinity;
   numSum = 0;
-  isoMin: string | null = null;
-  isoMax: string | null = null;
-  dmyMin: string | null = null;
-  dmyMax: string | null = null;
-  mdyMin: string | null = null;
-  mdyMax: string | null = null;
-  dtMin: string | null = null;
-  dtMax: string | null = null;
+  daySpanD = new Span();
+  daySpanM = new Span();
+  timeSpanD = new Span();
+  timeSpanM = new Span();
   counts = new Map<string, Seen>();
   overflow = false;
+  /** Estimates the distinct values once `counts` stops taking new ones. */
+  sketch: DistinctSketch | null = null;
 
   constructor(public cap: number) {}
 
@@ -169,11 +216,7 @@ class ColumnAcc {
     } else if (typeof v === "boolean") {
       key = v ? "true" : "false";
     } else {
-      const c = v.charCodeAt(0);
-      if (
-        v.length <= 4 && (c === 110 || c === 78 || c === 45 || c === 35) &&
-        isNullText(v)
-      ) {
+      if (v.length <= 7 && isNullText(v)) {
         this.nulls++;
         return;
       }
@@ -194,31 +237,45 @@ class ColumnAcc {
       ? (this.bool++, BOOL)
       : this.classify(v);
     // Past the cap a column is an id or free text: its frequent values no longer matter.
-    if (this.overflow) return;
+    if (this.overflow) {
+      this.sketch!.add(key);
+      return;
+    }
     if (this.counts.size < this.cap) {
       this.counts.set(detach(key), { n: 1, cls, value: this.lastValue });
-    } else this.overflow = true;
+    } else {
+      this.stopCounting();
+      this.sketch!.add(key);
+    }
   }
 
   /**
-   * Set once `SAMPLE_ROWS` values were seen: from then on only columns whose
-   * values are text, booleans or dates (where the planner needs the values,
-   * or classifying is costly) keep counting; numbers are classified directly
-   * and the column's distinct count becomes a lower bound.
+   * Set once `SAMPLE_ROWS` values were seen: from then on only columns with
+   * few distinct values (where the planner needs the values and counting is
+   * cheaper than classifying) keep counting; the others classify each value
+   * and estimate how many distinct ones there are.
    */
   sampled = false;
 
   private settle() {
     this.sampled = false;
-    const numeric = this.int + this.num > this.nonNull / 2;
-    if (numeric || this.counts.size > 1000) this.overflow = true;
+    if (this.counts.size > SETTLE_DISTINCT) this.stopCounting();
   }
 
-  /** The number (or slash-date fit bits) of the value classified last. */
+  private stopCounting() {
+    this.overflow = true;
+    this.sketch = new DistinctSketch();
+    for (const key of this.counts.keys()) this.sketch.add(key);
+  }
+
+  /** The number (or date bits) of the value classified last. */
   private lastValue = 0;
 
   private repeat(seen: Seen) {
     switch (seen.cls) {
+      case INT_DATE:
+        this.compact++;
+      // falls through
       case INT:
         this.int++;
         this.intSum += seen.value;
@@ -232,17 +289,21 @@ class ColumnAcc {
       case BOOL:
         this.bool++;
         return;
-      case ISO:
-        this.isoDate++;
-        return;
-      case SLASH:
-        if (seen.value & 1) this.dmy++;
-        if (seen.value & 2) this.mdy++;
-        return;
-      case DATETIME:
-        this.datetime++;
+      case DATE:
+        this.countDate(seen.value);
         return;
     }
+  }
+
+  private countDate(bits: number) {
+    if (bits & TIMED) {
+      if (bits & DMY) this.timeD++;
+      if (bits & MDY) this.timeM++;
+    } else {
+      if (bits & DMY) this.dayD++;
+      if (bits & MDY) this.dayM++;
+    }
+    if (bits & ORDERED) this.ordered++;
   }
 
   private fitNumber(n: number, integer: boolean): number {
@@ -256,6 +317,10 @@ class ColumnAcc {
       if (n < this.intMin) this.intMin = n;
       if (n > this.intMax) this.intMax = n;
       this.intSum += n;
+      if (n >= 160001 && compactDate(n) !== null) {
+        this.compact++;
+        return INT_DATE;
+      }
       return INT;
     }
     return NUM;
@@ -263,56 +328,42 @@ class ColumnAcc {
 
   private classify(s: string): number {
     const c = s.charCodeAt(0);
-    const numeric = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46;
-    if (numeric) {
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) {
       if (isIntegerText(s)) return this.fitNumber(Number(s), true);
       if (isNumberText(s)) return this.fitNumber(Number(s), false);
-      if (c < 48 || c > 57 || s.length < 6) return TEXT;
-      if (SLASH_DATE.test(s)) {
-        const dmy = parseDate(s, "dmy");
-        const mdy = parseDate(s, "mdy");
-        if (dmy) {
-          this.dmy++;
-          this.dmyMin = minStr(this.dmyMin, dmy);
-          this.dmyMax = maxStr(this.dmyMax, dmy);
-        }
-        if (mdy) {
-          this.mdy++;
-          this.mdyMin = minStr(this.mdyMin, mdy);
-          this.mdyMax = maxStr(this.mdyMax, mdy);
-        }
-        this.lastValue = (dmy ? 1 : 0) | (mdy ? 2 : 0);
-        return SLASH;
-      }
-      const iso = s.length <= 10 ? parseDate(s, "mdy") : null;
-      if (iso !== null) {
-        this.isoDate++;
-        this.isoMin = minStr(this.isoMin, iso);
-        this.isoMax = maxStr(this.isoMax, iso);
-        return ISO;
-      }
-      const dt = parseDatetime(s);
-      if (dt) {
-        this.datetime++;
-        this.dtMin = minStr(this.dtMin, dt);
-        this.dtMax = maxStr(this.dtMax, dt);
-        return DATETIME;
-      }
-      return TEXT;
-    }
-    if (isBooleanText(s)) {
+      if (c < 48 || c > 57) return TEXT;
+    } else if (isBooleanText(s)) {
       this.bool++;
       return BOOL;
     }
-    return TEXT;
+    const r = readDate(s);
+    if (r === null) return TEXT;
+    const timed = r.time !== "";
+    if (timed) {
+      if (this.clock.size < 3) this.clock.add(r.time);
+      if (r.time.length === 9) this.zoneless = true;
+    }
+    let bits = timed ? TIMED : 0;
+    if (r.dmy !== null) {
+      bits |= DMY;
+      (timed ? this.timeSpanD : this.daySpanD).add(r.dmy + r.time);
+    }
+    if (r.mdy !== null) {
+      bits |= MDY;
+      (timed ? this.timeSpanM : this.daySpanM).add(r.mdy + r.time);
+    }
+    if (r.dmy !== r.mdy) bits |= ORDERED;
+    this.countDate(bits);
+    this.lastValue = bits;
+    return DATE;
   }
 
   order(): SlashOrder {
-    return this.dmy > this.mdy ? "dmy" : "mdy";
+    return this.dayD + this.timeD > this.dayM + this.timeM ? "dmy" : "mdy";
   }
 
-  fits(type: ColumnType): number {
-    const slash = this.order() === "dmy" ? this.dmy : this.mdy;
+  fits(type: ColumnType, compact = false): number {
+    const dmy = this.order() === "dmy";
     switch (type) {
       case "integer":
         return this.int;
@@ -321,23 +372,50 @@ class ColumnAcc {
       case "boolean":
         return this.bool;
       case "date":
-        return this.isoDate + slash;
+        return compact ? this.compact : dmy ? this.dayD : this.dayM;
       case "datetime":
-        return this.isoDate + slash + this.datetime;
+        return dmy ? this.dayD + this.timeD : this.dayM + this.timeM;
       case "text":
         return this.nonNull;
     }
   }
 
-  choose(hint?: ColumnType): ColumnType {
+  /**
+   * Whether a date-time column's values are calendar dates written as
+   * instants: all zoned, at one clock time, and either at midnight UTC or
+   * spaced by weeks, months, quarters or years (`values` are its date-times).
+   */
+  instantDates(values: Iterable<string>): boolean {
+    if (this.zoneless || this.dayD + this.dayM > 0) return false;
+    if (!oneClockTime(this.clock)) return false;
+    const clock = [...this.clock];
+    if (clock.every((t) => t === "T00:00:00Z" || t === "T00:00:00+00:00")) {
+      return true;
+    }
+    const dates = new Set<string>();
+    for (const v of values) dates.add(instantDate(v) ?? v);
+    const grain = dateGrain(dates);
+    return grain !== "day" && grain !== "hour" && grain !== "minute" &&
+      grain !== "second";
+  }
+
+  /** Whether the column is integers that all read as compact dates, under a name that says date. */
+  compactDates(name: string): boolean {
+    return this.compact > 0 && this.compact === this.num && namesDate(name);
+  }
+
+  choose(name: string, hint?: ColumnType): ColumnType {
     const n = this.nonNull;
     if (n === 0) return hint ?? "text";
     if (hint && this.fits(hint) === n) return hint;
     const need = n - Math.floor(n * (1 - FIT_THRESHOLD));
-    if (this.num >= need) return this.int === this.num ? "integer" : "number";
+    if (this.num >= need) {
+      if (this.compactDates(name)) return "date";
+      return this.int === this.num ? "integer" : "number";
+    }
     if (this.bool >= need) return "boolean";
     if (this.fits("datetime") >= need) {
-      return this.datetime > 0 ? "datetime" : "date";
+      return this.timeD + this.timeM > 0 ? "datetime" : "date";
     }
     return "text";
   }
@@ -400,17 +478,25 @@ export class SchemaBuilder {
     const profiles: ColumnProfile[] = [];
     this.#cols.forEach((acc, i) => {
       const name = names[i];
-      const type = acc.choose(this.hints[i]);
-      const fit = acc.fits(type);
+      let type = acc.choose(name, this.hints[i]);
+      const compact = type === "date" && acc.num > 0 && acc.compactDates(name);
+      const fit = acc.fits(type, compact);
       const invalid = acc.nonNull - fit;
       const column: DatasetColumn = { name, type, nulls: acc.nulls, invalid };
-      const order = acc.order();
-      if ((type === "date" || type === "datetime") && acc.dmy + acc.mdy > 0) {
-        column.dateOrder = order;
+      if ((type === "date" || type === "datetime") && acc.ordered > 0) {
+        column.dateOrder = acc.order();
+      }
+      if (compact) column.dateFormat = "compact";
+      if (
+        type === "datetime" && this.hints[i] !== "datetime" &&
+        acc.instantDates(countsOf(acc, column).keys())
+      ) {
+        type = column.type = "date";
+        column.dateFormat = "instant";
       }
       columns.push(column);
-      const range = rangeOf(acc, type, order);
-      const counted = countsOf(acc, type, order);
+      const range = rangeOf(acc, column);
+      const counted = countsOf(acc, column);
       const stat: ColumnStats = {
         name,
         type,
@@ -421,35 +507,27 @@ export class SchemaBuilder {
         distinct_exact: !acc.overflow,
         ...range,
       };
-      const ranked = [...counted.entries()]
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
       if (type === "integer" && acc.int > 0) stat.mean = acc.intSum / acc.int;
       if (type === "number" && acc.num > 0) stat.mean = acc.numSum / acc.num;
       if (type === "text" || type === "boolean") {
-        stat.top = ranked.slice(0, 10).map(([value, count]) => ({
+        stat.top = rankValues(counted).slice(0, 10).map(([value, count]) => ({
           value,
           count,
         }));
       }
       stats.push(stat);
-      const profile: ColumnProfile = {
+      const estimate = acc.sketch?.estimate() ?? 0;
+      profiles.push(buildColumnProfile({
         name,
         type,
-        distinctCount: counted.size,
+        counts: counted,
+        exact: !acc.overflow,
+        distinctCount: acc.overflow
+          ? Math.min(Math.max(estimate, counted.size), fit)
+          : counted.size,
         nulls: acc.nulls + invalid,
-      };
-      if (type === "text" || type === "boolean") {
-        profile.distinct = ranked.slice(0, MAX_DISTINCT).map(([v]) => v);
-      } else if (range.min !== undefined) {
-        profile.min = range.min;
-        profile.max = range.max;
-      }
-      if (type === "date" || type === "datetime") {
-        profile.grain = type === "date"
-          ? dateGrain([...counted.keys()])
-          : "day";
-      }
-      profiles.push(profile);
+        ...range,
+      }));
     });
     return {
       columns,
@@ -461,28 +539,34 @@ export class SchemaBuilder {
 
 function rangeOf(
   acc: ColumnAcc,
-  type: ColumnType,
-  order: SlashOrder,
+  column: DatasetColumn,
 ): { min?: number | string; max?: number | string } {
+  const { type } = column;
   if (type === "integer" && acc.int > 0) {
     return { min: acc.intMin, max: acc.intMax };
   }
   if (type === "number" && acc.num > 0) {
     return { min: acc.numMin, max: acc.numMax };
   }
+  if (column.dateFormat === "compact") {
+    return { min: compactDate(acc.intMin)!, max: compactDate(acc.intMax)! };
+  }
+  if (column.dateFormat === "instant") {
+    const time = acc.order() === "dmy" ? acc.timeSpanD : acc.timeSpanM;
+    return time.min === null
+      ? {}
+      : { min: instantDate(time.min)!, max: instantDate(time.max!)! };
+  }
   if (type === "date" || type === "datetime") {
-    let min = acc.isoMin;
-    let max = acc.isoMax;
-    const [sMin, sMax] = order === "dmy"
-      ? [acc.dmyMin, acc.dmyMax]
-      : [acc.mdyMin, acc.mdyMax];
-    if (sMin !== null) min = minStr(min, sMin);
-    if (sMax !== null) max = maxStr(max, sMax);
+    const dmy = acc.order() === "dmy";
+    const day = dmy ? acc.daySpanD : acc.daySpanM;
+    let { min, max } = day;
     if (type === "datetime") {
+      const time = dmy ? acc.timeSpanD : acc.timeSpanM;
       if (min !== null) min = `${min}T00:00:00`;
       if (max !== null) max = `${max}T00:00:00`;
-      if (acc.dtMin !== null) min = minStr(min, acc.dtMin);
-      if (acc.dtMax !== null) max = maxStr(max, acc.dtMax);
+      if (time.min !== null) min = minStr(min, time.min);
+      if (time.max !== null) max = maxStr(max, time.max);
     }
     return min === null ? {} : { min, max: max! };
   }
@@ -492,15 +576,14 @@ function rangeOf(
 /** The value counts under the column's final type (booleans and dates canonical). */
 function countsOf(
   acc: ColumnAcc,
-  type: ColumnType,
-  order: SlashOrder,
+  column: DatasetColumn,
 ): Map<string, number> {
   const out = new Map<string, number>();
-  if (type === "text") {
+  if (column.type === "text") {
     for (const [raw, seen] of acc.counts) out.set(raw, seen.n);
     return out;
   }
-  const convert = cellConverter({ type, dateOrder: order });
+  const convert = cellConverter(column);
   for (const [raw, { n }] of acc.counts) {
     const v = convert(raw);
     if (v === null) continue;
@@ -529,7 +612,7 @@ function memo(
 
 /** Returns a function that turns a raw cell into its typed value, or null when it does not fit. */
 export function cellConverter(
-  column: Pick<DatasetColumn, "type" | "dateOrder">,
+  column: Pick<DatasetColumn, "type" | "dateOrder" | "dateFormat">,
 ): (raw: RawCell | undefined) => TableCell {
   const order = column.dateOrder ?? "mdy";
   const blank = (v: RawCell | undefined): v is null | undefined | "" =>
@@ -556,21 +639,38 @@ export function cellConverter(
           : null;
       };
     case "date":
+      if (column.dateFormat === "compact") {
+        return (v) =>
+          typeof v === "number"
+            ? compactDate(v)
+            : typeof v === "string" && isIntegerText(v)
+            ? compactDate(Number(v))
+            : null;
+      }
+      if (column.dateFormat === "instant") {
+        return memo((v) => {
+          const dt = parseDatetime(v, order);
+          return dt === null ? null : instantDate(dt) ?? dt.slice(0, 10);
+        });
+      }
       return memo((v) => parseDate(v, order));
     case "datetime":
-      return memo((v) => {
-        const dt = parseDatetime(v);
-        if (dt) return dt;
-        const d = parseDate(v, order);
-        return d ? `${d}T00:00:00` : null;
-      });
+      return memo((v) => parseDatetime(v, order));
     case "text":
       return (v) => {
         if (blank(v)) return null;
         const s = String(v);
-        return s.length <= 4 && isNullText(s) ? null : s;
+        return s.length <= 7 && isNullText(s) ? null : s;
       };
   }
+}
+
+/** Returns a function that types a whole raw row by a schema's columns. */
+export function tableConverters(
+  columns: DatasetColumn[],
+): (row: RawCell[]) => TableCell[] {
+  const converters = columns.map(cellConverter);
+  return (row) => converters.map((f, i) => f(row[i]));
 }
 
 /**

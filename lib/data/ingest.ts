@@ -7,6 +7,7 @@
  * archive must be read whole (it is at most the upload limit).
  */
 import { concatBytes } from "../bytes.ts";
+import { isNumberText } from "./cells.ts";
 import { overLimit, unreadable } from "./errors.ts";
 import {
   cleanColumnNames,
@@ -188,8 +189,16 @@ export async function ingestTable(
   let rows = 0;
   for await (let batch of rowsIn) {
     if (header === null) {
-      header = headerOf(batch[0]);
-      batch = batch.slice(1);
+      if (isNumberRow(batch[0])) {
+        // Numbers are no column names: the file has no header row.
+        header = batch[0].map(() => "");
+        repairs.push(
+          "the first row holds numbers, not column names, so it was read as data",
+        );
+      } else {
+        header = headerOf(batch[0]);
+        batch = batch.slice(1);
+      }
       if (header.length > options.maxColumns) {
         throw tooManyColumns(header.length, options);
       }
@@ -251,6 +260,14 @@ export async function ingestTable(
     schema: builder.finish(cleaned.names),
     repairs,
   };
+}
+
+/** Whether every cell of a row is a number (so it is data, not a header). */
+function isNumberRow(row: RawCell[] | undefined): row is RawCell[] {
+  return row !== undefined && row.length > 0 &&
+    row.every((c) =>
+      typeof c === "number" || (typeof c === "string" && isNumberText(c))
+    );
 }
 
 function tooManyColumns(count: number, options: IngestOptions) {

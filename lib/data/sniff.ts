@@ -230,10 +230,30 @@ function countsPerLine(
 }
 
 /**
+ * Whether a text with no other delimiter is cells separated by single
+ * spaces: every complete line of the sample (at least two) has the same
+ * number of them, one or more, and at least half the cells of the first row
+ * after the header are numbers.
+ */
+function spaceSeparated(text: string): boolean {
+  const lines = text.split("\n").slice(0, 50);
+  if (lines.length > 2) lines.pop(); // the last line of a sample may be cut short
+  const full = lines.filter((l) => l.trim() !== "");
+  if (full.length < 2 || full.some((l) => / {2}|^ | $/.test(l))) return false;
+  const spaces = full.map((l) => l.split(" ").length - 1);
+  if (spaces[0] === 0 || spaces.some((n) => n !== spaces[0])) return false;
+  // Words with one space between ("Ann Lee") are text; a table has numbers.
+  const cells = full[1].trim().split(" ");
+  return cells.filter((c) => /^[+-]?(\d+\.?\d*|\.\d+)$/.test(c)).length * 2 >=
+    cells.length;
+}
+
+/**
  * Detects a delimited text's dialect from a sample: the delimiter that
  * appears most often and most steadily per line (tab for .tsv), the quote
  * character (" unless fields are wrapped in ' instead), backslash escapes,
- * and the line break.
+ * and the line break. A text with none of those delimiters whose lines hold
+ * the same number of single spaces is space-separated.
  */
 export function detectDialect(sample: string, format: UploadFormat): Dialect {
   const newline = sample.includes("\r\n")
@@ -264,6 +284,10 @@ export function detectDialect(sample: string, format: UploadFormat): Dialect {
         bestScore = score;
         delimiter = d;
       }
+    }
+    if (bestScore === 0 && spaceSeparated(text)) {
+      const quote = /^'[^'\n]*' /.test(text) ? "'" : quoteChar;
+      return { delimiter: " ", quoteChar: quote, escapeChar: quote, newline };
     }
   }
   return { delimiter, quoteChar, escapeChar, newline };

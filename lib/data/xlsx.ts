@@ -266,7 +266,6 @@ const BUILTIN_DATE_FORMATS = new Set([
   35,
   36,
   45,
-  46,
   47,
   50,
   51,
@@ -278,18 +277,19 @@ const BUILTIN_DATE_FORMATS = new Set([
   57,
   58,
 ]);
-const TIME_ONLY_BUILTINS = new Set([18, 19, 20, 21, 45, 46, 47]);
+// 46 ([h]:mm:ss) is a duration, so it is not among the date formats.
+const TIME_ONLY_BUILTINS = new Set([18, 19, 20, 21, 45, 47]);
 
 type DateKind = "date" | "time" | null;
 
 function formatKind(code: string): DateKind {
-  const bare = code
-    .replace(/"[^"]*"/g, "")
-    .replace(/\\./g, "")
-    .replace(/\[[^\]]*\]/g, "")
-    .toLowerCase();
+  const quoted = code.replace(/"[^"]*"/g, "").replace(/\\./g, "");
+  // [h]:mm and the like show a duration, not a time of day.
+  if (/\[(h+|m+|s+)\]/i.test(quoted)) return null;
+  const bare = quoted.replace(/\[[^\]]*\]/g, "").toLowerCase();
   if (bare === "general" || !/[dmyhs]/.test(bare)) return null;
-  return /[dy]/.test(bare) ? "date" : "time";
+  // "mmm" is a month's name, never minutes.
+  return /[dy]|mmm/.test(bare) ? "date" : "time";
 }
 
 /** Which cell styles (cellXfs indexes) show numbers as dates or times. */
@@ -376,8 +376,12 @@ export function excelSerialToIso(
   kind: "date" | "time",
   date1904 = false,
 ): string {
-  const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
-  const ms = Math.round(serial * 86_400_000);
+  // Excel counts a 29 February 1900 that never was: serials before it are a day later.
+  const epoch = date1904
+    ? Date.UTC(1904, 0, 1)
+    : Date.UTC(1899, 11, serial < 61 ? 31 : 30);
+  // Stored times are binary fractions of a day: round to the second shown.
+  const ms = Math.round(serial * 86_400) * 1000;
   const d = new Date(epoch + ms);
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${
     pad(d.getUTCSeconds())
