@@ -28,7 +28,12 @@ const LEADING_ZERO = /^[+-]?0\d/;
 
 /** Whether a trimmed cell reads as missing: empty, NA, n/a, null, none, NaN, -, ., ?, #N/A and Excel's other error values. */
 export function isNullText(s: string): boolean {
-  return s.length <= 7 && NULLS.has(s.toLowerCase());
+  if (s.length > 7) return false;
+  if (s.length === 0) return true;
+  // Every spelling starts with n, -, ., ? or #: most cells are turned away without lowercasing.
+  const c = s.charCodeAt(0) | 32;
+  return (c === 110 || c === 45 || c === 46 || c === 63 || c === 35) &&
+    NULLS.has(s.toLowerCase());
 }
 
 /** Whether a trimmed cell is a safe integer written without a leading zero. */

@@ -61,10 +61,16 @@ for (
   for (const name of names.split(" ")) MONTHS[name] = m;
 }
 
+/** A word's first three characters, lowercased (ASCII), as one number. */
+function start3(s: string): number {
+  return ((s.charCodeAt(0) | 32) << 16) | ((s.charCodeAt(1) | 32) << 8) |
+    (s.charCodeAt(2) | 32);
+}
+
 /** First three letters of every month name and English weekday: a cheap gate before the patterns. */
 const WORD_STARTS = new Set(
   [...Object.keys(MONTHS), "mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    .map((w) => w.slice(0, 3)),
+    .map(start3),
 );
 
 const ISO_DATE = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
@@ -88,11 +94,35 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, "0");
 }
 
+function validDay(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  if (d <= 28) return true;
+  if (m === 2) {
+    return d === 29 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  }
+  return d <= (m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+}
+
 /** Returns `YYYY-MM-DD`, or null when the day does not exist. */
 export function isoDate(y: number, m: number, d: number): string | null {
-  if (m < 1 || m > 12 || d < 1) return null;
-  if (d > 28 && d > new Date(Date.UTC(y, m, 0)).getUTCDate()) return null;
-  return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
+  return validDay(y, m, d) ? `${pad(y, 4)}-${pad(m)}-${pad(d)}` : null;
+}
+
+/** `YYYY-MM-DD` written canonically: read by character codes, the commonest date of all. */
+function canonicalIso(s: string): string | null {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) {
+    return null;
+  }
+  let y = 0, m = 0, d = 0;
+  for (let i = 0; i < 10; i++) {
+    if (i === 4 || i === 7) continue;
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    if (i < 4) y = y * 10 + c;
+    else if (i < 7) m = m * 10 + c;
+    else d = d * 10 + c;
+  }
+  return validDay(y, m, d) ? s : null;
 }
 
 /** Two-digit years read as Excel does: 00–29 are 2000s, 30–99 1900s. */
@@ -118,6 +148,8 @@ function readDay(s: string): DateReading | null {
   const c = s.charCodeAt(0);
   let m: RegExpExecArray | null;
   if (c >= 48 && c <= 57) {
+    const iso = canonicalIso(s);
+    if (iso !== null) return both(iso);
     if ((m = ISO_DATE.exec(s))) return both(isoDate(+m[1], +m[2], +m[3]));
     if ((m = SLASH_DATE.exec(s) ?? SLASH_DATE_YY.exec(s))) {
       const [a, b, y] = [+m[1], +m[3], fullYear(m[4])];
@@ -188,11 +220,15 @@ export function readDate(s: string): DateReading | null {
   if (n < 6 || n > 96) return null;
   const c = s.charCodeAt(0);
   if (c < 48 || c > 57) {
-    const start = s.slice(0, 3).toLowerCase();
-    const quarter = (start[0] === "q" || start[0] === "t") &&
-      start[1] >= "1" && start[1] <= "4";
-    if (!quarter && !WORD_STARTS.has(start)) return null;
-    if (WEEKDAY.test(s) && !MONTHS[start]) s = s.replace(WEEKDAY, "");
+    const c1 = s.charCodeAt(1);
+    const quarter = (c === 81 || c === 113 || c === 84 || c === 116) &&
+      c1 >= 49 && c1 <= 52;
+    if (!quarter && !WORD_STARTS.has(start3(s))) return null;
+    if (WEEKDAY.test(s)) {
+      const rest = s.replace(WEEKDAY, "");
+      // "Mar 3 2020" starts like "Mar(tes)" but is a month.
+      if (readDay(s) === null) s = rest;
+    }
   }
   const day = readDay(s);
   if (day !== null) return day;
@@ -227,16 +263,21 @@ export function parseDatetime(
   return day === null ? null : `${day}${r.time || "T00:00:00"}`;
 }
 
-/** Returns `yyyymmdd` (8 digits) or `yyyymm` (6 digits) integers from 1600 to 2199 as an ISO date, else null. */
-export function compactDate(n: number): string | null {
-  if (!Number.isInteger(n)) return null;
+/** Whether an integer is a compact date: `yyyymmdd` (8 digits) or `yyyymm` (6 digits), years 1600 to 2199. */
+export function isCompactDate(n: number): boolean {
   if (n >= 16000101 && n <= 21991231) {
-    return isoDate(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
+    return validDay(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100);
   }
-  if (n >= 160001 && n <= 219912) {
-    return isoDate(Math.floor(n / 100), n % 100, 1);
-  }
-  return null;
+  if (n >= 160001 && n <= 219912) return validDay(1600, n % 100, 1);
+  return false;
+}
+
+/** Returns a compact date (see `isCompactDate`) as an ISO date, else null. */
+export function compactDate(n: number): string | null {
+  if (!Number.isInteger(n) || !isCompactDate(n)) return null;
+  return n >= 16000101
+    ? isoDate(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100)
+    : isoDate(Math.floor(n / 100), n % 100, 1);
 }
 
 const DAY_MS = 86_400_000;

@@ -21,6 +21,7 @@ import {
   compactDate,
   dateGrain,
   instantDate,
+  isCompactDate,
   oneClockTime,
   parseDate,
   parseDatetime,
@@ -317,7 +318,7 @@ class ColumnAcc {
       if (n < this.intMin) this.intMin = n;
       if (n > this.intMax) this.intMax = n;
       this.intSum += n;
-      if (n >= 160001 && compactDate(n) !== null) {
+      if (n >= 160001 && isCompactDate(n)) {
         this.compact++;
         return INT_DATE;
       }
