@@ -314,22 +314,29 @@ export function instantDate(iso: string): string | null {
   return new Date(Math.round(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** A date's day of the month, or 99 for the last day of its month (so month ends compare equal). */
+function dayOfMonth(y: number, m: number, d: number): number {
+  return d >= 28 && !validDay(y, m, d + 1) ? 99 : d;
+}
+
 /**
  * Returns the grain ISO date or date-time values are spaced at: the finest
  * part of the time that varies (seconds, minutes or hours) when the values
- * are not all at one clock time (see `oneClockTime`), else year (all on
- * 1 January), quarter (all on the first of January, April, July or
- * October), month (all on a first), week (three or more dates, all on one
- * weekday), or day.
+ * are not all at one clock time (see `oneClockTime`); else, for dates all on
+ * one day of the month (or all month ends), year when they share the month
+ * too, quarter when their months are three apart, month otherwise; else week
+ * when three or more fall on one weekday; else day.
  */
 export function dateGrain(values: Iterable<string>): DateGrain {
   let count = 0;
   const times = new Set<string>();
   let hms = 0; // 4: seconds vary, 2: minutes vary, 1: hours vary
   let first = "";
-  let firstDays = true;
-  let januaries = true;
-  let quarterStarts = true;
+  let day = -1;
+  let oneDay = true;
+  let month = -1;
+  let oneMonth = true;
+  let oneQuarterMonth = true;
   let weekday = -1;
   let oneWeekday = true;
   for (const v of values) {
@@ -341,25 +348,23 @@ export function dateGrain(values: Iterable<string>): DateGrain {
       if (t.slice(4, 6) !== first.slice(4, 6)) hms |= 2;
       if (t.slice(7, 9) !== first.slice(7, 9)) hms |= 4;
     }
-    if (v.charCodeAt(8) !== 48 || v.charCodeAt(9) !== 49) firstDays = false;
-    const month = v.slice(5, 7);
-    if (month !== "01") januaries = false;
-    if (month !== "01" && month !== "04" && month !== "07" && month !== "10") {
-      quarterStarts = false;
-    }
+    const y = +v.slice(0, 4), m = +v.slice(5, 7), d = +v.slice(8, 10);
+    const dm = dayOfMonth(y, m, d);
+    if (day === -1) [day, month] = [dm, m];
+    if (dm !== day) oneDay = false;
+    if (m !== month) oneMonth = false;
+    if ((m - month) % 3 !== 0) oneQuarterMonth = false;
     if (oneWeekday) {
-      const days = Math.floor(Date.parse(v.slice(0, 10)) / DAY_MS);
-      const day = ((days % 7) + 7) % 7;
-      if (weekday === -1) weekday = day;
-      else if (day !== weekday) oneWeekday = false;
+      const days = Math.floor(Date.UTC(y, m - 1, d) / DAY_MS);
+      const wd = ((days % 7) + 7) % 7;
+      if (weekday === -1) weekday = wd;
+      else if (wd !== weekday) oneWeekday = false;
     }
   }
   if (!oneClockTime(times)) {
     return hms & 4 ? "second" : hms & 2 ? "minute" : "hour";
   }
   if (count < 2) return "day";
-  if (firstDays) {
-    return januaries ? "year" : quarterStarts ? "quarter" : "month";
-  }
+  if (oneDay) return oneMonth ? "year" : oneQuarterMonth ? "quarter" : "month";
   return oneWeekday && count >= 3 ? "week" : "day";
 }

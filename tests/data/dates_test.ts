@@ -226,3 +226,14 @@ Deno.test("dates: grain is the spacing of the values", () => {
     "second",
   );
 });
+
+Deno.test("dates: monthly, quarterly and yearly values need not fall on the first", () => {
+  assert.equal(dateGrain(["2024-01-15", "2024-02-15", "2024-03-15"]), "month");
+  assert.equal(dateGrain(["2024-01-31", "2024-02-29", "2024-03-31"]), "month");
+  assert.equal(
+    dateGrain(["2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31"]),
+    "quarter",
+  );
+  assert.equal(dateGrain(["2021-06-30", "2022-06-30", "2023-06-30"]), "year");
+  assert.equal(dateGrain(["2024-01-15", "2024-01-16", "2024-02-15"]), "day");
+});

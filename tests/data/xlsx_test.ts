@@ -148,3 +148,58 @@ Deno.test("xlsx: Excel serial days become ISO dates, date-times and times", () =
   assert.equal(excelSerialToIso(0.75, "time"), "18:00:00");
   assert.equal(excelSerialToIso(0, "date", true), "1904-01-01");
 });
+
+Deno.test("xlsx: date-formatted cells of every kind become dates; durations stay numbers", async () => {
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet("Dates");
+  sheet.addRow(["month", "named", "day", "taken", "elapsed", "plain"]);
+  for (let m = 0; m < 3; m++) {
+    sheet.addRow([
+      new Date(Date.UTC(2024, m, 1)),
+      new Date(Date.UTC(2024, m, 1)),
+      new Date(Date.UTC(2024, m, 15)),
+      // 06:55 as Excel stores it: a binary fraction of a day.
+      45296 + m + (6 * 60 + 55) / 1440,
+      1.25 + m,
+      45296 + m,
+    ]);
+  }
+  sheet.getColumn(1).numFmt = "mmm-yy";
+  sheet.getColumn(2).numFmt = "mmmm";
+  sheet.getColumn(3).numFmt = "[$-409]d-mmm-yy;@";
+  sheet.getColumn(4).numFmt = "yyyy/mm/dd hh:mm";
+  sheet.getColumn(5).numFmt = "[h]:mm:ss";
+  const bytes = new Uint8Array(await wb.xlsx.writeBuffer() as ArrayBuffer);
+  const r = await ingest(bytes, "dates.xlsx");
+  assert.deepEqual(r.types, [
+    "date",
+    "date",
+    "date",
+    "datetime",
+    "number",
+    "integer",
+  ]);
+  assert.deepEqual(r.typed[0], [
+    "2024-01-01",
+    "2024-01-01",
+    "2024-01-15",
+    "2024-01-05T06:55:00",
+    1.25,
+    45296,
+  ]);
+  const [month, , day, taken] = r.schema.profile.columns;
+  assert.equal(month.grain, "month");
+  assert.equal(day.grain, "month");
+  assert.equal(taken.grain, "day");
+});
+
+Deno.test("xlsx: serials round to the second and count Excel's 29 February 1900", () => {
+  assert.equal(
+    excelSerialToIso(45296 + (6 * 60 + 55) / 1440, "date"),
+    "2024-01-05T06:55:00",
+  );
+  assert.equal(excelSerialToIso(45296.99999999, "date"), "2024-01-06");
+  assert.equal(excelSerialToIso(1, "date"), "1900-01-01");
+  assert.equal(excelSerialToIso(59, "date"), "1900-02-28");
+  assert.equal(excelSerialToIso(61, "date"), "1900-03-01");
+});
