@@ -30,6 +30,12 @@ const ConfigSchema = z.object({
   ),
   MAX_UPLOAD_COLUMNS: z.coerce.number().int().min(1).max(2000).default(500),
   SQL_TIMEOUT_MS: z.coerce.number().int().min(10).max(600_000).default(10_000),
+  SQL_MEMORY: bytes.default(256 * 1024 * 1024).refine(
+    (n) => n >= 16 * 1024 * 1024 && n <= 4096 * 1024 * 1024,
+    "from 16MiB to 4096MiB",
+  ),
+  SQL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SQL_WORKERS: z.coerce.number().int().min(0).max(16).default(2),
   STREAM_WORD_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(12),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default(
     "info",

@@ -23,6 +23,7 @@ import {
 } from "./charts/render_pool.ts";
 import { warmUpRenderer } from "./charts/warm_up.ts";
 import { openKv } from "./kv/open.ts";
+import { closeSqlService, startSqlService } from "./data/sql_service.ts";
 
 export interface RunningServer {
   server: Deno.HttpServer<Deno.NetAddr>;
@@ -48,6 +49,10 @@ export async function startServer(
     fontPaths: config.FONT_PATHS,
     idleMs: config.RENDER_IDLE_TIMEOUT,
   });
+  startSqlService({
+    size: config.SQL_WORKERS,
+    memoryBytes: config.SQL_MEMORY,
+  });
   const kv = options.kv ??
     await openKv(config.KV_PATH, { onDeploy: !!config.DENO_DEPLOYMENT_ID });
   const signingKey = await loadSigningKey(kv, config.SECRET_KEY);
@@ -69,6 +74,8 @@ export async function startServer(
     downloadTtlMs: config.DOWNLOAD_TTL,
     maxRows: config.MAX_UPLOAD_ROWS,
     sqlTimeoutMs: config.SQL_TIMEOUT_MS,
+    sqlMemoryBytes: config.SQL_MEMORY,
+    sqlConcurrency: config.SQL_CONCURRENCY,
     beforeStep: options.beforeWorkflowStep,
   });
   const queue = kv.listenQueue(async (message) => {
@@ -121,6 +128,7 @@ export async function startServer(
       await workflows.close();
       await server.shutdown();
       await closeRenderPool();
+      await closeSqlService();
       await warmUp;
       if (!options.kv) {
         kv.close();

@@ -4,7 +4,9 @@
  */
 export const SQLITE_OK = 0;
 export const SQLITE_DENY = 1;
+export const SQLITE_NOMEM = 7;
 export const SQLITE_INTERRUPT = 9;
+export const SQLITE_TOOBIG = 18;
 export const SQLITE_READ = 20;
 export const SQLITE_SELECT = 21;
 export const SQLITE_AUTH = 23;

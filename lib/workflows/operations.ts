@@ -22,7 +22,7 @@ import {
   quoteIdent,
   type StoredSource,
 } from "../data/query.ts";
-import { runSandboxedSql } from "../data/sandbox.ts";
+import type { SandboxResult } from "../data/sandbox.ts";
 import { cleanColumnNames, type RawCell } from "../data/infer.ts";
 import type { ColumnType } from "../data/table.ts";
 import type { DatasetExportFormat } from "../data/export.ts";
@@ -42,7 +42,8 @@ export interface StepContext {
   input: StepSource;
   /** Finds another dataset of the session by id or name (for join). */
   findDataset: (ref: string) => Promise<StepSource | null>;
-  sqlTimeoutMs: number;
+  /** Runs a person's statement in the sandbox, within their limits. */
+  runSql: (source: StoredSource, sql: string) => Promise<SandboxResult>;
   maxRows: number;
 }
 
@@ -463,14 +464,7 @@ export async function runStep(
       return result;
     }
     case "sql": {
-      const out = await runSandboxedSql(
-        ctx.input.source,
-        step.arguments.query,
-        {
-          timeoutMs: ctx.sqlTimeoutMs,
-          maxRows: ctx.maxRows,
-        },
-      );
+      const out = await ctx.runSql(ctx.input.source, step.arguments.query);
       const cleaned = cleanColumnNames(out.names, out.names.length);
       const types = new Map(ctx.input.columns.map((c) => [c.name, c.type]));
       const rows = out.rows;

@@ -38,6 +38,9 @@ import { EXPORT_MIME, exportDataset, exportFilename } from "../data/export.ts";
 import type { RawCell } from "../data/infer.ts";
 import { log } from "../log.ts";
 import { runStep, type StepSource } from "./operations.ts";
+import { runSandboxedSql } from "../data/sandbox.ts";
+import type { StoredSource } from "../data/query.ts";
+import { acquireSqlSlot } from "../kv/sql_slots.ts";
 import type { Step, WorkflowRequest } from "./schema.ts";
 
 export type WorkflowJob = Job<WorkflowRequest>;
@@ -51,6 +54,10 @@ export interface WorkflowDeps {
   downloadTtlMs: number;
   maxRows: number;
   sqlTimeoutMs: number;
+  /** Memory one user statement may use (SQL_MEMORY); default 256 MB. */
+  sqlMemoryBytes?: number;
+  /** User statements one identity may run at once (SQL_CONCURRENCY); default 2. */
+  sqlConcurrency?: number;
   /** Identifies this process in job claims. */
   runnerId: string;
   /** A running job's heartbeat older than this means its runner died. */
@@ -216,6 +223,36 @@ async function storeFile(
 }
 
 /**
+ * Time past a statement's deadline before its slot counts as abandoned:
+ * room for a SQL worker to start (at most a minute) and to be stopped.
+ */
+const SQL_SLOT_GRACE_MS = 65_000;
+
+/** Runs a person's statement once one of their SQL slots is free. */
+async function runUserSql(
+  deps: WorkflowDeps,
+  ownerId: string,
+  source: StoredSource,
+  sql: string,
+): Promise<Awaited<ReturnType<typeof runSandboxedSql>>> {
+  const release = await acquireSqlSlot(deps.kv, ownerId, {
+    limit: deps.sqlConcurrency ?? 2,
+    leaseMs: deps.sqlTimeoutMs + SQL_SLOT_GRACE_MS,
+    // As long as a slot can be held: a waiter gives up only on a stuck one.
+    waitMs: deps.sqlTimeoutMs + SQL_SLOT_GRACE_MS,
+  });
+  try {
+    return await runSandboxedSql(source, sql, {
+      timeoutMs: deps.sqlTimeoutMs,
+      maxRows: deps.maxRows,
+      memoryBytes: deps.sqlMemoryBytes,
+    });
+  } finally {
+    await release();
+  }
+}
+
+/**
  * Claims and runs a workflow job to its end (or to shutdown); returns the
  * final record, or null when the job was not this process's to run.
  */
@@ -285,7 +322,7 @@ export async function runWorkflowJob(
           const found = await findInSession(kv, job!.sessionId, ref);
           return found ? await stepSource(kv, found) : null;
         },
-        sqlTimeoutMs: deps.sqlTimeoutMs,
+        runSql: (source, sql) => runUserSql(deps, job!.ownerId, source, sql),
         maxRows: deps.maxRows,
       }, step);
       let rowsDone = 0;

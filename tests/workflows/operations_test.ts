@@ -9,6 +9,7 @@ import {
   uploadDataset,
 } from "../../lib/kv/datasets.ts";
 import { runStep, type StepSource } from "../../lib/workflows/operations.ts";
+import { runSandboxedSql } from "../../lib/data/sandbox.ts";
 import { Step } from "../../lib/workflows/schema.ts";
 import type { RawCell } from "../../lib/data/infer.ts";
 import { DataError } from "../../lib/data/errors.ts";
@@ -73,7 +74,8 @@ async function withData(
         ref === regions.id || ref === "regions.csv"
           ? await sourceOf(kv, regions)
           : null,
-      sqlTimeoutMs: 2000,
+      runSql: (source, sql) =>
+        runSandboxedSql(source, sql, { timeoutMs: 2000, maxRows: 1000 }),
       maxRows: 1000,
     }, step);
     const rows: RawCell[][] = [];

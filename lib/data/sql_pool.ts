@@ -1,0 +1,305 @@
+/**
+ * User SQL off the request thread: a small pool of worker threads
+ * (sql_worker.ts), each with its own sqlite-wasm. A statement runs in a
+ * worker with a V8 heap limit and SQLite's heap limit at the memory budget
+ * (SQL_MEMORY); when a statement is still running a moment after its
+ * deadline (SQLite does not yield inside one function call such as
+ * `randomblob(1e9)`), or its worker runs out of heap, the worker is
+ * terminated, which stops it wherever it is, and the caller gets
+ * `sql_timeout` or `sql_memory`. A worker whose memory (WebAssembly and
+ * JS heap) grew past RETIRE_BYTES is retired after its statement, so that
+ * memory goes back to the system. At most `size` statements run at once; more
+ * wait in a bounded queue; workers stop after a while without work.
+ *
+ * Where workers are unavailable (they fail to start, or `size: 0`),
+ * statements run in this isolate, where only the progress handler's
+ * deadline holds. The server runs its pool inside a supervisor worker
+ * (sql_supervisor.ts), because starting a worker holds up the thread that
+ * starts it for 50–500 ms.
+ */
+import { Worker } from "node:worker_threads";
+import { HttpError } from "../errors.ts";
+import { log } from "../log.ts";
+import { DataError } from "./errors.ts";
+import {
+  DEFAULT_SQL_MEMORY,
+  DEFAULT_SQL_TIMEOUT_MS,
+  executeSandboxed,
+  type SandboxOptions,
+  type SandboxResult,
+  sqlOutOfMemory,
+  sqlTimeout,
+} from "./sandbox_engine.ts";
+
+/** A statement for a worker: the database image (moved, not copied) and the rules. */
+export interface SqlJob {
+  image: Uint8Array;
+  sql: string;
+  options: SandboxOptions;
+}
+
+/** Messages to a SQL worker (and to the supervisor). */
+export type SqlWorkerRequest = { id: number } & SqlJob;
+/** An answer: the result, or the HttpError (DataError) it raised. */
+export type SqlReply =
+  & { id: number }
+  & (
+    | { ok: true; result: SandboxResult }
+    | {
+      ok: false;
+      error: { status: number; code: string; message: string } | null;
+      message: string;
+    }
+  );
+/** A SQL worker's word that a statement's deadline starts now. */
+export type SqlStarted = { id: number; started: true };
+/** A SQL worker's answer, with the memory it holds (WebAssembly and JS heap). */
+export type SqlWorkerReply = SqlReply & { heldBytes: number };
+
+/** Returns the reply that carries `error` across a thread. */
+export function errorReply(id: number, error: unknown): SqlReply {
+  return {
+    id,
+    ok: false,
+    error: error instanceof HttpError
+      ? { status: error.status, code: error.code, message: error.message }
+      : null,
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/** Returns the error a failed reply carries (a DataError when it was one). */
+export function replyError(reply: Extract<SqlReply, { ok: false }>): Error {
+  if (!reply.error) return new Error(`SQL worker: ${reply.message}`);
+  const { status, code, message } = reply.error;
+  return status === 503 || status === 429
+    ? new HttpError(status, code, message)
+    : new DataError(status as 422, code, message);
+}
+
+/** How a pool runs. */
+export interface SqlPoolOptions {
+  /** Workers; 0 runs statements in this isolate. Default 2. */
+  size?: number;
+  /** Statements that may wait for a worker before new ones are refused (503). */
+  maxQueue?: number;
+  /** Idle workers stop after this long without a statement. */
+  idleMs?: number;
+  /** Time a statement gets after its deadline before its worker is terminated. */
+  graceMs?: number;
+  /** Memory a statement may use (SQL_MEMORY), unless its options say less. */
+  memoryBytes?: number;
+}
+
+interface Pending {
+  id: number;
+  job: SqlJob;
+  resolve(result: SandboxResult): void;
+  reject(error: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Pending | null;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** Memory over which a worker is retired after its statement (it holds ~20 MB idle). */
+export const RETIRE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_SIZE = 2;
+const DEFAULT_MAX_QUEUE = 32;
+const DEFAULT_IDLE_MS = 60_000;
+const DEFAULT_GRACE_MS = 1_000;
+/** A worker that has not begun a statement this long after it was sent is stuck. */
+const START_TIMEOUT_MS = 60_000;
+const MIB = 1024 * 1024;
+
+/** A pool of SQL workers; see the module comment. */
+export class SqlPool {
+  readonly size: number;
+  readonly memoryBytes: number;
+  readonly #maxQueue: number;
+  readonly #idleMs: number;
+  readonly #graceMs: number;
+  #slots: Slot[] = [];
+  #queue: Pending[] = [];
+  #nextId = 1;
+  #closed = false;
+  #workersFailed = false;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: SqlPoolOptions = {}) {
+    this.size = options.size ?? DEFAULT_SIZE;
+    this.#maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
+    this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+    this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    this.memoryBytes = options.memoryBytes ?? DEFAULT_SQL_MEMORY;
+  }
+
+  /** Whether statements run in workers (false: in this isolate). */
+  get usesWorkers(): boolean {
+    return this.size > 0 && !this.#workersFailed;
+  }
+
+  /** Workers currently started. */
+  get started(): number {
+    return this.#slots.length;
+  }
+
+  /**
+   * Returns the rows of `job`'s statement; rejects with a DataError when the
+   * sandbox refuses or stops it, and a 503 HttpError when too many wait.
+   */
+  run(input: SqlJob): Promise<SandboxResult> {
+    const memoryBytes = Math.min(
+      input.options.memoryBytes ?? this.memoryBytes,
+      this.memoryBytes,
+    );
+    const job = { ...input, options: { ...input.options, memoryBytes } };
+    if (this.#closed) return Promise.reject(new Error("SQL pool closed"));
+    if (!this.usesWorkers) {
+      return executeSandboxed(job.image, job.sql, job.options);
+    }
+    if (this.#queue.length >= this.#maxQueue) {
+      return Promise.reject(
+        new HttpError(
+          503,
+          "busy",
+          "too many queries are waiting; try again shortly",
+        ),
+      );
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<SandboxResult>();
+    this.#queue.push({ id: this.#nextId++, job, resolve, reject });
+    this.#dispatch();
+    return promise;
+  }
+
+  #dispatch(): void {
+    clearTimeout(this.#idleTimer);
+    while (this.#queue.length > 0) {
+      let slot = this.#slots.find((s) => s.busy === null);
+      if (!slot && this.#slots.length < this.size) slot = this.#spawn();
+      if (!slot) break;
+      const pending = this.#queue.shift()!;
+      slot.busy = pending;
+      const { job } = pending;
+      const held = slot;
+      slot.timer = setTimeout(
+        () => this.#kill(held, new Error("the SQL worker did not start")),
+        START_TIMEOUT_MS,
+      );
+      const request: SqlWorkerRequest = { id: pending.id, ...job };
+      const image = job.image;
+      const whole = image.byteOffset === 0 &&
+        image.byteLength === image.buffer.byteLength &&
+        image.buffer instanceof ArrayBuffer;
+      slot.worker.postMessage(request, whole ? [image.buffer] : []);
+    }
+    if (this.#slots.length > 0 && this.#slots.every((s) => !s.busy)) {
+      const timer = setTimeout(() => this.#stopIdle(), this.#idleMs);
+      Deno.unrefTimer(timer);
+      this.#idleTimer = timer;
+    }
+  }
+
+  #spawn(): Slot | undefined {
+    let worker: Worker;
+    // The worker's own heap holds the result rows (at most half the budget)
+    // and the engine's code.
+    const memoryMb = Math.ceil(this.memoryBytes / MIB);
+    try {
+      worker = new Worker(new URL("./sql_worker.ts", import.meta.url), {
+        resourceLimits: {
+          maxOldGenerationSizeMb: memoryMb + 64,
+          maxYoungGenerationSizeMb: 16,
+        },
+      });
+    } catch (error) {
+      log.warn("SQL workers unavailable; running SQL in process", { error });
+      this.#workersFailed = true;
+      for (const pending of this.#queue.splice(0)) {
+        const { image, sql, options } = pending.job;
+        executeSandboxed(image, sql, options).then(
+          pending.resolve,
+          pending.reject,
+        );
+      }
+      return undefined;
+    }
+    const slot: Slot = { worker, busy: null };
+    worker.on("message", (reply: SqlWorkerReply | SqlStarted) => {
+      const pending = slot.busy;
+      if (!pending || pending.id !== reply.id) return;
+      clearTimeout(slot.timer);
+      if ("started" in reply) {
+        // SQLite interrupts itself at the deadline between VM steps; a
+        // single function call that does not return ends with its worker.
+        const timeoutMs = pending.job.options.timeoutMs ??
+          DEFAULT_SQL_TIMEOUT_MS;
+        slot.timer = setTimeout(
+          () => this.#kill(slot, sqlTimeout(timeoutMs)),
+          timeoutMs + this.#graceMs,
+        );
+        return;
+      }
+      slot.busy = null;
+      if (reply.ok) pending.resolve(reply.result);
+      else pending.reject(replyError(reply));
+      if (reply.heldBytes > RETIRE_BYTES) this.#retire(slot);
+      this.#dispatch();
+    });
+    // The heap limit (ERR_WORKER_OUT_OF_MEMORY) or a crash ends the worker.
+    const failed = (message: string) => {
+      if (!this.#slots.includes(slot)) return;
+      const pending = slot.busy;
+      const memoryBytes = pending?.job.options.memoryBytes ??
+        this.memoryBytes;
+      log.warn("SQL worker ended", { message });
+      this.#kill(slot, sqlOutOfMemory(memoryBytes));
+    };
+    worker.on("error", (error: Error) => failed(error.message));
+    worker.on("exit", (code: number) => failed(`exited with code ${code}`));
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  /** Terminates a slot's worker and fails its statement with `error`. */
+  #kill(slot: Slot, error: Error): void {
+    const pending = slot.busy;
+    slot.busy = null;
+    this.#retire(slot);
+    pending?.reject(error);
+    this.#dispatch();
+  }
+
+  #retire(slot: Slot): void {
+    clearTimeout(slot.timer);
+    this.#slots = this.#slots.filter((s) => s !== slot);
+    slot.worker.terminate();
+  }
+
+  #stopIdle(): void {
+    if (this.#slots.some((s) => s.busy) || this.#queue.length > 0) return;
+    for (const slot of this.#slots.splice(0)) slot.worker.terminate();
+  }
+
+  /** Terminates every worker; waiting and running statements are rejected. */
+  close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#idleTimer);
+    const closed = new Error("SQL pool closed");
+    for (const pending of this.#queue.splice(0)) pending.reject(closed);
+    for (const slot of this.#slots.splice(0)) {
+      clearTimeout(slot.timer);
+      slot.busy?.reject(closed);
+      slot.worker.terminate();
+    }
+    return Promise.resolve();
+  }
+
+  /** Same as `close()`, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
