@@ -14,7 +14,7 @@ import {
 } from "../../bench/_hostile.ts";
 
 const MB = 1024 * 1024;
-const TIMEOUT_MS = 2000;
+const TIMEOUT_MS = 4000;
 /**
  * Refused at once (before: up to 29 s), or stopped at the deadline; the
  * bounds leave room for starting a new worker on a busy test machine.
