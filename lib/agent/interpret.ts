@@ -5,6 +5,7 @@
  * move together. No fact that the numbers do not show.
  */
 import type { ChartSpec, Snapshot } from "../charts/spec.ts";
+import { withBinLabels } from "../charts/compile.ts";
 import type { Lang } from "./words.ts";
 
 const LOCALE: Record<Lang, string> = { en: "en-US", es: "es-ES", pt: "pt-BR" };
@@ -196,6 +197,8 @@ export function interpretChart(
   const f = formatter(lang);
   if (snapshot.rows.length === 0) return t.empty;
   if (spec.type === "scatter") return scatterText(spec, snapshot, lang);
+  // A histogram's bins read "10–20", not by their lower edge.
+  snapshot = withBinLabels(spec, snapshot);
   const xi = snapshot.columns.findIndex((c) => c.name === spec.x);
   if (xi < 0) return t.empty;
   const isTime = snapshot.columns[xi].type === "date";
@@ -236,7 +239,8 @@ export function interpretChart(
     }
     const sentences = [t.highest(hi.x, f(hi.y), lo.x, f(lo.y))];
     const total = points.reduce((a, p) => a + p.y, 0);
-    if (spec.type === "pie" && total > 0 && points.every((p) => p.y >= 0)) {
+    const share = spec.type === "pie" || spec.type === "donut";
+    if (share && total > 0 && points.every((p) => p.y >= 0)) {
       const nf = new Intl.NumberFormat(LOCALE[lang], {
         style: "percent",
         maximumFractionDigits: 1,

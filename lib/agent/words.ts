@@ -90,6 +90,10 @@ export const CHART_TYPE_WORDS: Record<ChartType, string[]> = {
     `scatter scatterplot scatterplots dispersion dispersao correlation correlacion correlacao
     relationship relation relacion relacao`,
   ),
+  // Not planned by this planner yet (a histogram needs binning).
+  histogram: [],
+  donut: [],
+  heatmap: [],
 };
 
 /** Words that put two measures against each other (a scatter plot). */

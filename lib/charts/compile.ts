@@ -4,7 +4,7 @@
  * server renderer, the exporters and the canvas island all draw the same chart
  * from the same object. Shared with the browser: no Deno APIs here.
  */
-import type { Cell, ChartSpec, Column, Snapshot } from "./spec.ts";
+import type { Cell, ChartSpec, ChartType, Column, Snapshot } from "./spec.ts";
 import { badRequest } from "../errors.ts";
 
 /** An ECharts option as plain JSON; echarts' own types stay out of the browser-shared path. */
@@ -71,11 +71,7 @@ export function compileOption(
     interactive: options.interactive === true,
     preview: options.preview === true,
   };
-  const body = spec.type === "pie"
-    ? pieParts(ctx)
-    : spec.type === "scatter"
-    ? scatterParts(ctx)
-    : cartesianParts(ctx);
+  const body = BODIES[spec.type](ctx);
   const header = headerParts(ctx, body.legendNames);
   const option: ChartOption = {
     animation: ctx.interactive && !ctx.preview,
@@ -87,7 +83,7 @@ export function compileOption(
     ...body.parts,
   };
   if (body.layoutGrid) {
-    option.grid = gridFor(ctx, header.height, body.zoom);
+    option.grid = gridFor(ctx, header.height, body.zoom, body.rightRoom ?? 0);
   }
   if (ctx.interactive) {
     option.tooltip = body.tooltip;
@@ -112,6 +108,8 @@ interface BodyParts {
   layoutGrid: boolean;
   /** dataZoom components to add when interactive, if the axis is long. */
   zoom?: ChartOption[];
+  /** CSS px the grid leaves free on its right (for a colour scale). */
+  rightRoom?: number;
 }
 
 function columnIndex(snapshot: Snapshot, name: string): number {
@@ -183,6 +181,7 @@ function gridFor(
   ctx: Ctx,
   headerHeight: number,
   zoom: ChartOption[] | undefined,
+  rightRoom: number,
 ): ChartOption {
   if (ctx.preview) {
     return {
@@ -197,7 +196,7 @@ function gridFor(
   // Horizontal bars zoom along y, so their slider sits on the right.
   const sideSlider = ctx.spec.type === "bar" && ctx.spec.horizontal === true;
   const bottom = 10 + (zoomShown && !sideSlider ? 34 : 0);
-  const right = 24 + (zoomShown && sideSlider ? 34 : 0);
+  const right = 24 + (zoomShown && sideSlider ? 34 : 0) + rightRoom;
   const top = Math.max(headerHeight, 8) + 14;
   // ECharts 6 shrinks the grid until axis labels and names fit in
   // `outerBounds`, which is what containLabel used to do.
@@ -281,24 +280,49 @@ function cartesianParts(ctx: Ctx): BodyParts {
   const { spec, snapshot } = ctx;
   const xIndex = columnIndex(snapshot, spec.x);
   const seriesIndexes = spec.series.map((name) => columnIndex(snapshot, name));
-  const categories = snapshot.rows.map((row) => categoryOf(row[xIndex]));
-  const names = seriesIndexes.map((i) => labelOf(snapshot.columns[i]));
+  return categoryChart(ctx, {
+    xName: labelOf(snapshot.columns[xIndex]),
+    categories: snapshot.rows.map((row) => categoryOf(row[xIndex])),
+    series: seriesIndexes.map((col) => ({
+      name: labelOf(snapshot.columns[col]),
+      data: snapshot.rows.map((row) => numberOf(row[col])),
+    })),
+  });
+}
+
+/** A chart of values over categories: what line, bar, area and histogram share. */
+interface CategoryData {
+  /** The category axis' name when the spec gives no xLabel. */
+  xName: string;
+  categories: string[];
+  series: { name: string; data: (number | null)[] }[];
+}
+
+function categoryChart(ctx: Ctx, input: CategoryData): BodyParts {
+  const { spec } = ctx;
+  const { categories } = input;
+  const names = input.series.map((s) => s.name);
+  const histogram = spec.type === "histogram";
+  const bars = spec.type === "bar" || histogram;
   const horizontal = spec.type === "bar" && spec.horizontal === true;
   const stacked = spec.stacked === true &&
     (spec.type === "bar" || spec.type === "area");
   const area = spec.type === "area";
   const many = categories.length > SYMBOL_LIMIT;
 
-  const series = seriesIndexes.map((col, i) => {
-    const data = snapshot.rows.map((row) => numberOf(row[col]));
+  const series = input.series.map(({ name, data }) => {
     const base: ChartOption = {
-      name: names[i],
-      type: spec.type === "bar" ? "bar" : "line",
+      name,
+      type: bars ? "bar" : "line",
       data,
       ...(stacked ? { stack: "total" } : {}),
       emphasis: { focus: "series" },
     };
-    if (spec.type === "bar") {
+    if (histogram) {
+      // Bins touch: no gap between bars, a hairline of white between them.
+      base.barCategoryGap = "0%";
+      base.itemStyle = { borderColor: "#ffffff", borderWidth: 1 };
+    } else if (bars) {
       base.barMaxWidth = 48;
     } else {
       base.showSymbol = !many && !ctx.preview;
@@ -312,17 +336,21 @@ function cartesianParts(ctx: Ctx): BodyParts {
 
   const categoryName = axisName(
     ctx,
-    spec.xLabel ?? labelOf(snapshot.columns[xIndex]),
+    spec.xLabel ?? input.xName,
     horizontal ? 10 : 28,
   );
   const categoryAxis: ChartOption = {
     type: "category",
     data: categories,
-    boundaryGap: spec.type === "bar",
+    boundaryGap: bars,
     ...axisStyle(ctx, "category"),
     ...(ctx.preview
       ? {}
       : { axisLabel: categoryLabels(categories, !horizontal) }),
+    // A histogram's ticks mark the bin edges, between its bars.
+    ...(histogram && !ctx.preview
+      ? { axisTick: { show: true, alignWithLabel: false } }
+      : {}),
     ...categoryName,
     // Horizontal bars read top-down in row order; their category name sits
     // above the labels like a column header instead of colliding with them.
@@ -350,18 +378,6 @@ function cartesianParts(ctx: Ctx): BodyParts {
     ...axisName(ctx, valueName, horizontal ? 28 : 48),
   };
 
-  const zoom = categories.length > ZOOM_THRESHOLD
-    ? horizontal
-      ? [
-        { type: "inside", yAxisIndex: 0 },
-        { type: "slider", yAxisIndex: 0, right: 8, width: 18 },
-      ]
-      : [
-        { type: "inside", xAxisIndex: 0 },
-        { type: "slider", xAxisIndex: 0, bottom: 8, height: 18 },
-      ]
-    : undefined;
-
   return {
     parts: {
       xAxis: horizontal ? valueAxis : categoryAxis,
@@ -371,12 +387,138 @@ function cartesianParts(ctx: Ctx): BodyParts {
     legendNames: names.length > 1 ? names : [],
     tooltip: {
       trigger: "axis",
-      axisPointer: { type: spec.type === "bar" ? "shadow" : "line" },
+      axisPointer: { type: bars ? "shadow" : "line" },
       confine: true,
     },
     layoutGrid: true,
-    zoom,
+    zoom: categoryZoom(categories.length, horizontal),
   };
+}
+
+/** dataZoom for a category axis longer than ZOOM_THRESHOLD, else undefined. */
+function categoryZoom(
+  count: number,
+  horizontal: boolean,
+): ChartOption[] | undefined {
+  if (count <= ZOOM_THRESHOLD) return undefined;
+  return horizontal
+    ? [
+      { type: "inside", yAxisIndex: 0 },
+      { type: "slider", yAxisIndex: 0, right: 8, width: 18 },
+    ]
+    : [
+      { type: "inside", xAxisIndex: 0 },
+      { type: "slider", xAxisIndex: 0, bottom: 8, height: 18 },
+    ];
+}
+
+/** Most bins a histogram gets by filling gaps; beyond it rows are drawn as given. */
+const MAX_FILLED_BINS = 2000;
+
+/**
+ * A histogram: one bar per bin, labelled with its edges ("10–20"). A bin the
+ * snapshot skips (no rows fell in it) is drawn as an empty bar, so the bars
+ * stay contiguous.
+ */
+function histogramParts(ctx: Ctx): BodyParts {
+  const { spec, snapshot } = ctx;
+  const width = spec.binWidth;
+  if (width === undefined || !(width > 0) || !Number.isFinite(width)) {
+    throw badRequest(
+      "bad_spec",
+      "a histogram needs binWidth, the width of its bins",
+    );
+  }
+  const xIndex = columnIndex(snapshot, spec.x);
+  const countIndex = columnIndex(snapshot, spec.series[0]);
+  const bins = snapshot.rows
+    .map((row) => ({
+      edge: numberOf(row[xIndex]),
+      count: numberOf(row[countIndex]),
+    }))
+    .filter((b): b is { edge: number; count: number | null } => b.edge !== null)
+    .sort((a, b) => a.edge - b.edge);
+  const filled: typeof bins = [];
+  const span = bins.length
+    ? (bins[bins.length - 1].edge - bins[0].edge) / width
+    : 0;
+  for (const bin of bins) {
+    const last = filled[filled.length - 1];
+    if (last && span < MAX_FILLED_BINS) {
+      // Edges are multiples of the width from the first; rounding absorbs
+      // the float error of computed edges (0.1 + 0.2).
+      const missing = Math.round((bin.edge - last.edge) / width) - 1;
+      for (let k = 1; k <= missing; k++) {
+        filled.push({ edge: last.edge + k * width, count: 0 });
+      }
+    }
+    filled.push(bin);
+  }
+  const label = binLabeller(width, filled[0]?.edge ?? 0);
+  const column = snapshot.columns[countIndex];
+  return categoryChart(ctx, {
+    xName: labelOf(snapshot.columns[xIndex]),
+    categories: filled.map((b) => label(b.edge)),
+    series: [{ name: labelOf(column), data: filled.map((b) => b.count) }],
+  });
+}
+
+/**
+ * Returns a function that labels the bin starting at an edge with its two
+ * edges ("10–20", "0.1–0.2"), printed to the decimals the width and first
+ * edge need, so float error (0.30000000000000004) never shows.
+ */
+function binLabeller(
+  width: number,
+  firstEdge: number,
+): (edge: number) => string {
+  const decimals = binDecimals(width, firstEdge);
+  const text = (v: number) => String(Number(v.toFixed(decimals)) + 0);
+  return (edge) => `${text(edge)}\u2013${text(edge + width)}`;
+}
+
+/**
+ * Returns a histogram's snapshot with each bin's lower edge replaced by the
+ * bin's label ("10–20"), as the chart shows it; other charts' unchanged.
+ */
+export function withBinLabels(spec: ChartSpec, snapshot: Snapshot): Snapshot {
+  const xIndex = snapshot.columns.findIndex((c) => c.name === spec.x);
+  if (spec.type !== "histogram" || !spec.binWidth || xIndex < 0) {
+    return snapshot;
+  }
+  const edges = snapshot.rows.map((row) => numberOf(row[xIndex]));
+  const label = binLabeller(
+    spec.binWidth,
+    Math.min(...edges.filter((e): e is number => e !== null)),
+  );
+  return {
+    columns: snapshot.columns.map((c, i) =>
+      i === xIndex ? { ...c, type: "string" } : c
+    ),
+    rows: snapshot.rows.map((row, r) =>
+      row.map((cell, i) =>
+        i === xIndex && edges[r] !== null ? label(edges[r]!) : cell
+      )
+    ),
+  };
+}
+
+/** Returns the decimals a histogram's edges are printed to (at most 10). */
+export function binDecimals(width: number, firstEdge: number): number {
+  return Math.min(10, Math.max(decimalsOf(width), decimalsOf(firstEdge)));
+}
+
+/** Digits after the point in a number's shortest form (1e-7 has 7). */
+function decimalsOf(value: number): number {
+  const [mantissa, exponent] = String(value).split("e");
+  const fraction = mantissa.split(".")[1]?.length ?? 0;
+  return Math.max(0, fraction - Number(exponent ?? 0));
+}
+
+/** A pie fills its circle; a donut is a ring of the same outer size. */
+function radiusOf(ring: boolean, preview: boolean): [string, string] {
+  const outer = preview ? "85%" : "60%";
+  return [ring ? (preview ? "50%" : "36%") : "0%", outer];
 }
 
 function pieParts(ctx: Ctx): BodyParts {
@@ -394,7 +536,7 @@ function pieParts(ctx: Ctx): BodyParts {
         name: labelOf(snapshot.columns[valueIndex]),
         type: "pie",
         data,
-        radius: ctx.preview ? ["0%", "85%"] : ["0%", "60%"],
+        radius: radiusOf(spec.type === "donut", ctx.preview),
         center: ctx.preview ? ["50%", "50%"] : ["50%", "60%"],
         avoidLabelOverlap: true,
         itemStyle: { borderColor: "#ffffff", borderWidth: 1 },
@@ -486,3 +628,161 @@ function scatterParts(ctx: Ctx): BodyParts {
       : undefined,
   };
 }
+
+/** The heatmap's colour scale, from its lowest value to its highest. */
+export const HEATMAP_COLORS = [
+  "#e3edf6",
+  "#9dbfdd",
+  "#4e79a7",
+  "#1f3a5f",
+] as const;
+
+/** Up to this many cells a heatmap prints each value in its cell. */
+const HEATMAP_LABEL_LIMIT = 120;
+/** Up to this many cells are outlined (a white gap between cells). */
+const HEATMAP_GAP_LIMIT = 2500;
+/** Room the colour scale takes right of the grid, in CSS px. */
+const HEATMAP_SCALE_ROOM = 64;
+
+/**
+ * Returns `names` with each repeated one numbered ("North (2)"): a heatmap's
+ * cells are placed by their row and column names, which must differ.
+ */
+function distinctNames(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  const taken = new Set(names);
+  return names.map((name) => {
+    const count = (seen.get(name) ?? 0) + 1;
+    seen.set(name, count);
+    if (count === 1) return name;
+    let candidate = `${name} (${count})`;
+    for (let n = count; taken.has(candidate); n++) {
+      candidate = `${name} (${n + 1})`;
+    }
+    taken.add(candidate);
+    return candidate;
+  });
+}
+
+/** A number as a colour-scale end label: at most six significant digits. */
+function scaleLabel(value: number): string {
+  return String(Number(value.toPrecision(6)) + 0);
+}
+
+/**
+ * A heatmap: x categories along the x axis, one row per series (its label
+ * names the row, first series at the top), each cell coloured on a scale
+ * from the lowest to the highest value; a null cell stays empty.
+ */
+function heatmapParts(ctx: Ctx): BodyParts {
+  const { spec, snapshot } = ctx;
+  const xIndex = columnIndex(snapshot, spec.x);
+  const seriesIndexes = spec.series.map((name) => columnIndex(snapshot, name));
+  const categories = distinctNames(
+    snapshot.rows.map((row) => categoryOf(row[xIndex])),
+  );
+  const rows = distinctNames(
+    seriesIndexes.map((i) => labelOf(snapshot.columns[i])),
+  );
+  // Cells name their column and row (not indexes), so the tooltip shows them.
+  const data: [string, string, number][] = [];
+  let min = Infinity, max = -Infinity;
+  snapshot.rows.forEach((row, r) => {
+    seriesIndexes.forEach((col, s) => {
+      const value = numberOf(row[col]);
+      if (value === null) return;
+      data.push([categories[r], rows[s], value]);
+      if (value < min) min = value;
+      if (value > max) max = value;
+    });
+  });
+  if (data.length === 0) [min, max] = [0, 1];
+  // One value everywhere: the cells take the scale's strongest colour.
+  else if (min === max) min = max - 1;
+
+  const xName = spec.xLabel ?? labelOf(snapshot.columns[xIndex]);
+  const yName = spec.yLabel;
+  const valueName = "Value";
+  const labelled = !ctx.preview && data.length <= HEATMAP_LABEL_LIMIT;
+  // The tooltip: the cell's column (as its heading), then its row and value.
+  const series: ChartOption = {
+    type: "heatmap",
+    data,
+    dimensions: [
+      { name: "x", displayName: xName },
+      { name: "y", displayName: yName ?? "Series" },
+      { name: "value", displayName: valueName },
+    ],
+    encode: { x: 0, y: 1, value: 2, tooltip: [1, 2] },
+    // Dark text with a white halo reads on the lightest and darkest cells.
+    label: {
+      show: labelled,
+      fontSize: 11,
+      color: TEXT,
+      textBorderColor: "#ffffff",
+      textBorderWidth: 2,
+    },
+    itemStyle: data.length <= HEATMAP_GAP_LIMIT
+      ? { borderColor: "#ffffff", borderWidth: 1 }
+      : {},
+    emphasis: { itemStyle: { borderColor: TEXT, borderWidth: 1 } },
+    progressive: 0,
+  };
+  const xAxis: ChartOption = {
+    type: "category",
+    data: categories,
+    ...axisStyle(ctx, "category"),
+    axisTick: { show: false },
+    splitArea: { show: false },
+    ...(ctx.preview ? {} : { axisLabel: categoryLabels(categories, true) }),
+    ...axisName(ctx, xName, 28),
+  };
+  const yAxis: ChartOption = {
+    type: "category",
+    data: rows,
+    // The first series is the top row, as it is the first row of the table.
+    inverse: true,
+    ...axisStyle(ctx, "category"),
+    axisTick: { show: false },
+    ...(ctx.preview ? {} : { axisLabel: categoryLabels(rows, false) }),
+    ...axisName(ctx, yName, 48),
+  };
+  const visualMap: ChartOption = {
+    type: "continuous",
+    min,
+    max,
+    dimension: 2,
+    seriesIndex: 0,
+    inRange: { color: [...HEATMAP_COLORS] },
+    show: !ctx.preview,
+    calculable: ctx.interactive,
+    orient: "vertical",
+    right: 8,
+    top: "middle",
+    itemWidth: 14,
+    itemHeight: 120,
+    // Interactive, the handles print their own values at the ends.
+    ...(ctx.interactive ? {} : { text: [scaleLabel(max), scaleLabel(min)] }),
+    textGap: 6,
+    textStyle: { color: MUTED, fontSize: 11 },
+  };
+  return {
+    parts: { xAxis, yAxis, visualMap, series: [series] },
+    legendNames: [],
+    tooltip: { trigger: "item", confine: true },
+    layoutGrid: true,
+    zoom: categoryZoom(categories.length, false),
+    rightRoom: ctx.preview ? 0 : HEATMAP_SCALE_ROOM,
+  };
+}
+
+const BODIES: Record<ChartType, (ctx: Ctx) => BodyParts> = {
+  line: cartesianParts,
+  bar: cartesianParts,
+  area: cartesianParts,
+  histogram: histogramParts,
+  pie: pieParts,
+  donut: pieParts,
+  scatter: scatterParts,
+  heatmap: heatmapParts,
+};

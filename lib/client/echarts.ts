@@ -1,6 +1,8 @@
 /**
  * The browser's ECharts: only the charts and components the compiler emits,
- * imported one `install` at a time so the bundle stays small.
+ * imported one `install` at a time so the bundle stays small. Histograms are
+ * bars and donuts are pies; heatmaps add their own chunk (echarts_heatmap.ts),
+ * loaded only when a heatmap is shown (echarts_loader.ts).
  */
 import * as echarts from "echarts/core";
 import { install as LineChart } from "echarts/lib/chart/line/install.js";

@@ -102,7 +102,13 @@ export function chartNotebook(input: ExportInput): Record<string, unknown> {
   cells.push(
     code(
       "imports",
-      "import math\n\nimport matplotlib.pyplot as plt\nimport pandas as pd",
+      [
+        "import math",
+        "",
+        "import matplotlib.pyplot as plt",
+        "import pandas as pd",
+        ...chart.imports,
+      ].join("\n"),
     ),
     code(
       "settings",

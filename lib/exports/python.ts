@@ -45,7 +45,9 @@ try:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import pandas as pd
-except ImportError as error:  # reported by main(), so --help still works
+${
+    chart.imports.map((line) => `    ${line}\n`).join("")
+  }except ImportError as error:  # reported by main(), so --help still works
     MISSING = error
 else:
     MISSING = None

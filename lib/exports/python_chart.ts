@@ -4,12 +4,14 @@
  * literals, and the steps from raw rows to a drawn figure. Drawing mirrors
  * `compileOption`: same chart type, category order, series names, colours,
  * axis names, stacking and orientation; empty categories read "(blank)" and
- * non-numeric cells are gaps.
+ * non-numeric cells are gaps. Histograms are `ax.bar` of bin-wide bars from
+ * each lower edge, donuts a ring of `ax.pie`, heatmaps `ax.imshow` on the
+ * same colour scale with a colorbar.
  *
  * Every string reaches Python as a JSON string literal (JSON's escapes are
  * valid Python escapes), so no title or cell can end a literal early.
  */
-import { PALETTE } from "../charts/compile.ts";
+import { binDecimals, HEATMAP_COLORS, PALETTE } from "../charts/compile.ts";
 import type { Cell, Column } from "../charts/spec.ts";
 import type { ExportInput } from "./types.ts";
 
@@ -55,6 +57,8 @@ function labelOf(column: Column | undefined, fallback: string): string {
 
 /** The pieces of Python that rebuild one chart. */
 export interface PythonChart {
+  /** Imports this chart needs beyond math, matplotlib.pyplot and pandas. */
+  imports: string[];
   /** Settings: title, columns drawn, names, labels, palette. */
   settings: string;
   /** Helper functions (text for matplotlib, category labels, ticks). */
@@ -74,10 +78,13 @@ export function pythonChart(input: ExportInput): PythonChart {
     snapshot.columns.find((c) => c.name === name);
   const names = spec.series.map((s) => labelOf(column(s), s));
   const xLabel = spec.xLabel ?? labelOf(column(spec.x), spec.x);
+  const pie = spec.type === "pie" || spec.type === "donut";
   const yLabel = spec.type === "scatter"
     ? spec.yLabel ?? names[0]
-    : spec.type === "pie"
+    : pie
     ? undefined
+    : spec.type === "heatmap"
+    ? spec.yLabel
     : spec.yLabel ?? (names.length === 1 ? names[0] : undefined);
   const opt = (text: string | undefined) =>
     text === undefined ? "None" : pyString(text);
@@ -87,16 +94,41 @@ export function pythonChart(input: ExportInput): PythonChart {
     `SUBTITLE = ${opt(spec.subtitle)}`,
     `CHART_TYPE = ${pyString(spec.type)}`,
     `X = ${pyString(spec.x)}  # column on the x axis${
-      spec.type === "pie" ? " (slice names)" : ""
+      pie
+        ? " (slice names)"
+        : spec.type === "histogram"
+        ? " (each bin's lower edge)"
+        : ""
     }`,
     `SERIES = ${pyList(spec.series.map(pyString))}  # columns drawn`,
-    `NAMES = ${pyList(names.map(pyString))}  # series names in the legend`,
+    `NAMES = ${pyList(names.map(pyString))}  # ${
+      spec.type === "heatmap"
+        ? "row names, top to bottom"
+        : "series names in the legend"
+    }`,
     ...(spec.type === "scatter"
       ? [`GROUP = ${opt(spec.group)}  # column that splits points into series`]
       : []),
-    `X_LABEL = ${opt(spec.type === "pie" ? undefined : xLabel)}`,
+    ...(spec.type === "histogram"
+      ? [
+        `BIN_WIDTH = ${
+          pyCell(spec.binWidth ?? null)
+        }  # every bin is this wide`,
+        `EDGE_DECIMALS = ${
+          binDecimals(spec.binWidth ?? 1, firstEdge(input))
+        }  # decimals of the bin edges`,
+      ]
+      : []),
+    `X_LABEL = ${opt(pie ? undefined : xLabel)}`,
     `Y_LABEL = ${opt(yLabel)}`,
     `PALETTE = ${pyList(PALETTE.map((c) => pyString(c)))}`,
+    ...(spec.type === "heatmap"
+      ? [
+        `HEATMAP_COLORS = ${
+          pyList(HEATMAP_COLORS.map((c) => pyString(c)))
+        }  # lowest value to highest`,
+      ]
+      : []),
     "# Fonts and colours: 12 and 16 CSS px text, as Chartroom draws it.",
     "STYLE = {",
     '    "font.family": "sans-serif",',
@@ -111,7 +143,9 @@ export function pythonChart(input: ExportInput): PythonChart {
     "}",
   ].join("\n");
 
-  const helpers = HELPERS;
+  const helpers = spec.type === "histogram"
+    ? `${HELPERS}\n\n\n${EDGE_HELPER}`
+    : HELPERS;
 
   const rowLines = snapshot.rows.map((row) =>
     "    " + pyList(snapshot.columns.map((_, i) => pyCell(row[i]))) + ","
@@ -130,7 +164,19 @@ export function pythonChart(input: ExportInput): PythonChart {
         "df = pd.DataFrame(ROWS, columns=COLUMNS, dtype=object)",
       ].join("\n"),
     },
-    spec.type === "scatter"
+    spec.type === "histogram"
+      ? {
+        id: "bins",
+        code: [
+          "# Step 3: each bin's lower edge and its count as numbers, in edge order;",
+          "# a bin without an edge is left out, a count that is not a number is 0.",
+          "bins = pd.DataFrame({",
+          '    "edge": pd.to_numeric(df[X], errors="coerce"),',
+          '    "count": pd.to_numeric(df[SERIES[0]], errors="coerce").fillna(0),',
+          '}).dropna(subset=["edge"]).sort_values("edge")',
+        ].join("\n"),
+      }
+      : spec.type === "scatter"
       ? {
         id: "points",
         code: [
@@ -151,7 +197,7 @@ export function pythonChart(input: ExportInput): PythonChart {
           "# (blank)); series become numbers, and anything else is a gap.",
           "categories = [category(v) for v in df[X]]",
           'values = {column: pd.to_numeric(df[column], errors="coerce") for column in SERIES}',
-          ...(spec.type === "pie"
+          ...(pie
             ? [
               "# A pie can only show positive values; the others are left out.",
               "slices = [",
@@ -165,7 +211,13 @@ export function pythonChart(input: ExportInput): PythonChart {
       },
   ];
 
-  return { settings, helpers, data, steps, draw: drawCode(input) };
+  const imports = spec.type === "heatmap"
+    ? [
+      "from matplotlib.colors import LinearSegmentedColormap",
+      "from matplotlib.patheffects import withStroke",
+    ]
+    : [];
+  return { imports, settings, helpers, data, steps, draw: drawCode(input) };
 }
 
 const HELPERS = `def shown(text):
@@ -205,6 +257,24 @@ def style(fig, ax, value_axis="y"):
     for axis in (ax.xaxis, ax.yaxis) if value_axis == "both" else (getattr(ax, value_axis + "axis"),):
         axis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.10g}"))`;
 
+/** The lowest numeric cell of the x column (a histogram's first edge), else 0. */
+function firstEdge(input: ExportInput): number {
+  const index = input.snapshot.columns.findIndex((c) =>
+    c.name === input.spec.x
+  );
+  let first = Infinity;
+  for (const row of input.snapshot.rows) {
+    const v = row[index];
+    if (typeof v === "number" && Number.isFinite(v) && v < first) first = v;
+  }
+  return Number.isFinite(first) ? first : 0;
+}
+
+const EDGE_HELPER = `def edge_text(value):
+    """A bin edge as the chart labels it: no float error, no trailing .0."""
+    value = round(float(value), EDGE_DECIMALS) + 0.0
+    return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)`;
+
 function drawCode(input: ExportInput): string {
   const { spec } = input;
   const lines = [
@@ -212,16 +282,23 @@ function drawCode(input: ExportInput): string {
     "plt.rcParams.update(STYLE)",
     'fig, ax = plt.subplots(figsize=figsize, layout="constrained")',
   ];
-  if (spec.type === "pie") {
+  if (spec.type === "pie" || spec.type === "donut") {
+    const ring = spec.type === "donut";
     lines.push(
+      ...(ring
+        ? ["# A donut: the pie's wedges as a ring 0.4 of the radius wide."]
+        : []),
       "ax.pie(",
       "    [value for _, _, value in slices],",
       "    labels=[shown(label) for _, label, _ in slices],",
       "    colors=[PALETTE[i % len(PALETTE)] for i, _, _ in slices],",
       '    autopct="%1.1f%%",',
+      ...(ring ? ["    pctdistance=0.8,"] : []),
       "    startangle=90,",
       "    counterclock=False,",
-      '    wedgeprops={"edgecolor": "white", "linewidth": 1},',
+      `    wedgeprops={"edgecolor": "white", "linewidth": 1${
+        ring ? ', "width": 0.4' : ""
+      }},`,
       '    textprops={"color": "#333333"},',
       ")",
       'ax.set_aspect("equal")',
@@ -242,6 +319,58 @@ function drawCode(input: ExportInput): string {
       "ax.set_ylabel(shown(Y_LABEL))",
       "if len(groups) > 1:",
       "    ax.legend(frameon=False)",
+    );
+  } else if (spec.type === "histogram") {
+    lines.push(
+      "# Bins touch: each bar starts at its lower edge and is BIN_WIDTH wide.",
+      "ax.bar(",
+      '    bins["edge"], bins["count"], width=BIN_WIDTH, align="edge",',
+      '    color=PALETTE[0], edgecolor="white", linewidth=1, label=shown(NAMES[0]),',
+      ")",
+      "# The x axis is labelled with the bin edges, empty bins' included",
+      "# (about 12 of them at most).",
+      'first, last = (bins["edge"].iloc[0], bins["edge"].iloc[-1]) if len(bins) else (0, -BIN_WIDTH)',
+      "edges = [first + k * BIN_WIDTH for k in range(round((last - first) / BIN_WIDTH) + 2)]",
+      "step = max(1, math.ceil(len(edges) / 12))",
+      "ax.set_xticks(edges[::step])",
+      "ax.set_xticklabels([edge_text(v) for v in edges[::step]])",
+      "if len(edges) > 8:",
+      '    ax.tick_params(axis="x", labelrotation=30)',
+      "style(fig, ax)",
+      "ax.set_xlabel(shown(X_LABEL))",
+      "if Y_LABEL:",
+      "    ax.set_ylabel(shown(Y_LABEL))",
+    );
+  } else if (spec.type === "heatmap") {
+    lines.push(
+      "# One row of cells per series (the first on top), one column per x value;",
+      "# an empty cell (not a number) stays blank.",
+      "grid = pd.DataFrame([values[column].tolist() for column in SERIES], dtype=float).to_numpy()",
+      'colormap = LinearSegmentedColormap.from_list("chartroom", HEATMAP_COLORS)',
+      'image = ax.imshow(grid, cmap=colormap, aspect="auto", interpolation="nearest")',
+      "low, high = image.get_clim()",
+      "if low == high:  # one value everywhere: the scale's strongest colour",
+      "    image.set_clim(high - 1, high)",
+      "fig.colorbar(image, ax=ax, shrink=0.6)",
+      "if grid.size <= 120:  # few cells: each shows its value",
+      "    for (row, column), value in pd.DataFrame(grid).stack().items():",
+      "        ax.text(",
+      '            column, row, f"{value:,.10g}", ha="center", va="center", fontsize=7.92,',
+      '            color="#333333", path_effects=[withStroke(linewidth=2, foreground="white")],',
+      "        )",
+      "category_ticks(ax.xaxis, categories)",
+      "if any(len(label) > 10 for label in categories):",
+      '    ax.tick_params(axis="x", labelrotation=30)',
+      "ax.set_yticks(range(len(NAMES)))",
+      "ax.set_yticklabels([shown(name) for name in NAMES])",
+      'fig.suptitle(shown(TITLE), fontsize=11.52, fontweight="bold", color="#333333")',
+      "if SUBTITLE:",
+      '    ax.set_title(shown(SUBTITLE), fontsize=8.64, color="#6e7079")',
+      "for side in ax.spines.values():",
+      "    side.set_visible(False)",
+      "ax.set_xlabel(shown(X_LABEL))",
+      "if Y_LABEL:",
+      "    ax.set_ylabel(shown(Y_LABEL))",
     );
   } else if (spec.type === "bar") {
     const horizontal = spec.horizontal === true;

@@ -71,6 +71,9 @@ function aboutRows(input: ExportInput): XlsxCell[][] {
     ["X axis", spec.xLabel ?? spec.x],
     ["Series", spec.series.join(", ")],
     ...(spec.group ? [["Grouped by", spec.group]] : []),
+    ...(spec.horizontal ? [["Orientation", "horizontal"]] : []),
+    ...(spec.stacked ? [["Stacked", "yes"]] : []),
+    ...(spec.binWidth !== undefined ? [["Bin width", spec.binWidth]] : []),
     ...(provenance
       ? [
         ["Dataset", provenance.dataset],

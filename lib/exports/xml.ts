@@ -47,7 +47,7 @@ function head(input: ExportInput): string {
     attr("x-label", spec.xLabel)
   }${attr("y-label", spec.yLabel)}${attr("horizontal", spec.horizontal)}${
     attr("stacked", spec.stacked)
-  }>\n`;
+  }${attr("bin-width", spec.binWidth)}>\n`;
   for (const series of spec.series) {
     xml += `    <series${attr("column", series)}/>\n`;
   }

@@ -5,7 +5,12 @@ import {
   compileOption,
   PALETTE,
 } from "../../lib/charts/compile.ts";
-import type { ChartSpec, Snapshot } from "../../lib/charts/spec.ts";
+import {
+  CHART_TYPES,
+  type ChartSpec,
+  ChartSpecSchema,
+  type Snapshot,
+} from "../../lib/charts/spec.ts";
 import { HttpError } from "../../lib/errors.ts";
 
 type Obj = Record<string, unknown>;
@@ -308,4 +313,162 @@ Deno.test("compile: a column the snapshot lacks is a 400 naming it", () => {
 Deno.test("compile: the option is plain JSON", () => {
   const option = compileOption(spec({}), sales, { interactive: true });
   assert.deepEqual(JSON.parse(JSON.stringify(option)), option);
+});
+
+const bins: Snapshot = {
+  columns: [
+    { name: "edge", type: "number" },
+    { name: "n", type: "number", label: "Penguins" },
+  ],
+  // Out of order, with the 0.3 bin missing and float-error edges.
+  rows: [[0.1 + 0.2 + 0.1, 2], [0, 4], [0.1, 7], [0.1 + 0.1, 1]],
+};
+
+Deno.test("compile: a histogram draws touching bars labelled with bin edges, gaps filled", () => {
+  const option = compileOption(
+    { type: "histogram", title: "H", x: "edge", series: ["n"], binWidth: 0.1 },
+    bins,
+    { interactive: true },
+  );
+  const x = obj(option.xAxis);
+  assert.equal(x.type, "category");
+  assert.deepEqual(x.data, [
+    "0\u20130.1",
+    "0.1\u20130.2",
+    "0.2\u20130.3",
+    "0.3\u20130.4",
+    "0.4\u20130.5",
+  ]);
+  const [series] = seriesOf(option);
+  assert.equal(series.type, "bar");
+  assert.deepEqual(series.data, [4, 7, 1, 0, 2]);
+  assert.equal(series.barCategoryGap, "0%");
+  assert.equal(obj(option.yAxis).name, "Penguins");
+  assert.equal(obj(option.tooltip).trigger, "axis");
+});
+
+Deno.test("compile: histogram labels of integer bins; a histogram without binWidth is a 400", () => {
+  const snapshot: Snapshot = {
+    columns: [{ name: "e", type: "number" }, { name: "c", type: "number" }],
+    rows: [[-10, 1], [0, 3], [10, 2]],
+  };
+  const option = compileOption(
+    { type: "histogram", title: "H", x: "e", series: ["c"], binWidth: 10 },
+    snapshot,
+  );
+  assert.deepEqual(obj(option.xAxis).data, [
+    "-10\u20130",
+    "0\u201310",
+    "10\u201320",
+  ]);
+  assert.throws(
+    () =>
+      compileOption(
+        { type: "histogram", title: "H", x: "e", series: ["c"] },
+        snapshot,
+      ),
+    (err) => err instanceof HttpError && err.status === 400,
+  );
+});
+
+Deno.test("spec: the schema requires binWidth for a histogram only", () => {
+  const base = { title: "T", x: "a", series: ["b"] };
+  assert.equal(
+    ChartSpecSchema.safeParse({ ...base, type: "histogram" }).success,
+    false,
+  );
+  assert.equal(
+    ChartSpecSchema.safeParse({ ...base, type: "histogram", binWidth: 0 })
+      .success,
+    false,
+  );
+  assert.ok(
+    ChartSpecSchema.safeParse({ ...base, type: "histogram", binWidth: 2.5 })
+      .success,
+  );
+  for (const type of ["donut", "heatmap", "bar"]) {
+    assert.ok(ChartSpecSchema.safeParse({ ...base, type }).success, type);
+  }
+  assert.equal(
+    ChartSpecSchema.safeParse({ ...base, type: "radar" }).success,
+    false,
+  );
+});
+
+Deno.test("compile: a donut is a pie drawn as a ring", () => {
+  const pie = seriesOf(
+    compileOption(spec({ type: "pie", series: ["north"] }), sales),
+  )[0];
+  const donut = seriesOf(
+    compileOption(spec({ type: "donut", series: ["north"] }), sales),
+  )[0];
+  assert.equal(donut.type, "pie");
+  assert.deepEqual(donut.data, pie.data);
+  const [inner, outer] = donut.radius as string[];
+  assert.ok(parseFloat(inner) > 20, `inner radius ${inner}`);
+  assert.equal(outer, (pie.radius as string[])[1]);
+  assert.equal((pie.radius as string[])[0], "0%");
+});
+
+Deno.test("compile: a heatmap puts x on the x axis, one row per series, a colour scale over the values", () => {
+  const option = compileOption(
+    spec({ type: "heatmap", yLabel: "Region" }),
+    sales,
+    { interactive: true },
+  );
+  assert.deepEqual(obj(option.xAxis).data, ["2024-01", "2024-02", BLANK_LABEL]);
+  const y = obj(option.yAxis);
+  assert.equal(y.type, "category");
+  assert.deepEqual(y.data, ["North", "south"]);
+  assert.equal(y.name, "Region");
+  const [series] = seriesOf(option);
+  assert.equal(series.type, "heatmap");
+  // The null cell (North, 2024-02) is left out: an empty cell.
+  assert.deepEqual(series.data, [
+    ["2024-01", "North", 10],
+    ["2024-01", "south", -3.5],
+    ["2024-02", "south", 4],
+    [BLANK_LABEL, "North", 12.25],
+    [BLANK_LABEL, "south", 0],
+  ]);
+  const scale = obj(option.visualMap);
+  assert.equal(scale.min, -3.5);
+  assert.equal(scale.max, 12.25);
+  assert.equal(scale.dimension, 2);
+  assert.equal(obj(option.tooltip).trigger, "item");
+  assert.equal(option.legend, undefined);
+  // Room for the scale right of the grid.
+  assert.ok((obj(option.grid).right as number) > 60);
+});
+
+Deno.test("compile: heatmap rows and columns with the same name stay apart", () => {
+  const snapshot: Snapshot = {
+    columns: [
+      { name: "x", type: "string" },
+      { name: "a", type: "number", label: "Same" },
+      { name: "b", type: "number", label: "Same" },
+    ],
+    rows: [["k", 1, 2], ["k", 3, 4]],
+  };
+  const option = compileOption(
+    { type: "heatmap", title: "H", x: "x", series: ["a", "b"] },
+    snapshot,
+  );
+  assert.deepEqual(obj(option.xAxis).data, ["k", "k (2)"]);
+  assert.deepEqual(obj(option.yAxis).data, ["Same", "Same (2)"]);
+  assert.equal((seriesOf(option)[0].data as unknown[]).length, 4);
+});
+
+Deno.test("compile: every chart type compiles to plain JSON, static, interactive and preview", () => {
+  for (const type of CHART_TYPES) {
+    const s: ChartSpec = type === "histogram"
+      ? { type, title: "T", x: "i", series: ["v"], binWidth: 1 }
+      : type === "pie" || type === "donut" || type === "scatter"
+      ? { type, title: "T", x: "i", series: ["v"] }
+      : { type, title: "T", x: "i", series: ["v", "i"] };
+    for (const options of [{}, { interactive: true }, { preview: true }]) {
+      const option = compileOption(s, manyRows(30), options);
+      assert.deepEqual(JSON.parse(JSON.stringify(option)), option, type);
+    }
+  }
 });

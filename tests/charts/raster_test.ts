@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { rasterPng, referencePng } from "../../lib/charts/raster.ts";
 import { planScene } from "../../lib/charts/scene.ts";
+import { compileOption } from "../../lib/charts/compile.ts";
+import { simpleInput } from "../exports/_inputs.ts";
 import {
   barOption,
   lineOption,
@@ -188,4 +190,11 @@ Deno.test("raster: a scatter with something drawn over it is drawn as paths", as
   assert.equal(scene.overlays.filter((o) => o.kind === "stamp").length, 0);
   const diff = await assertLooksTheSame(option);
   assert.equal(diff.max, 0);
+});
+
+Deno.test("raster: the compiler's histogram, donut and heatmap look the same", async () => {
+  for (const type of ["histogram", "donut", "heatmap"] as const) {
+    const { spec, snapshot } = simpleInput(type);
+    await assertLooksTheSame(compileOption(spec, snapshot), { scale: 1 });
+  }
 });

@@ -61,7 +61,16 @@ export function hostileInput(): ExportInput {
 
 /** A plain chart of each type over a small table, for per-type checks. */
 export function simpleInput(type: ChartType): ExportInput {
-  const snapshot: Snapshot = type === "scatter"
+  const snapshot: Snapshot = type === "histogram"
+    ? {
+      columns: [
+        { name: "edge", type: "number", label: "Weight (kg)" },
+        { name: "count", type: "number", label: "People" },
+      ],
+      // The 0.75 bin is empty (missing), as a GROUP BY leaves it out.
+      rows: [[0, 3], [0.25, 9], [0.5, 14], [1, 6], [1.25, 2]],
+    }
+    : type === "scatter"
     ? {
       columns: [
         { name: "height", type: "number" },
@@ -94,7 +103,9 @@ export function simpleInput(type: ChartType): ExportInput {
     title,
     spec: type === "scatter"
       ? { type, title, x: "height", series: ["weight"], group: "group" }
-      : type === "pie"
+      : type === "histogram"
+      ? { type, title, x: "edge", series: ["count"], binWidth: 0.25 }
+      : type === "pie" || type === "donut"
       ? { type, title, x: "month", series: ["revenue"] }
       : {
         type,

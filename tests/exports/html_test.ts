@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { chartHtml } from "../../lib/exports/html.ts";
 import { launchBrowser, skipBrowser } from "../e2e/_browser.ts";
-import { HOSTILE, hostileInput } from "./_inputs.ts";
+import { HOSTILE, hostileInput, simpleInput } from "./_inputs.ts";
 
 /** Opens `html` in a fresh page that may fetch nothing; returns what it tried to fetch. */
 async function openOffline(
@@ -39,18 +39,19 @@ async function openOffline(
   await run(page, requests, errors);
 }
 
-/** Non-white pixels in the chart's canvas. */
+/** Non-white pixels in the chart's canvases (a heatmap draws on a layer of its own). */
 function inkedPixels(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const canvas = document.querySelector("#chart canvas") as HTMLCanvasElement;
-    const data = canvas.getContext("2d")!
-      .getImageData(0, 0, canvas.width, canvas.height).data;
     let inked = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (
-        data[i + 3] > 0 &&
-        (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)
-      ) inked++;
+    for (const canvas of document.querySelectorAll("#chart canvas")) {
+      const data = (canvas as HTMLCanvasElement).getContext("2d")!
+        .getImageData(0, 0, canvas.clientWidth, canvas.clientHeight).data;
+      for (let i = 0; i < data.length; i += 4) {
+        if (
+          data[i + 3] > 0 &&
+          (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240)
+        ) inked++;
+      }
     }
     return inked;
   });
@@ -181,5 +182,85 @@ Deno.test({
       await page.waitForTimeout(300);
       assert.equal((await state()).selected[HOSTILE.seriesA], false);
     });
+  },
+});
+
+/** Where ECharts drew a point of the chart: a cell, a bin, or a slice's middle. */
+function pixelOf(
+  page: Page,
+  at: readonly unknown[] | { readonly item: number },
+) {
+  return page.evaluate((at) => {
+    type Layout = {
+      cx: number;
+      cy: number;
+      r: number;
+      r0: number;
+      startAngle: number;
+      endAngle: number;
+    };
+    const chart = (globalThis as unknown as {
+      echarts: { getInstanceByDom(el: Element): unknown };
+    }).echarts.getInstanceByDom(document.getElementById("chart")!) as {
+      convertToPixel(finder: unknown, value: unknown): number[];
+      getModel(): {
+        getSeriesByIndex(i: number): {
+          getData(): { getItemLayout(i: number): Layout };
+        };
+      };
+    };
+    if (!("item" in at)) {
+      return chart.convertToPixel({ seriesIndex: 0 }, at);
+    }
+    const l = chart.getModel().getSeriesByIndex(0).getData()
+      .getItemLayout(at.item);
+    const angle = (l.startAngle + l.endAngle) / 2;
+    const r = (l.r + l.r0) / 2;
+    return [l.cx + r * Math.cos(angle), l.cy + r * Math.sin(angle)];
+  }, at);
+}
+
+Deno.test({
+  name:
+    "html: offline in Chromium a histogram, a donut and a heatmap draw, and hovering shows bin, slice and cell values",
+  ignore: skipBrowser,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const cases = [
+      {
+        type: "histogram",
+        at: [2, 14],
+        expected: ["0.5\u20130.75", "People", "14"],
+      },
+      { type: "donut", at: { item: 1 }, expected: ["2024-02: 150 (26.79%)"] },
+      {
+        type: "heatmap",
+        at: ["2024-03", "Cost"],
+        expected: ["2024-03", "Cost", "95"],
+      },
+    ] as const;
+    for (const { type, at, expected } of cases) {
+      await openOffline(
+        await chartHtml(simpleInput(type)),
+        async (page, requests, errors) => {
+          await page.waitForTimeout(600);
+          assert.ok(await inkedPixels(page) > 5_000, `${type}: blank`);
+          const box = (await page.locator("#chart").boundingBox())!;
+          const [x, y] = await pixelOf(page, at);
+          await page.mouse.move(box.x + x, box.y + y);
+          const tooltip = page.locator("#chart > div").filter({
+            hasText: expected[0],
+          });
+          await tooltip.first().waitFor({ state: "visible", timeout: 5_000 });
+          const text = await tooltip.first().innerText();
+          for (const part of expected) {
+            assert.ok(text.includes(part), `${type}: ${text}`);
+          }
+          assert.deepEqual(requests, [], `${type} fetched something`);
+          assert.deepEqual(errors, [], type);
+        },
+      );
+    }
   },
 });

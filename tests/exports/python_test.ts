@@ -10,6 +10,8 @@ import { chartNotebook, markdownText } from "../../lib/exports/notebook.ts";
 import { pyCell, pyString } from "../../lib/exports/python_chart.ts";
 import { decodePng } from "../_png.ts";
 import { HOSTILE, hostileInput, simpleInput, tempFile } from "./_inputs.ts";
+import { CHART_TYPES } from "../../lib/charts/spec.ts";
+import type { ExportInput } from "../../lib/exports/types.ts";
 import { PYTHON, run, runOk, tool } from "./_tools.ts";
 
 const plotting = tool(
@@ -114,23 +116,172 @@ Deno.test({
   },
 });
 
+/**
+ * Loads each script as a module, calls its build_figure and prints what
+ * matplotlib drew on the chart's axes, one JSON line per script.
+ */
+const FIGURE_REPORT = `
+import importlib.util, json, sys
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib.patches import Rectangle, Wedge
+for path in sys.argv[1:]:
+    spec = importlib.util.spec_from_file_location("chart", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    fig = module.build_figure((8, 4.5))
+    ax = fig.axes[0]
+    print(json.dumps({
+        "rects": [[float(v) for v in (p.get_x(), p.get_y(), p.get_width(), p.get_height())]
+                  for p in ax.patches if isinstance(p, Rectangle)],
+        "rings": [p.width for p in ax.patches if isinstance(p, Wedge)],
+        "images": [list(map(float, im.get_array().filled(-1).ravel())) for im in ax.images],
+        "axes": len(fig.axes),
+        "lines": len(ax.lines),
+        "fills": len(ax.collections),
+        "xticks": [t.get_text() for t in ax.get_xticklabels()],
+        "yticks": [t.get_text() for t in ax.get_yticklabels()],
+    }))
+`;
+
+interface Figure {
+  rects: [number, number, number, number][];
+  rings: (number | null)[];
+  images: number[][];
+  axes: number;
+  lines: number;
+  fills: number;
+  xticks: string[];
+  yticks: string[];
+}
+
 Deno.test({
-  name: "python: every chart type draws, horizontal and stacked bars included",
+  name:
+    "python: every chart type rebuilds the same kind of matplotlib chart, horizontal and stacked included",
   ignore: plotting.ignore,
   async fn() {
-    const inputs = (["line", "bar", "area", "pie", "scatter"] as const).map(
-      simpleInput,
-    );
-    const horizontal = simpleInput("bar");
-    horizontal.spec = { ...horizontal.spec, horizontal: true, stacked: true };
-    inputs.push(horizontal);
+    const inputs = CHART_TYPES.map((type) => ({
+      name: type as string,
+      input: simpleInput(type),
+    }));
+    const flagged = (name: string, flags: Partial<ExportInput["spec"]>) => {
+      const input = simpleInput("bar");
+      input.spec = { ...input.spec, ...flags };
+      inputs.push({ name, input });
+    };
+    flagged("horizontal", { horizontal: true });
+    flagged("stacked", { stacked: true });
+    flagged("horizontal-stacked", { horizontal: true, stacked: true });
     await using dir = await tempFile("README", encoder.encode(""));
-    for (const [i, input] of inputs.entries()) {
-      const path = `${dir.dir}/chart${i}.py`;
+    const paths = [];
+    for (const { name, input } of inputs) {
+      const path = `${dir.dir}/${name}.py`;
       await Deno.writeTextFile(path, chartScript(input));
-      await runOk(PYTHON, [path, "--output", `${dir.dir}/chart${i}.svg`]);
-      const svg = await Deno.readTextFile(`${dir.dir}/chart${i}.svg`);
-      assert.ok(svg.includes("<svg"), input.spec.type);
+      paths.push(path);
+    }
+    const { stdout } = await runOk(PYTHON, ["-c", FIGURE_REPORT, ...paths]);
+    const figures = new Map(
+      stdout.trim().split("\n").map((line, i) =>
+        [inputs[i].name, JSON.parse(line) as Figure] as const
+      ),
+    );
+    const at = (name: string) => figures.get(name)!;
+
+    assert.ok(at("line").lines >= 2, "a line per series");
+    assert.ok(at("area").fills >= 2, "an area fill per series");
+    assert.ok(at("scatter").fills >= 1, "points");
+    assert.deepEqual(at("pie").rings, [null, null, null, null]);
+    // Two series side by side: 8 bars, none stacked.
+    assert.ok(at("bar").rects.every(([, y]) => y === 0));
+
+    // A histogram: bars of exactly the bin width from each lower edge,
+    // touching, and the empty 0.75 bin's edge still labelled.
+    const bins = at("histogram").rects;
+    assert.deepEqual(bins.map(([x, , w]) => [x, w]), [
+      [0, 0.25],
+      [0.25, 0.25],
+      [0.5, 0.25],
+      [1, 0.25],
+      [1.25, 0.25],
+    ]);
+    assert.deepEqual(bins.map(([, , , h]) => h), [3, 9, 14, 6, 2]);
+    assert.deepEqual(at("histogram").xticks, [
+      "0",
+      "0.25",
+      "0.5",
+      "0.75",
+      "1",
+      "1.25",
+      "1.5",
+    ]);
+
+    // A donut: wedges drawn as a ring.
+    assert.deepEqual(at("donut").rings, [0.4, 0.4, 0.4, 0.4]);
+
+    // A heatmap: one image whose rows are the series, and a colorbar.
+    const heat = at("heatmap");
+    assert.deepEqual(heat.images, [[120, 150, 90, 200, 80, 90, 95, 110]]);
+    assert.equal(heat.axes, 2, "the colorbar has its own axes");
+    assert.deepEqual(heat.yticks, ["Revenue", "Cost"]);
+
+    // Horizontal bars grow along x (barh); stacked ones start where the
+    // previous series ends.
+    const horizontal = at("horizontal").rects;
+    assert.ok(horizontal.every(([x, , w, h]) => x === 0 && w > h));
+    const stacked = at("stacked").rects;
+    assert.deepEqual(stacked.slice(4).map(([, y]) => y), [120, 150, 90, 200]);
+    const both = at("horizontal-stacked").rects;
+    assert.deepEqual(both.slice(4).map(([x]) => x), [120, 150, 90, 200]);
+    assert.ok(both.every(([, , w, h]) => w > h || w === 0));
+  },
+});
+
+Deno.test({
+  name:
+    "notebook: jupyter executes the histogram, donut and heatmap notebooks, each drawing an image",
+  ignore: nbconvert.ignore || plotting.ignore,
+  sanitizeResources: false,
+  async fn() {
+    const types = ["histogram", "donut", "heatmap"] as const;
+    await using dir = await tempFile("README", encoder.encode(""));
+    for (const type of types) {
+      await Deno.writeTextFile(
+        `${dir.dir}/${type}.ipynb`,
+        JSON.stringify(chartNotebook(simpleInput(type))),
+      );
+    }
+    // One nbconvert for the three: its start-up is most of the time.
+    await runOk("jupyter", [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.timeout=120",
+      "--output-dir",
+      `${dir.dir}/out`,
+      ...types.map((t) => `${dir.dir}/${t}.ipynb`),
+    ], { env: { PYDEVD_DISABLE_FILE_VALIDATION: "1" } });
+    for (const type of types) {
+      const executed = JSON.parse(
+        await Deno.readTextFile(`${dir.dir}/out/${type}.ipynb`),
+      );
+      const code = executed.cells.filter((c: { cell_type: string }) =>
+        c.cell_type === "code"
+      );
+      for (const cell of code) {
+        const error = cell.outputs.find((o: { output_type: string }) =>
+          o.output_type === "error"
+        );
+        assert.ok(!error, `${type} ${cell.id}: ${error?.evalue}`);
+      }
+      const image = code.at(-1).outputs.find((
+        o: { data?: Record<string, string> },
+      ) => o.data?.["image/png"]);
+      assert.ok(image, `${type}: the last cell shows no image`);
+      const png = decodePng(
+        Uint8Array.from(atob(image.data["image/png"]), (c) => c.charCodeAt(0)),
+      );
+      assert.ok(png.distinctColours > 20, `${type}: ${png.distinctColours}`);
     }
   },
 });

@@ -5,7 +5,13 @@
 import assert from "node:assert/strict";
 import { renderXlsx } from "../../lib/exports/xlsx.ts";
 import { parseIsoDate } from "../../lib/exports/cells.ts";
-import { bytesOf, HOSTILE, hostileInput, tempFile } from "./_inputs.ts";
+import {
+  bytesOf,
+  HOSTILE,
+  hostileInput,
+  simpleInput,
+  tempFile,
+} from "./_inputs.ts";
 import { openpyxl as openpyxlTool, PYTHON, runOk } from "./_tools.ts";
 
 const openpyxl = openpyxlTool();
@@ -112,6 +118,46 @@ Deno.test({
     assert.deepEqual(book.rows[2][0], ["2024-02-30", "s", "General"]);
     // XML cannot hold U+0001; it is replaced, not allowed to corrupt the file.
     assert.equal(book.rows[2][3][0], "c\ufffd");
+  },
+});
+
+Deno.test({
+  name:
+    "xlsx: each chart type's workbook holds its data; About names the type, bin width and bar flags",
+  ignore: openpyxl.ignore,
+  async fn() {
+    const bars = simpleInput("bar");
+    bars.spec = { ...bars.spec, horizontal: true, stacked: true };
+    const inputs = [
+      ...(["histogram", "donut", "heatmap"] as const).map(simpleInput),
+      bars,
+    ];
+    await Promise.all(inputs.map(async (input) => {
+      await using file = await tempFile(
+        "chart.xlsx",
+        await bytesOf(await renderXlsx(input)),
+      );
+      const book = JSON.parse(
+        (await runOk(PYTHON, ["-c", DUMP, file.path])).stdout,
+      );
+      const back = book.rows.map((row: [unknown, string, string][]) =>
+        row.map(([value, , format]) =>
+          value && typeof value === "object" && "date" in value
+            ? (value as { date: string }).date.slice(0, format.length)
+            : value
+        )
+      );
+      assert.deepEqual(back, input.snapshot.rows, input.spec.type);
+      const about = Object.fromEntries(book.about);
+      assert.equal(about["Chart type"], input.spec.type);
+      if (input.spec.type === "histogram") {
+        assert.equal(about["Bin width"], 0.25);
+      }
+      if (input === bars) {
+        assert.equal(about["Orientation"], "horizontal");
+        assert.equal(about["Stacked"], "yes");
+      }
+    }));
   },
 });
 

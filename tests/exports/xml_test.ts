@@ -12,6 +12,7 @@ import {
   textOf,
 } from "./_inputs.ts";
 import { PYTHON, run, runOk, tool } from "./_tools.ts";
+import { CHART_TYPES } from "../../lib/charts/spec.ts";
 
 const XSD = new URL("../../static/chartroom.xsd", import.meta.url).pathname;
 const xmllint = tool("xmllint", "xmllint", ["--version"], "libxml2-utils");
@@ -64,9 +65,18 @@ Deno.test({
   name: "xml: every chart type, an empty table and odd cells stay valid",
   ignore: xmllint.ignore,
   async fn() {
-    for (const type of ["line", "bar", "area", "pie", "scatter"] as const) {
-      await validate(await textOf(renderXml(simpleInput(type))));
+    for (const type of CHART_TYPES) {
+      const xml = await textOf(renderXml(simpleInput(type)));
+      await validate(xml);
+      assert.match(xml, new RegExp(`<chart [^>]*type="${type}"`));
     }
+    const histogram = await textOf(renderXml(simpleInput("histogram")));
+    assert.match(histogram, /<encoding [^>]*bin-width="0\.25"/);
+    const bars = simpleInput("bar");
+    bars.spec = { ...bars.spec, horizontal: true, stacked: true };
+    const flagged = await textOf(renderXml(bars));
+    await validate(flagged);
+    assert.match(flagged, /<encoding [^>]*horizontal="true" stacked="true"/);
     const odd = hostileInput();
     odd.snapshot = {
       columns: odd.snapshot.columns,

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { HttpError } from "../../lib/errors.ts";
 import { RENDER_LIMITS, validateOption } from "../../lib/render/validate.ts";
 import { renderRequestFromQuery } from "../../lib/render/request.ts";
+import { compileOption } from "../../lib/charts/compile.ts";
+import { CHART_TYPES } from "../../lib/charts/spec.ts";
+import { simpleInput } from "../exports/_inputs.ts";
 import { canonicalJson, matchesEtag } from "../../lib/render/cache.ts";
 import {
   barOption,
@@ -148,4 +151,14 @@ Deno.test("render cache: the hash input ignores key order; ETags match like HTTP
   assert.ok(matchesEtag("*", '"y"'));
   assert.ok(!matchesEtag('"x"', '"y"'));
   assert.ok(!matchesEtag(null, '"y"'));
+});
+
+Deno.test("render validate: the compiler's option of every chart type passes, static and interactive", () => {
+  for (const type of CHART_TYPES) {
+    const { spec, snapshot } = simpleInput(type);
+    for (const interactive of [false, true]) {
+      const option = compileOption(spec, snapshot, { interactive });
+      assert.equal(validateOption(option), option, type);
+    }
+  }
 });

@@ -1,5 +1,6 @@
 /** An ECharts canvas that loads the (code-split) chart library on first use. */
 import { useEffect, useRef } from "preact/hooks";
+import { loadECharts } from "../echarts_loader.ts";
 
 interface Props {
   option: Record<string, unknown> | null;
@@ -39,7 +40,7 @@ export default function EChart({ option, class: className, label }: Props) {
   useEffect(() => {
     let disposed = false;
     let observer: ResizeObserver | undefined;
-    import("../echarts.ts").then(({ echarts }) => {
+    loadECharts(option).then((echarts) => {
       if (disposed || !host.current) return;
       chart.current = echarts.init(host.current, null, {
         renderer: "canvas",
@@ -58,9 +59,15 @@ export default function EChart({ option, class: className, label }: Props) {
   }, []);
 
   useEffect(() => {
-    if (chart.current && option) {
-      chart.current.setOption(withFormatters(option), true);
-    }
+    if (!chart.current || !option) return;
+    // A heatmap after a line chart first needs the heatmap chunk.
+    let current = true;
+    loadECharts(option).then(() => {
+      if (current) chart.current?.setOption(withFormatters(option), true);
+    });
+    return () => {
+      current = false;
+    };
   }, [option]);
 
   return <div ref={host} class={className} role="img" aria-label={label} />;
