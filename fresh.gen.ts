@@ -5,25 +5,26 @@ import * as $r2 from "./routes/_middleware.ts";
 import * as $r3 from "./routes/api/artifacts/[id]/export.ts";
 import * as $r4 from "./routes/api/artifacts/[id]/index.ts";
 import * as $r5 from "./routes/api/artifacts/[id]/links.ts";
-import * as $r6 from "./routes/api/datasets/[id]/export.ts";
-import * as $r7 from "./routes/api/datasets/[id]/index.ts";
-import * as $r8 from "./routes/api/render.ts";
-import * as $r9 from "./routes/api/sessions/[id]/artifacts.ts";
-import * as $r10 from "./routes/api/sessions/[id]/datasets.ts";
-import * as $r11 from "./routes/api/sessions/[id]/events.ts";
-import * as $r12 from "./routes/api/sessions/[id]/export.ts";
-import * as $r13 from "./routes/api/sessions/[id]/index.ts";
-import * as $r14 from "./routes/api/sessions/[id]/messages.ts";
-import * as $r15 from "./routes/api/sessions/[id]/workflows.ts";
-import * as $r16 from "./routes/api/sessions/index.ts";
-import * as $r17 from "./routes/api/workflows/[id].ts";
-import * as $r18 from "./routes/d/[token].tsx";
-import * as $r19 from "./routes/health.ts";
-import * as $r20 from "./routes/index.tsx";
-import * as $r21 from "./routes/metrics.ts";
-import * as $r22 from "./routes/sessions/[id].tsx";
-import * as $r23 from "./routes/sessions/[id]/delete.tsx";
-import * as $r24 from "./routes/sessions/index.ts";
+import * as $r6 from "./routes/api/artifacts/[id]/versions/[n]/restore.ts";
+import * as $r7 from "./routes/api/datasets/[id]/export.ts";
+import * as $r8 from "./routes/api/datasets/[id]/index.ts";
+import * as $r9 from "./routes/api/render.ts";
+import * as $r10 from "./routes/api/sessions/[id]/artifacts.ts";
+import * as $r11 from "./routes/api/sessions/[id]/datasets.ts";
+import * as $r12 from "./routes/api/sessions/[id]/events.ts";
+import * as $r13 from "./routes/api/sessions/[id]/export.ts";
+import * as $r14 from "./routes/api/sessions/[id]/index.ts";
+import * as $r15 from "./routes/api/sessions/[id]/messages.ts";
+import * as $r16 from "./routes/api/sessions/[id]/workflows.ts";
+import * as $r17 from "./routes/api/sessions/index.ts";
+import * as $r18 from "./routes/api/workflows/[id].ts";
+import * as $r19 from "./routes/d/[token].tsx";
+import * as $r20 from "./routes/health.ts";
+import * as $r21 from "./routes/index.tsx";
+import * as $r22 from "./routes/metrics.ts";
+import * as $r23 from "./routes/sessions/[id].tsx";
+import * as $r24 from "./routes/sessions/[id]/delete.tsx";
+import * as $r25 from "./routes/sessions/index.ts";
 import * as $i0 from "./islands/ChartCanvas.tsx";
 import * as $i1 from "./islands/ChatPanel.tsx";
 import * as $i2 from "./islands/Uploader.tsx";
@@ -37,25 +38,26 @@ const manifest: Manifest = {
     "./routes/api/artifacts/[id]/export.ts": $r3,
     "./routes/api/artifacts/[id]/index.ts": $r4,
     "./routes/api/artifacts/[id]/links.ts": $r5,
-    "./routes/api/datasets/[id]/export.ts": $r6,
-    "./routes/api/datasets/[id]/index.ts": $r7,
-    "./routes/api/render.ts": $r8,
-    "./routes/api/sessions/[id]/artifacts.ts": $r9,
-    "./routes/api/sessions/[id]/datasets.ts": $r10,
-    "./routes/api/sessions/[id]/events.ts": $r11,
-    "./routes/api/sessions/[id]/export.ts": $r12,
-    "./routes/api/sessions/[id]/index.ts": $r13,
-    "./routes/api/sessions/[id]/messages.ts": $r14,
-    "./routes/api/sessions/[id]/workflows.ts": $r15,
-    "./routes/api/sessions/index.ts": $r16,
-    "./routes/api/workflows/[id].ts": $r17,
-    "./routes/d/[token].tsx": $r18,
-    "./routes/health.ts": $r19,
-    "./routes/index.tsx": $r20,
-    "./routes/metrics.ts": $r21,
-    "./routes/sessions/[id].tsx": $r22,
-    "./routes/sessions/[id]/delete.tsx": $r23,
-    "./routes/sessions/index.ts": $r24,
+    "./routes/api/artifacts/[id]/versions/[n]/restore.ts": $r6,
+    "./routes/api/datasets/[id]/export.ts": $r7,
+    "./routes/api/datasets/[id]/index.ts": $r8,
+    "./routes/api/render.ts": $r9,
+    "./routes/api/sessions/[id]/artifacts.ts": $r10,
+    "./routes/api/sessions/[id]/datasets.ts": $r11,
+    "./routes/api/sessions/[id]/events.ts": $r12,
+    "./routes/api/sessions/[id]/export.ts": $r13,
+    "./routes/api/sessions/[id]/index.ts": $r14,
+    "./routes/api/sessions/[id]/messages.ts": $r15,
+    "./routes/api/sessions/[id]/workflows.ts": $r16,
+    "./routes/api/sessions/index.ts": $r17,
+    "./routes/api/workflows/[id].ts": $r18,
+    "./routes/d/[token].tsx": $r19,
+    "./routes/health.ts": $r20,
+    "./routes/index.tsx": $r21,
+    "./routes/metrics.ts": $r22,
+    "./routes/sessions/[id].tsx": $r23,
+    "./routes/sessions/[id]/delete.tsx": $r24,
+    "./routes/sessions/index.ts": $r25,
   },
   islands: {
     "./islands/ChartCanvas.tsx": $i0,

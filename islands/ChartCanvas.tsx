@@ -1,7 +1,8 @@
 /**
  * The canvas: the session's charts (newest first), the open chart at full
- * size with tooltips and zoom, its versions, tabs for its data, query and
- * interpretation, a PNG download and the export menu.
+ * size with tooltips and zoom, its versions (any can be opened, exported or
+ * restored as the newest), tabs for its data, query and interpretation, a
+ * PNG download and the export menu for the version on screen.
  */
 import { useEffect, useState } from "preact/hooks";
 import { useSignalEffect } from "@preact/signals";
@@ -14,7 +15,9 @@ import DatasetPreview from "../lib/client/components/DatasetPreview.tsx";
 import { fetchArtifact, forgetLatest } from "../lib/client/artifacts.ts";
 import type { ArtifactDetail, ArtifactView } from "../lib/client/api_types.ts";
 import EChart from "../lib/client/components/EChart.tsx";
-import ExportMenu from "../lib/client/components/ExportMenu.tsx";
+import ExportMenu, {
+  exportHref,
+} from "../lib/client/components/ExportMenu.tsx";
 
 interface Props {
   sessionId: string;
@@ -35,6 +38,8 @@ export default function ChartCanvas(props: Props) {
   const [open, setOpen] = useState<ArtifactDetail | null>(props.initial);
   const [tab, setTab] = useState<Tab>("chart");
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [restoring, setRestoring] = useState(false);
 
   const refreshList = async () => {
     const response = await fetch(
@@ -46,6 +51,7 @@ export default function ChartCanvas(props: Props) {
   const show = async (id: string, version?: number) => {
     try {
       setError(null);
+      setNotice(null);
       setOpen(await fetchArtifact(id, version));
     } catch (e) {
       setError(`Could not open the chart: ${(e as Error).message}`);
@@ -84,9 +90,33 @@ export default function ChartCanvas(props: Props) {
     );
   }
 
-  const exportUrl = (format: string) =>
-    `/api/artifacts/${open.id}/export?format=${format}`;
-  const isLatest = open.version === Math.max(...open.versions);
+  const newest = Math.max(...open.versions);
+  const isLatest = open.version === newest;
+  // An older version on screen is what its files and links are made of.
+  const shownVersion = isLatest ? undefined : open.version;
+
+  const restore = async () => {
+    setRestoring(true);
+    setError(null);
+    try {
+      const response = await fetch(
+        `/api/artifacts/${open.id}/versions/${open.version}/restore`,
+        { method: "POST" },
+      );
+      const body = await response.json();
+      if (!response.ok) {
+        throw new Error(body?.error?.message ?? response.statusText);
+      }
+      forgetLatest(open.id);
+      setOpen(body);
+      setNotice(`Version ${open.version} restored as version ${body.version}.`);
+      refreshList();
+    } catch (e) {
+      setError(`Could not restore the version: ${(e as Error).message}`);
+    } finally {
+      setRestoring(false);
+    }
+  };
 
   return (
     <section class="canvas" aria-label="Chart canvas">
@@ -102,25 +132,49 @@ export default function ChartCanvas(props: Props) {
                   show(open.id, Number((e.target as HTMLSelectElement).value))}
               >
                 {open.versions.map((v) => (
-                  <option key={v} value={v}>v{v}</option>
+                  <option key={v} value={v}>
+                    v{v}
+                    {v === newest ? " (newest)" : ""}
+                  </option>
                 ))}
               </select>
             </label>
           )}
-          {isLatest && (
-            <>
-              <a
-                class="button"
-                href={exportUrl("png")}
-                download
-                data-format="png"
-              >
-                PNG
-              </a>
-              <ExportMenu artifactId={open.id} sessionId={props.sessionId} />
-            </>
-          )}
+          <a
+            class="button"
+            href={exportHref(open.id, "png", {}, shownVersion)}
+            download
+            data-format="png"
+          >
+            PNG
+          </a>
+          <ExportMenu
+            artifactId={open.id}
+            sessionId={props.sessionId}
+            version={shownVersion}
+          />
         </div>
+        {!isLatest && (
+          <p class="version-note" role="status">
+            You are looking at version {open.version} of {newest}.{" "}
+            <button
+              type="button"
+              class="button"
+              disabled={restoring}
+              onClick={restore}
+            >
+              Restore as newest
+            </button>{" "}
+            <button
+              type="button"
+              class="link"
+              onClick={() => show(open.id, newest)}
+            >
+              Show the newest
+            </button>
+          </p>
+        )}
+        {notice && <p class="version-note" role="status">{notice}</p>}
       </header>
       <nav class="tabs" role="tablist">
         {TABS.map((t) => (

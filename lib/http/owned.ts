@@ -1,6 +1,11 @@
 /** Route helpers that load a record the caller owns, or answer 404. */
+import { z } from "zod";
 import { getOwnedSession, type Session } from "../kv/sessions.ts";
-import { type Artifact, getOwnedArtifact } from "../kv/artifacts.ts";
+import {
+  type Artifact,
+  getArtifactVersion,
+  getOwnedArtifact,
+} from "../kv/artifacts.ts";
 import { type Dataset, getOwnedDataset } from "../kv/datasets.ts";
 import { isId } from "../ids.ts";
 import { notFound } from "../errors.ts";
@@ -24,6 +29,29 @@ export async function ownedArtifact(c: AppContext): Promise<Artifact> {
     : null;
   if (!artifact) throw notFound("artifact");
   return artifact;
+}
+
+/** A version number from a query string or a JSON body: a whole number from 1. */
+export const VersionNumber = z.coerce.number({
+  error: "version must be a number",
+}).int({ error: "version must be a whole number" })
+  .min(1, { error: "version must be 1 or more" });
+
+/**
+ * Returns version `version` of an artifact (the current record when it is
+ * omitted or the newest); throws 404 when there is no such version.
+ */
+export async function artifactAtVersion(
+  c: AppContext,
+  current: Artifact,
+  version: number | undefined,
+): Promise<Artifact> {
+  if (version === undefined || version === current.version) return current;
+  const found = version < current.version
+    ? await getArtifactVersion(c.var.kv, current.id, version)
+    : null;
+  if (!found) throw notFound("artifact version");
+  return found;
 }
 
 /** Returns the dataset named by `:id` when the caller owns it; throws 404 otherwise. */

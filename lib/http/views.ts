@@ -53,3 +53,16 @@ export function artifactView(artifact: Artifact, origin: string) {
     url: `${origin}/api/artifacts/${artifact.id}`,
   };
 }
+
+/** Returns the data of an `artifact_created` or `artifact_updated` event. */
+export function artifactEventView(artifact: Artifact, origin: string) {
+  return {
+    artifact_id: artifact.id,
+    type: artifact.type,
+    chart_type: artifact.spec.type,
+    title: artifact.title,
+    version: artifact.version,
+    created_at: iso(artifact.createdAt),
+    url: `${origin}/api/artifacts/${artifact.id}`,
+  };
+}

@@ -177,6 +177,32 @@ export async function reviseArtifact(
   return outcome.value;
 }
 
+/**
+ * Makes a new newest version of an artifact that is a copy of its version
+ * `version` (chart, data, query and interpretation) and returns it; null
+ * when the artifact or that version is gone. Earlier versions stay as they
+ * were, so a restore can itself be undone.
+ */
+export async function restoreArtifactVersion(
+  kv: Deno.Kv,
+  artifact: Artifact,
+  version: number,
+  ttlMs: number,
+): Promise<Artifact | null> {
+  const source = version === artifact.version
+    ? artifact
+    : await getArtifactVersion(kv, artifact.id, version);
+  if (!source) return null;
+  return await reviseArtifact(kv, artifact.id, {
+    spec: source.spec,
+    snapshot: await readArtifactSnapshot(kv, source),
+    request: source.request,
+    provenance: source.provenance,
+    interpretation: source.interpretation,
+    ttlMs,
+  });
+}
+
 /** Returns the artifact, or null when absent or expired. */
 export async function getArtifact(
   kv: Deno.Kv,

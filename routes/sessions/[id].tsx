@@ -1,18 +1,14 @@
 import type { Handlers, PageProps } from "../../lib/http/types.ts";
 import { ownedSession } from "../../lib/http/owned.ts";
 import { listMessages } from "../../lib/kv/messages.ts";
-import {
-  listArtifactsBySession,
-  listArtifactVersions,
-  readArtifactSnapshot,
-} from "../../lib/kv/artifacts.ts";
+import { listArtifactsBySession } from "../../lib/kv/artifacts.ts";
+import { artifactDetail } from "../../lib/http/artifact_detail.ts";
 import {
   artifactView,
   messageView,
   sessionView,
 } from "../../lib/http/views.ts";
 import { publicOrigin } from "../../lib/http/urls.ts";
-import { compileOption } from "../../lib/charts/compile.ts";
 import { demoChatDatasets } from "../../lib/agent/datasets.ts";
 import {
   listSessionDatasets,
@@ -61,20 +57,7 @@ export const handler: Handlers = {
     const datasets = demoChatDatasets();
     const newest = artifacts.values[0];
     let initial: ArtifactDetail | null = null;
-    if (newest) {
-      const data = await readArtifactSnapshot(kv, newest);
-      initial = {
-        ...artifactView(newest, origin),
-        versions: await listArtifactVersions(kv, newest),
-        data,
-        option: compileOption(newest.spec, data, {
-          interactive: true,
-        }) as Record<
-          string,
-          unknown
-        >,
-      };
-    }
+    if (newest) initial = await artifactDetail(kv, newest, newest, origin);
     const prompt = c.req.query("prompt")?.slice(0, 2000);
     return c.render(
       {

@@ -14,7 +14,14 @@ import { EXPORT_CATALOG } from "../../lib/exports/catalog.ts";
 import { renderCsv } from "../../lib/exports/csv.ts";
 import { jsonForScript } from "../../lib/exports/escape.ts";
 import { HttpError } from "../../lib/errors.ts";
-import { bytesOf, HOSTILE, hostileInput, textOf } from "./_inputs.ts";
+import { CHART_TYPES } from "../../lib/charts/spec.ts";
+import {
+  bytesOf,
+  HOSTILE,
+  hostileInput,
+  simpleInput,
+  textOf,
+} from "./_inputs.ts";
 
 Deno.test("exports: the menu's catalog describes exactly the registered formats", () => {
   assert.deepEqual(EXPORT_CATALOG.map((f) => f.id), [...EXPORT_FORMATS]);
@@ -216,5 +223,41 @@ Deno.test("requirements: every package pinned to an exact version", async () => 
   for (const line of lines) assert.match(line, /^[a-z0-9-]+==\d+(\.\d+)+$/);
   for (const name of ["pandas", "matplotlib", "numpy"]) {
     assert.ok(lines.some((l) => l.startsWith(`${name}==`)), name);
+  }
+});
+
+Deno.test("exports: each chart type, and bars horizontal and stacked, read back exactly from CSV and JSON", async () => {
+  const inputs = CHART_TYPES.map(simpleInput);
+  const bars = simpleInput("bar");
+  bars.spec = { ...bars.spec, horizontal: true, stacked: true };
+  inputs.push(bars);
+  for (const input of inputs) {
+    const name = `${input.spec.type}${input.spec.horizontal ? " (h)" : ""}`;
+    const records: string[][] = parse(await textOf(renderCsv(input)), {
+      cast: (value, context) =>
+        context.header ||
+          input.snapshot.columns[context.index].type !== "number"
+          ? value
+          : value === ""
+          ? null
+          : Number(value),
+    });
+    // CSV has no null: an empty text cell reads back as "".
+    const expected = input.snapshot.rows.map((row) =>
+      row.map((cell, i) =>
+        cell === null && input.snapshot.columns[i].type !== "number" ? "" : cell
+      )
+    );
+    assert.deepEqual(records.slice(1), expected, name);
+    const doc = JSON.parse(await textOf(await exportChart(input, "json")));
+    assert.deepEqual(doc.chart, JSON.parse(JSON.stringify(input.spec)), name);
+    assert.deepEqual(doc.data, input.snapshot, name);
+    const drawn = (doc.echarts_option.series as { type: string }[])[0].type;
+    const drawnAs: Record<string, string> = {
+      histogram: "bar",
+      donut: "pie",
+      area: "line",
+    };
+    assert.equal(drawn, drawnAs[input.spec.type] ?? input.spec.type, name);
   }
 });

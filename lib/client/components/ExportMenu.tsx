@@ -2,7 +2,8 @@
  * The canvas's export menu: every format with a one-line description, a
  * direct download link (options in the URL) and "Copy link", which asks the
  * server for a signed, expiring URL that works without a cookie. PNG offers
- * size and scale, CSV its delimiter and a BOM for Excel.
+ * size and scale, CSV its delimiter and a BOM for Excel. With `version`,
+ * every file and link is of that version of the chart.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { EXPORT_CATALOG } from "../../exports/catalog.ts";
@@ -10,6 +11,8 @@ import { EXPORT_CATALOG } from "../../exports/catalog.ts";
 interface Props {
   artifactId: string;
   sessionId: string;
+  /** The version on screen; omitted for the newest. */
+  version?: number;
 }
 
 const PNG_SIZES = [
@@ -28,8 +31,24 @@ const DELIMITERS = [
 
 type Options = Record<string, string>;
 
+/** Returns the download URL of a chart (or one of its versions) in a format. */
+export function exportHref(
+  artifactId: string,
+  format: string,
+  options: Options = {},
+  version?: number,
+): string {
+  return `/api/artifacts/${artifactId}/export?${new URLSearchParams({
+    format,
+    ...options,
+    ...(version ? { version: String(version) } : {}),
+  })}`;
+}
+
 /** Returns the export menu for one chart. */
-export default function ExportMenu({ artifactId, sessionId }: Props) {
+export default function ExportMenu(
+  { artifactId, sessionId, version }: Props,
+) {
   const menu = useRef<HTMLDetailsElement>(null);
   const [pngSize, setPngSize] = useState(0);
   const [pngScale, setPngScale] = useState("2");
@@ -74,10 +93,7 @@ export default function ExportMenu({ artifactId, sessionId }: Props) {
   };
 
   const hrefOf = (format: string) =>
-    `/api/artifacts/${artifactId}/export?${new URLSearchParams({
-      format,
-      ...optionsOf(format),
-    })}`;
+    exportHref(artifactId, format, optionsOf(format), version);
 
   const copyLink = async (format: string) => {
     setStatus("Making a link…");
@@ -86,7 +102,11 @@ export default function ExportMenu({ artifactId, sessionId }: Props) {
       const response = await fetch(`/api/artifacts/${artifactId}/links`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ format, options: optionsOf(format) }),
+        body: JSON.stringify({
+          format,
+          options: optionsOf(format),
+          ...(version ? { version } : {}),
+        }),
       });
       const body = await response.json();
       if (!response.ok) {
@@ -113,6 +133,11 @@ export default function ExportMenu({ artifactId, sessionId }: Props) {
     <details class="export-menu" ref={menu}>
       <summary class="button" aria-haspopup="true">Export ▾</summary>
       <div class="export-panel">
+        {version && (
+          <p class="export-status">
+            Files and links below are of version {version}.
+          </p>
+        )}
         {status && <p class="export-status" role="status">{status}</p>}
         {manualUrl && (
           <input

@@ -1,7 +1,11 @@
 import { z } from "zod";
 import type { Handlers } from "../../../../lib/http/types.ts";
 import { jsonBody } from "../../../../lib/http/validate.ts";
-import { ownedArtifact } from "../../../../lib/http/owned.ts";
+import {
+  artifactAtVersion,
+  ownedArtifact,
+  VersionNumber,
+} from "../../../../lib/http/owned.ts";
 import { parseExportOptions } from "../../../../lib/exports/mod.ts";
 import { ensureDownload } from "../../../../lib/exports/downloads.ts";
 import { signedDownloadPath } from "../../../../lib/http/links.ts";
@@ -11,13 +15,16 @@ const CreateLink = z.object({
   format: z.string().max(20),
   options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
     .optional(),
+  /** Omitted: the newest version. */
+  version: VersionNumber.optional(),
 }).strict();
 
 export const handler: Handlers = {
-  /** Returns an absolute, signed, expiring URL of the artifact in a format. */
+  /** Returns an absolute, signed, expiring URL of the artifact (or a version) in a format. */
   async POST(c) {
-    const artifact = await ownedArtifact(c);
+    const current = await ownedArtifact(c);
     const input = await jsonBody(c, CreateLink);
+    const artifact = await artifactAtVersion(c, current, input.version);
     const raw = Object.fromEntries(
       Object.entries(input.options ?? {}).map(([k, v]) => [k, String(v)]),
     );
