@@ -2,7 +2,7 @@
  * HTML export: one self-contained page with the interactive chart (tooltips,
  * zoom, legend toggles), its interpretation, source query and data table. It
  * works offline and asks for nothing over the network: the ECharts code is
- * inlined (the canvas's tree-shaken build from `deno task build`, ~610 KB;
+ * inlined (the canvas's tree-shaken build from `deno task build`, ~650 KB with heatmaps;
  * npm's full `echarts.min.js`, ~1 MB, when that build is missing) and a CSP
  * meta tag forbids every fetch. The option travels as JSON inside a
  * `<script type="application/json">` with `<`, `>`, `&`, U+2028 and U+2029
@@ -184,7 +184,7 @@ function echartsRuntimeBytes(): Promise<Uint8Array<ArrayBuffer>> {
 
 /** Returns the chart as one self-contained HTML file. */
 export async function renderHtml(input: ExportInput): Promise<ExportResult> {
-  // Streamed in three parts so that the ~610 KB runtime, the same in every
+  // Streamed in three parts so that the ~650 KB runtime, the same in every
   // page, is not copied into a new string and buffer for each chart.
   const [before, after] = chartHtmlAround(input);
   const runtime = await echartsRuntimeBytes();

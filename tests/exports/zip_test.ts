@@ -10,7 +10,9 @@ import { CHART_FILES } from "../../lib/exports/zip.ts";
 import { SESSION_ROOT_FILES } from "../../lib/exports/session_zip.ts";
 import { Client, startTestServer } from "../_fixtures.ts";
 import { decodePng } from "../_png.ts";
-import { bytesOf, hostileInput, tempFile } from "./_inputs.ts";
+import { bytesOf, hostileInput, simpleInput, tempFile } from "./_inputs.ts";
+import { createArtifact } from "../../lib/kv/artifacts.ts";
+import { getSession } from "../../lib/kv/sessions.ts";
 import { PYTHON, run, runOk, tool } from "./_tools.ts";
 
 const unzip = tool("unzip", "unzip", ["-v"], "unzip");
@@ -207,3 +209,74 @@ Deno.test({
     assert.match((await bad.json()).error.message, /"width"/);
   },
 });
+
+Deno.test({
+  name:
+    "zip: a session of a histogram, a donut, a heatmap and stacked horizontal bars holds each in every format",
+  ignore: unzip.ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    await using server = await startTestServer();
+    const client = new Client(server.url);
+    const sessionId = await client.createSession();
+    const { ownerId } = (await getSession(server.kv, sessionId))!;
+    const bars = simpleInput("bar");
+    bars.spec = { ...bars.spec, horizontal: true, stacked: true };
+    const inputs = [
+      ...(["histogram", "donut", "heatmap"] as const).map(simpleInput),
+      bars,
+    ];
+    for (const input of inputs) {
+      await createArtifact(server.kv, {
+        sessionId,
+        ownerId,
+        spec: input.spec,
+        snapshot: input.snapshot,
+        request: {},
+        provenance: {
+          query: "SELECT 1",
+          datasetId: "demo",
+          datasetName: "demo",
+          rowCount: input.snapshot.rows.length,
+          executionMs: 1,
+        },
+        interpretation: `A ${input.spec.type}.`,
+        ttlMs: 3_600_000,
+      });
+    }
+    const response = await client.fetch(
+      `/api/sessions/${sessionId}/export?format=zip`,
+    );
+    assert.equal(response.status, 200);
+    await using file = await tempFile(
+      "session.zip",
+      new Uint8Array(await response.arrayBuffer()),
+    );
+    assert.match((await runOk("unzip", ["-t", file.path])).stdout, /No errors/);
+    await runOk("unzip", ["-q", file.path, "-d", `${file.dir}/x`]);
+    const root = `${file.dir}/x`;
+    const readme = await Deno.readTextFile(`${root}/README.md`);
+    for (const type of ["histogram", "donut", "heatmap", "bar"]) {
+      assert.match(readme, new RegExp(`\\| ${type} \\|`), type);
+    }
+    const folders = [...Deno.readDirSync(root)]
+      .filter((e) => e.isDirectory).map((e) => e.name).sort();
+    assert.equal(folders.length, 4, folders.join(", "));
+    for (const [i, folder] of folders.entries()) {
+      assert.deepEqual(paths(root, folder).sort(), [...CHART_FILES].sort());
+      const json = JSON.parse(
+        await Deno.readTextFile(`${root}/${folder}/chart.json`),
+      );
+      assert.equal(json.chart.type, inputs[i].spec.type, folder);
+      const png = decodePng(await Deno.readFile(`${root}/${folder}/chart.png`));
+      assert.deepEqual([png.width, png.height], [1600, 900]);
+    }
+    // Each chart.py is the script export, which python_test.ts runs per type.
+  },
+});
+
+/** The file names in one folder of an unpacked archive. */
+function paths(root: string, folder: string): string[] {
+  return [...Deno.readDirSync(`${root}/${folder}`)].map((e) => e.name);
+}
