@@ -3,6 +3,13 @@ import { type Config, loadConfig } from "../fresh.config.ts";
 import type { RunningServer } from "../lib/server.ts";
 import { readSse, type SseMessage } from "../lib/client/sse_client.ts";
 import { openKv } from "../lib/kv/open.ts";
+import {
+  type Artifact,
+  createArtifact,
+  reviseArtifact,
+} from "../lib/kv/artifacts.ts";
+import { getSession } from "../lib/kv/sessions.ts";
+import type { ChartSpec, Snapshot } from "../lib/charts/spec.ts";
 
 export interface TempKv extends AsyncDisposable {
   kv: Deno.Kv;
@@ -170,4 +177,50 @@ export async function allKeys(kv: Deno.Kv): Promise<Deno.KvKey[]> {
   const out: Deno.KvKey[] = [];
   for await (const entry of kv.list({ prefix: [] })) out.push(entry.key);
   return out;
+}
+
+/** One version of a seeded chart: its spec, data and interpretation. */
+export interface ChartVersion {
+  spec: ChartSpec;
+  snapshot: Snapshot;
+  interpretation?: string;
+}
+
+/**
+ * Stores a chart of session `sessionId` (owned as the session is) straight
+ * in KV, one version per entry of `versions`, oldest first; returns the
+ * newest record. For tests about charts, not about the planner that makes them.
+ */
+export async function seedChart(
+  kv: Deno.Kv,
+  sessionId: string,
+  versions: ChartVersion[],
+): Promise<Artifact> {
+  const session = await getSession(kv, sessionId);
+  if (!session) throw new Error(`no session ${sessionId}`);
+  const common = (v: ChartVersion) => ({
+    spec: v.spec,
+    snapshot: v.snapshot,
+    request: {},
+    provenance: {
+      query: "SELECT * FROM data",
+      params: [],
+      datasetId: "demo",
+      datasetName: "demo",
+      rowCount: v.snapshot.rows.length,
+      executionMs: 1,
+    },
+    interpretation: v.interpretation ?? `A ${v.spec.type} chart.`,
+    ttlMs: 3_600_000,
+  });
+  const [first, ...later] = versions;
+  let artifact = await createArtifact(kv, {
+    ...common(first),
+    sessionId,
+    ownerId: session.ownerId,
+  });
+  for (const version of later) {
+    artifact = (await reviseArtifact(kv, artifact.id, common(version)))!;
+  }
+  return artifact;
 }

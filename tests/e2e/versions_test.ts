@@ -1,9 +1,7 @@
 /** A person in a browser goes back to an earlier version of a chart, downloads it and makes it the newest again. */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { startTestServer } from "../_fixtures.ts";
-import { createArtifact, reviseArtifact } from "../../lib/kv/artifacts.ts";
-import { getSession } from "../../lib/kv/sessions.ts";
+import { seedChart, startTestServer } from "../_fixtures.ts";
 import { simpleInput } from "../exports/_inputs.ts";
 import { launchBrowser, openNewSession, skipBrowser } from "./_browser.ts";
 
@@ -25,32 +23,19 @@ Deno.test({
 
     // The chart: a line (v1), then refined into a heatmap (v2).
     const sessionId = page.url().split("/").pop()!;
-    const { ownerId } = (await getSession(server.kv, sessionId))!;
-    const line = simpleInput("line");
-    const heatmap = simpleInput("heatmap");
-    const provenance = {
-      query: "SELECT month, revenue, cost FROM sales",
-      params: [],
-      datasetId: "sales",
-      datasetName: "sales",
-      rowCount: 4,
-      executionMs: 1,
-    };
-    const common = { request: {}, provenance, ttlMs: 3_600_000 };
-    const artifact = await createArtifact(server.kv, {
-      ...common,
-      sessionId,
-      ownerId,
-      spec: { ...line.spec, title: "Revenue and cost" },
-      snapshot: line.snapshot,
-      interpretation: "Revenue peaks in April.",
-    });
-    await reviseArtifact(server.kv, artifact.id, {
-      ...common,
-      spec: { ...heatmap.spec, title: "Revenue and cost by month" },
-      snapshot: heatmap.snapshot,
-      interpretation: "A heatmap of the same numbers.",
-    });
+    const artifact = await seedChart(server.kv, sessionId, [
+      {
+        ...simpleInput("line"),
+        spec: { ...simpleInput("line").spec, title: "Revenue and cost" },
+      },
+      {
+        ...simpleInput("heatmap"),
+        spec: {
+          ...simpleInput("heatmap").spec,
+          title: "Revenue and cost by month",
+        },
+      },
+    ]);
     await page.reload();
     await page.waitForSelector("html[data-hydrated=true]");
     await page.waitForSelector(".main-chart[data-rendered=true] canvas");

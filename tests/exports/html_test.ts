@@ -4,17 +4,22 @@
  * hides a series, and no hostile text runs or breaks the page.
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { chartHtml } from "../../lib/exports/html.ts";
 import { launchBrowser, skipBrowser } from "../e2e/_browser.ts";
 import { HOSTILE, hostileInput, simpleInput } from "./_inputs.ts";
 
-/** Opens `html` in a fresh page that may fetch nothing; returns what it tried to fetch. */
+/**
+ * Opens `html` in a fresh page that may fetch nothing (in `shared`, else a
+ * browser of its own) and runs `run` with what it tried to fetch.
+ */
 async function openOffline(
   html: string,
   run: (page: Page, requests: string[], errors: string[]) => Promise<void>,
+  shared?: Browser,
 ) {
-  await using browser = await launchBrowser();
+  await using own = shared ? null : await launchBrowser();
+  const browser = shared ?? own!;
   const context = await browser.newContext({
     viewport: { width: 1000, height: 700 },
   });
@@ -37,6 +42,7 @@ async function openOffline(
   await page.setContent(html);
   await page.waitForSelector("#chart[data-rendered=true]", { timeout: 10_000 });
   await run(page, requests, errors);
+  await context.close();
 }
 
 /** Non-white pixels in the chart's canvases (a heatmap draws on a layer of its own). */
@@ -240,6 +246,7 @@ Deno.test({
         expected: ["2024-03", "Cost", "95"],
       },
     ] as const;
+    await using browser = await launchBrowser();
     for (const { type, at, expected } of cases) {
       await openOffline(
         await chartHtml(simpleInput(type)),
@@ -260,6 +267,7 @@ Deno.test({
           assert.deepEqual(requests, [], `${type} fetched something`);
           assert.deepEqual(errors, [], type);
         },
+        browser,
       );
     }
   },

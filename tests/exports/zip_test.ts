@@ -8,11 +8,9 @@ import assert from "node:assert/strict";
 import { renderZip } from "../../lib/exports/zip.ts";
 import { CHART_FILES } from "../../lib/exports/zip.ts";
 import { SESSION_ROOT_FILES } from "../../lib/exports/session_zip.ts";
-import { Client, startTestServer } from "../_fixtures.ts";
+import { Client, seedChart, startTestServer } from "../_fixtures.ts";
 import { decodePng } from "../_png.ts";
 import { bytesOf, hostileInput, simpleInput, tempFile } from "./_inputs.ts";
-import { createArtifact } from "../../lib/kv/artifacts.ts";
-import { getSession } from "../../lib/kv/sessions.ts";
 import { PYTHON, run, runOk, tool } from "./_tools.ts";
 
 const unzip = tool("unzip", "unzip", ["-v"], "unzip");
@@ -220,7 +218,6 @@ Deno.test({
     await using server = await startTestServer();
     const client = new Client(server.url);
     const sessionId = await client.createSession();
-    const { ownerId } = (await getSession(server.kv, sessionId))!;
     const bars = simpleInput("bar");
     bars.spec = { ...bars.spec, horizontal: true, stacked: true };
     const inputs = [
@@ -228,22 +225,7 @@ Deno.test({
       bars,
     ];
     for (const input of inputs) {
-      await createArtifact(server.kv, {
-        sessionId,
-        ownerId,
-        spec: input.spec,
-        snapshot: input.snapshot,
-        request: {},
-        provenance: {
-          query: "SELECT 1",
-          datasetId: "demo",
-          datasetName: "demo",
-          rowCount: input.snapshot.rows.length,
-          executionMs: 1,
-        },
-        interpretation: `A ${input.spec.type}.`,
-        ttlMs: 3_600_000,
-      });
+      await seedChart(server.kv, sessionId, [input]);
     }
     const response = await client.fetch(
       `/api/sessions/${sessionId}/export?format=zip`,

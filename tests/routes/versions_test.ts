@@ -5,51 +5,23 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { Client, startTestServer, type TestServer } from "../_fixtures.ts";
 import {
-  createArtifact,
-  getArtifact,
-  reviseArtifact,
-} from "../../lib/kv/artifacts.ts";
-import { getSession } from "../../lib/kv/sessions.ts";
+  Client,
+  seedChart,
+  startTestServer,
+  type TestServer,
+} from "../_fixtures.ts";
+import { getArtifact } from "../../lib/kv/artifacts.ts";
 import { listEventsAfter } from "../../lib/kv/events.ts";
 import { simpleInput } from "../exports/_inputs.ts";
-
-const TTL = 60 * 60 * 1000;
 
 /** A session of `client` holding one chart in two versions: a line (v1), then a histogram (v2). */
 async function twoVersionChart(server: TestServer, client: Client) {
   const sessionId = await client.createSession();
-  const session = (await getSession(server.kv, sessionId))!;
-  const first = simpleInput("line");
-  const second = simpleInput("histogram");
-  const provenance = {
-    query: "SELECT 1",
-    params: [],
-    datasetId: "demo",
-    datasetName: "demo",
-    rowCount: 4,
-    executionMs: 1,
-  };
-  const v1 = await createArtifact(server.kv, {
-    sessionId,
-    ownerId: session.ownerId,
-    spec: first.spec,
-    snapshot: first.snapshot,
-    request: { n: 1 },
-    provenance,
-    interpretation: "first",
-    ttlMs: TTL,
-  });
-  await reviseArtifact(server.kv, v1.id, {
-    spec: second.spec,
-    snapshot: second.snapshot,
-    request: { n: 2 },
-    provenance,
-    interpretation: "second",
-    ttlMs: TTL,
-  });
-  return { sessionId, id: v1.id, first, second };
+  const first = { ...simpleInput("line"), interpretation: "first" };
+  const second = { ...simpleInput("histogram"), interpretation: "second" };
+  const { id } = await seedChart(server.kv, sessionId, [first, second]);
+  return { sessionId, id, first, second };
 }
 
 Deno.test("versions: an older version opens, exports and links as itself", async () => {
