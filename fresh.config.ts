@@ -49,6 +49,13 @@ const ConfigSchema = z.object({
   }),
   RENDER_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
   RENDER_CACHE_TTL: duration.default(parseDuration("1d")),
+  RENDER_CACHE_SIZE: bytes.default(64 * 1024 * 1024),
+  RENDER_CACHE_ENTRY_MAX: bytes.default(1024 * 1024),
+  RENDER_TIMEOUT: duration.default(parseDuration("20s")),
+  RENDER_MAX_BYTES: bytes.default(32 * 1024 * 1024).refine(
+    (n) => n >= 1024 * 1024,
+    "at least 1MiB",
+  ),
   RENDER_IDLE_TIMEOUT: duration.default(parseDuration("1m")),
   RENDER_WARMUP: z.enum(["on", "off"], { error: "on or off" }).default("on"),
   /** Set by Deno Deploy: the app then uses the managed KV and ignores KV_PATH. */

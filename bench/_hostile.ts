@@ -114,3 +114,63 @@ export async function runSqlWorkflow(
   }
   throw new Error(`workflow ${id} did not end`);
 }
+
+/** A hostile drawing: what it is, how to ask for it, the 400 code it must get. */
+export interface HostileRender {
+  name: string;
+  /** Sends the request (for an artifact of the client's session where needed). */
+  send(client: Client, artifactId: string): Promise<Response>;
+  code: string;
+}
+
+function renderApi(client: Client, body: Record<string, unknown>) {
+  return client.json("/api/render", "POST", body);
+}
+
+/** A line chart option with `points` points (and symbols): slow to draw. */
+function bigLine(points: number): Record<string, unknown> {
+  return {
+    animation: false,
+    xAxis: {
+      type: "category",
+      data: Array.from({ length: points }, (_, i) => i),
+    },
+    yAxis: {},
+    series: [{
+      type: "line",
+      data: Array.from({ length: points }, (_, i) => Math.sin(i / 50) * 100),
+    }],
+  };
+}
+
+/** Issue 15's drawings: a giant title, a giant PNG export, a render past RENDER_TIMEOUT. */
+export const HOSTILE_RENDERS: HostileRender[] = [
+  {
+    name: "SVG with a 200,000-character title",
+    send: (client) =>
+      renderApi(client, {
+        option: {
+          title: { text: "W".repeat(200_000) },
+          xAxis: { type: "category", data: ["a", "b"] },
+          yAxis: {},
+          series: [{ type: "bar", data: [1, 2] }],
+        },
+        format: "svg",
+      }),
+    code: "text_too_long",
+  },
+  {
+    name: "a 4000×4000 PNG export at scale 4",
+    send: (client, artifactId) =>
+      client.fetch(
+        `/api/artifacts/${artifactId}/export?format=png&width=4000&height=4000&scale=4`,
+      ),
+    code: "image_too_large",
+  },
+  {
+    name: "a 100,000-point line past RENDER_TIMEOUT",
+    send: (client) =>
+      renderApi(client, { option: bigLine(100_000), format: "svg" }),
+    code: "render_timeout",
+  },
+];

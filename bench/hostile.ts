@@ -4,16 +4,26 @@
  * meanwhile `/health` latency (median, p95, max) and the server's resident
  * memory (peak growth over the start, and what is left afterwards).
  * Run: `deno run -A bench/hostile.ts [--timeout=10000]` (SQL_TIMEOUT_MS,
- * default the server's own 10 s).
+ * default the server's own 10 s; RENDER_TIMEOUT 3 s).
  */
 import { Client } from "../tests/_fixtures.ts";
 import { startServerProcess } from "./_server.ts";
 import { probeWhile, quantile } from "./_probe.ts";
-import { HOSTILE_SQL, runSqlWorkflow, sessionWithData } from "./_hostile.ts";
+import {
+  HOSTILE_RENDERS,
+  HOSTILE_SQL,
+  runSqlWorkflow,
+  sessionWithData,
+} from "./_hostile.ts";
 
 const MB = 1024 * 1024;
 const timeoutArg = Deno.args.find((a) => a.startsWith("--timeout="));
-const env: Record<string, string> = {};
+// The 100,000-point line is a 2 MB request, drawn in 5–10 s: a 3 s
+// RENDER_TIMEOUT stops it.
+const env: Record<string, string> = {
+  MAX_BODY_BYTES: "4MiB",
+  RENDER_TIMEOUT: "3s",
+};
 if (timeoutArg) env.SQL_TIMEOUT_MS = timeoutArg.split("=")[1];
 
 await using server = await startServerProcess(env);
@@ -45,6 +55,29 @@ for (const hostile of HOSTILE_SQL) {
   rows.push([
     hostile.name,
     job.error?.code ?? job.status,
+    `${(report.ms / 1000).toFixed(1)} s`,
+    String(report.healthMs.length),
+    quantile(report.healthMs, 0.5).toFixed(1),
+    quantile(report.healthMs, 0.95).toFixed(1),
+    Math.max(...report.healthMs).toFixed(1),
+    `+${Math.round((report.peakRss - baseline) / MB)} MB`,
+  ]);
+}
+const { artifactId } = await client.sessionWithChart(
+  "bar chart of average no2 per city",
+);
+for (const hostile of HOSTILE_RENDERS) {
+  const { value: response, report } = await probeWhile(
+    server,
+    () => hostile.send(client, artifactId),
+  );
+  const body = response.ok
+    ? await response.body?.cancel().then(() => ({}))
+    : await response.json();
+  all.push(...report.healthMs);
+  rows.push([
+    hostile.name,
+    `${response.status} ${body.error?.code ?? ""}`,
     `${(report.ms / 1000).toFixed(1)} s`,
     String(report.healthMs.length),
     quantile(report.healthMs, 0.5).toFixed(1),

@@ -48,6 +48,8 @@ export async function startServer(
     size: config.RENDER_WORKERS,
     fontPaths: config.FONT_PATHS,
     idleMs: config.RENDER_IDLE_TIMEOUT,
+    timeoutMs: config.RENDER_TIMEOUT,
+    maxOutputBytes: config.RENDER_MAX_BYTES,
   });
   startSqlService({
     size: config.SQL_WORKERS,

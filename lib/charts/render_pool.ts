@@ -18,6 +18,13 @@ import { Worker } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg } from "./resvg_wasm.ts";
 import { HttpError } from "../errors.ts";
+import {
+  checkPixels,
+  overlongOutput,
+  overlongText,
+  RENDER_BUDGET,
+  renderTimeout,
+} from "./budget.ts";
 import { log } from "../log.ts";
 import type { PdfPage } from "./pdf.ts";
 
@@ -89,6 +96,10 @@ export interface RenderPoolOptions {
   idleMs?: number;
   /** Each worker's V8 heap limits; default WORKER_HEAP. */
   heap?: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number };
+  /** A job still drawing this long after it began is stopped with its worker (RENDER_TIMEOUT). */
+  timeoutMs?: number;
+  /** Largest output of one job in bytes (RENDER_MAX_BYTES). */
+  maxOutputBytes?: number;
 }
 
 /** Messages between the pool and a worker. */
@@ -98,13 +109,22 @@ export type WorkerRequest =
     fontPaths: string[];
     /** resvg compiled by the pool; null: compile it in the worker. */
     wasm: WebAssembly.Module | null;
+    maxOutputBytes: number;
   }
   | { type: "job"; id: number; job: RenderJob };
 
-/** A worker's answer to one job. */
+/** A worker's answer to one job, or its word that it has begun it. */
 export type WorkerReply =
+  | { id: number; started: true }
   | { id: number; ok: true; output: RenderOutput }
-  | { id: number; ok: false; message: string; fatal: boolean };
+  | {
+    id: number;
+    ok: false;
+    message: string;
+    fatal: boolean;
+    /** A job over the render budget: the 400 to answer with. */
+    refused?: { code: string; message: string };
+  };
 
 interface Pending {
   id: number;
@@ -116,6 +136,7 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy: Pending | null;
+  timer?: ReturnType<typeof setTimeout>;
 }
 
 const DEFAULT_MAX_QUEUE = 64;
@@ -148,6 +169,8 @@ export class RenderPool {
   readonly #maxQueue: number;
   readonly #idleMs: number;
   readonly #heap: NonNullable<RenderPoolOptions["heap"]>;
+  readonly #timeoutMs: number;
+  readonly #maxOutputBytes: number;
   #slots: Slot[] = [];
   #queue: Pending[] = [];
   #nextId = 1;
@@ -161,6 +184,9 @@ export class RenderPool {
     this.#maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
     this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.#heap = options.heap ?? WORKER_HEAP;
+    this.#timeoutMs = options.timeoutMs ?? RENDER_BUDGET.timeoutMs;
+    this.#maxOutputBytes = options.maxOutputBytes ??
+      RENDER_BUDGET.maxOutputBytes;
   }
 
   /** Whether jobs run in workers (false: in this isolate). */
@@ -185,12 +211,20 @@ export class RenderPool {
 
   /**
    * Returns the output of `job`. Rejects with a RenderError when the option
-   * cannot be drawn, a 503 HttpError when too many jobs wait, and an Error
-   * when the pool closes first.
+   * cannot be drawn, a 400 HttpError when the job is over the render budget
+   * (budget.ts: pixels, text, output bytes, RENDER_TIMEOUT), a 503 when too
+   * many jobs wait, and an Error when the pool closes first.
    */
   render(job: RenderJob): Promise<RenderOutput> {
     if (this.#closed) return Promise.reject(new Error("render pool closed"));
-    if (!this.usesWorkers) return renderHere(job, this.#fontPaths);
+    try {
+      checkPixels(job);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!this.usesWorkers) {
+      return renderHere(job, this.#fontPaths, this.#maxOutputBytes);
+    }
     if (this.#queue.length >= this.#maxQueue) {
       return Promise.reject(
         new HttpError(
@@ -239,7 +273,7 @@ export class RenderPool {
       this.#workersFailed = true;
       // Everything queued runs here instead.
       for (const pending of this.#queue.splice(0)) {
-        renderHere(pending.job, this.#fontPaths).then(
+        renderHere(pending.job, this.#fontPaths, this.#maxOutputBytes).then(
           pending.resolve,
           pending.reject,
         );
@@ -253,6 +287,7 @@ export class RenderPool {
         type: "init",
         fontPaths: this.#fontPaths,
         wasm,
+        maxOutputBytes: this.#maxOutputBytes,
       };
       worker.postMessage(request);
     };
@@ -260,12 +295,29 @@ export class RenderPool {
     worker.on("message", (reply: WorkerReply) => {
       const pending = slot.busy;
       if (!pending || pending.id !== reply.id) return;
+      clearTimeout(slot.timer);
+      if ("started" in reply) {
+        // Layout and drawing cannot be interrupted: past its time the job
+        // ends with its worker, and the next job starts a fresh one.
+        slot.timer = setTimeout(() => {
+          log.warn("render stopped at RENDER_TIMEOUT", {
+            ms: this.#timeoutMs,
+          });
+          slot.busy = null;
+          this.#retire(slot);
+          pending.reject(renderTimeout(this.#timeoutMs));
+          this.#dispatch();
+        }, this.#timeoutMs);
+        return;
+      }
       slot.busy = null;
       if (reply.ok) {
         pending.resolve(reply.output);
       } else {
         pending.reject(
-          reply.fatal
+          reply.refused
+            ? new HttpError(400, reply.refused.code, reply.refused.message)
+            : reply.fatal
             ? new Error(reply.message)
             : new RenderError(reply.message),
         );
@@ -292,6 +344,7 @@ export class RenderPool {
   }
 
   #retire(slot: Slot): void {
+    clearTimeout(slot.timer);
     this.#slots = this.#slots.filter((s) => s !== slot);
     slot.worker.terminate();
   }
@@ -312,6 +365,7 @@ export class RenderPool {
     const slots = this.#slots;
     this.#slots = [];
     for (const slot of slots) {
+      clearTimeout(slot.timer);
       slot.busy?.reject(closed);
       slot.worker.terminate();
     }
@@ -326,24 +380,54 @@ export class RenderPool {
 
 let inProcess: Promise<typeof import("./raster.ts")> | undefined;
 
-/** Runs a job in this isolate (the fallback without workers). */
+/** Runs a job in this isolate (the fallback without workers; no time limit). */
 async function renderHere(
   job: RenderJob,
   fontPaths: readonly string[],
+  maxOutputBytes: number,
 ): Promise<RenderOutput> {
   configureFonts(fontPaths);
   inProcess ??= import("./raster.ts");
-  return await runJob(await inProcess, job);
+  return await runJob(await inProcess, job, maxOutputBytes);
 }
 
-/** Runs `job` with the raster module (in a worker or in process). */
+/**
+ * Runs `job` with the raster module (in a worker or in process); throws a
+ * 400 HttpError when a text of the option or the output is over the budget.
+ */
 export async function runJob(
   raster: typeof import("./raster.ts"),
   job: RenderJob,
+  maxOutputBytes: number = RENDER_BUDGET.maxOutputBytes,
 ): Promise<RenderOutput> {
   const option = typeof job.option === "string"
     ? JSON.parse(job.option)
     : job.option;
+  const overlong = overlongText(option);
+  if (overlong) throw overlong;
+  const output = await drawJob(raster, job, option);
+  const tooLarge = overlongOutput(outputBytes(output), maxOutputBytes);
+  if (tooLarge) throw tooLarge;
+  return output;
+}
+
+/** Bytes of an output (an SVG counted in UTF-16 units: at most its UTF-8 size). */
+function outputBytes(output: RenderOutput): number {
+  switch (output.kind) {
+    case "png":
+      return output.bytes.length;
+    case "svg":
+      return output.svg.length;
+    case "vector":
+      return Math.max(output.svg.length, output.pdf?.length ?? 0);
+  }
+}
+
+async function drawJob(
+  raster: typeof import("./raster.ts"),
+  job: RenderJob,
+  option: Record<string, unknown>,
+): Promise<RenderOutput> {
   if (job.kind === "png") {
     const { value, missing } = await raster.rasterPng(option, job);
     return { kind: "png", bytes: value, missing };
@@ -382,6 +466,8 @@ export function configureRenderPool(options: RenderPoolOptions): void {
   }
   const same = options.size === poolOptions.size &&
     options.idleMs === poolOptions.idleMs &&
+    options.timeoutMs === poolOptions.timeoutMs &&
+    options.maxOutputBytes === poolOptions.maxOutputBytes &&
     (options.fontPaths ?? []).join("\n") ===
       (poolOptions.fontPaths ?? []).join("\n");
   poolOptions = { ...options };

@@ -7,6 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg, useCompiledResvg } from "./resvg_wasm.ts";
+import { HttpError } from "../errors.ts";
 import type {
   RenderJob,
   RenderOutput,
@@ -28,12 +29,14 @@ const modules = Promise.all([
 ]);
 const initialized = Promise.withResolvers<void>();
 let queue: Promise<void> = initialized.promise;
+let maxOutputBytes: number | undefined;
 
 port.on("message", (request: WorkerRequest) => {
   if (request.type === "init") {
     if (request.wasm) useCompiledResvg(request.wasm);
     else compileResvg().catch(() => {}); // a failure surfaces in the first job
     configureFonts(request.fontPaths);
+    maxOutputBytes = request.maxOutputBytes;
     initialized.resolve();
     return;
   }
@@ -64,7 +67,9 @@ async function handle(id: number, job: RenderJob): Promise<void> {
   }
   try {
     const [raster, { runJob }] = loaded;
-    const output = await runJob(raster, job);
+    // The pool's RENDER_TIMEOUT counts from here.
+    reply({ id, started: true });
+    const output = await runJob(raster, job, maxOutputBytes);
     reply(
       { id, ok: true, output },
       transferable(output),
@@ -75,6 +80,9 @@ async function handle(id: number, job: RenderJob): Promise<void> {
       ok: false,
       message: error instanceof Error ? error.message : String(error),
       fatal: error instanceof WebAssembly.RuntimeError,
+      ...(error instanceof HttpError
+        ? { refused: { code: error.code, message: error.message } }
+        : {}),
     });
   }
 }

@@ -68,6 +68,11 @@ export const keys = {
 
   /** Render API cache: a hash of the normalised render request → its blob. */
   renderCache: (hash: string) => ["render_cache", hash] as const,
+  /** The render cache's images in the order they were stored (oldest first), for eviction. */
+  renderCacheOrder: (id: string) => ["render_cache_order", id] as const,
+  renderCacheOrderPrefix: () => ["render_cache_order"] as const,
+  /** The render cache's total: bytes and images it holds. */
+  renderCacheTotal: () => ["render_cache_total"] as const,
 
   /** A dataset uploaded to a session. */
   dataset: (datasetId: string) => ["dataset", datasetId] as const,

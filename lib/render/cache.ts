@@ -3,8 +3,16 @@
  * hash of the normalised request (option with keys sorted, size, scale,
  * format, background) and of the renderer version, so identical requests
  * are drawn once per TTL. The same hash is the response's ETag.
+ *
+ * The cache is bounded: an image over RENDER_CACHE_ENTRY_MAX is served but
+ * not stored, and a running total (changed in the same commit as each entry
+ * and its age-order record) keeps all images under RENDER_CACHE_SIZE by
+ * evicting the oldest when a new one would pass it. Age-order records carry
+ * no TTL, so an image KV has already dropped still counts until evicted.
  */
 import { keys } from "../kv/keys.ts";
+import { retryCommit } from "../kv/commit.ts";
+import { newId } from "../ids.ts";
 import { expireInFor, type Expiring, liveValue } from "../kv/ttl.ts";
 import {
   type BlobMeta,
@@ -112,26 +120,114 @@ export async function getCachedRender(
   return await streamBlob(kv, entry.blobId);
 }
 
+/** How much the render cache may hold. */
+export interface RenderCacheBounds {
+  /** Bytes of all cached images together (RENDER_CACHE_SIZE). */
+  maxBytes: number;
+  /** Bytes of one image; a larger one is not cached (RENDER_CACHE_ENTRY_MAX). */
+  maxEntryBytes: number;
+}
+
+/** The cache's running total: bytes and images it holds (written with every change). */
+interface RenderCacheTotal {
+  bytes: number;
+  count: number;
+}
+
+/** One cached image in the cache's age order: what to delete when it is evicted. */
+interface RenderCacheOrder {
+  hash: string;
+  blobId: string;
+  size: number;
+}
+
 /**
- * Stores the image of a request hash for `ttlMs`. When a live entry for the
- * hash exists already (an identical render finished first), it stays and
- * this copy is dropped.
+ * Stores the image of a request hash for `ttlMs`, unless it is larger than
+ * `bounds.maxEntryBytes`; then evicts the oldest images until the cache
+ * holds at most `bounds.maxBytes`. When a live entry for the hash exists
+ * already (an identical render finished first), it stays and this copy is
+ * dropped.
  */
 export async function putCachedRender(
   kv: Deno.Kv,
   hash: string,
   bytes: Uint8Array,
-  { mime, filename, ttlMs }: { mime: string; filename: string; ttlMs: number },
+  options:
+    & { mime: string; filename: string; ttlMs: number }
+    & RenderCacheBounds,
 ): Promise<void> {
+  if (bytes.length > options.maxEntryBytes) return;
   const key = keys.renderCache(hash);
-  const current = await kv.get<RenderCacheEntry>(key);
-  if (liveValue(current)) return;
-  const expiresAt = Date.now() + ttlMs;
-  const meta = await writeBlob(kv, bytes, { mime, filename, expiresAt });
-  const entry: RenderCacheEntry = { blobId: meta.id, expiresAt };
-  const result = await kv.atomic()
-    .check(current)
-    .set(key, entry, { expireIn: expireInFor(expiresAt) })
-    .commit();
-  if (!result.ok) await deleteBlob(kv, meta.id);
+  if (liveValue(await kv.get<RenderCacheEntry>(key))) return;
+  const expiresAt = Date.now() + options.ttlMs;
+  const meta = await writeBlob(kv, bytes, {
+    mime: options.mime,
+    filename: options.filename,
+    expiresAt,
+  });
+  const orderKey = keys.renderCacheOrder(newId());
+  const stored = await retryCommit("render cache entry", async () => {
+    const [current, total] = await kv.getMany<
+      [RenderCacheEntry, RenderCacheTotal]
+    >([
+      key,
+      keys.renderCacheTotal(),
+    ]);
+    if (liveValue(current)) return false;
+    const sum = total.value ?? { bytes: 0, count: 0 };
+    const entry: RenderCacheEntry = { blobId: meta.id, expiresAt };
+    const order: RenderCacheOrder = {
+      hash,
+      blobId: meta.id,
+      size: bytes.length,
+    };
+    const result = await kv.atomic()
+      .check(current, total)
+      .set(key, entry, { expireIn: expireInFor(expiresAt) })
+      // The order record outlives the image: it still counts until evicted.
+      .set(orderKey, order)
+      .set(keys.renderCacheTotal(), {
+        bytes: sum.bytes + bytes.length,
+        count: sum.count + 1,
+      })
+      .commit();
+    return result.ok ? true : null;
+  });
+  if (!stored) {
+    await deleteBlob(kv, meta.id);
+    return;
+  }
+  await evictRenders(kv, options.maxBytes);
+}
+
+/** Deletes the oldest cached images until the cache holds at most `maxBytes`. */
+export async function evictRenders(
+  kv: Deno.Kv,
+  maxBytes: number,
+): Promise<void> {
+  while (true) {
+    const total = await kv.get<RenderCacheTotal>(keys.renderCacheTotal());
+    if ((total.value?.bytes ?? 0) <= maxBytes) return;
+    const oldest = await Array.fromAsync(
+      kv.list<RenderCacheOrder>({ prefix: keys.renderCacheOrderPrefix() }, {
+        limit: 1,
+      }),
+    );
+    if (oldest.length === 0) return;
+    const [order] = oldest;
+    const entry = await kv.get<RenderCacheEntry>(
+      keys.renderCache(order.value.hash),
+    );
+    const sum = total.value!;
+    const op = kv.atomic()
+      .check(total, order, entry)
+      .delete(order.key)
+      .set(keys.renderCacheTotal(), {
+        bytes: Math.max(0, sum.bytes - order.value.size),
+        count: Math.max(0, sum.count - 1),
+      });
+    // The entry may be a newer image of the same request: keep that one.
+    if (entry.value?.blobId === order.value.blobId) op.delete(entry.key);
+    if ((await op.commit()).ok) await deleteBlob(kv, order.value.blobId);
+  }
 }

@@ -14,6 +14,7 @@ import {
   getCachedRender,
   matchesEtag,
   putCachedRender,
+  type RenderCacheBounds,
   renderRequestHash,
 } from "./cache.ts";
 import type { RenderFormat, RenderRequest } from "./request.ts";
@@ -45,14 +46,18 @@ export interface NotModified {
 const inFlight = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
 /**
- * Returns the image of `request` (cached for `ttlMs`), or NotModified when
+ * Returns the image of `request` (cached for `ttlMs` within `bounds`), or NotModified when
  * `ifNoneMatch` already names its ETag. Throws a 400 when ECharts cannot
  * draw the option; nothing is stored then.
  */
 export async function renderImage(
   kv: Deno.Kv,
   request: RenderRequest,
-  { ttlMs, ifNoneMatch = null }: { ttlMs: number; ifNoneMatch?: string | null },
+  { ttlMs, ifNoneMatch = null, bounds }: {
+    ttlMs: number;
+    ifNoneMatch?: string | null;
+    bounds: RenderCacheBounds;
+  },
 ): Promise<RenderedImage | NotModified> {
   const optionJson = canonicalJson(request.option);
   const hash = await renderRequestHash(request, optionJson);
@@ -63,8 +68,8 @@ export async function renderImage(
   if (hit) return fromCache(etag, hit.meta, hit.stream);
   let drawing = inFlight.get(hash);
   if (!drawing) {
-    drawing = draw(kv, hash, { ...request, optionJson }, ttlMs).finally(() =>
-      inFlight.delete(hash)
+    drawing = draw(kv, hash, { ...request, optionJson }, ttlMs, bounds).finally(
+      () => inFlight.delete(hash),
     );
     inFlight.set(hash, drawing);
   }
@@ -99,6 +104,7 @@ async function draw(
   hash: string,
   request: RenderRequest & { optionJson: string },
   ttlMs: number,
+  bounds: RenderCacheBounds,
 ): Promise<Uint8Array<ArrayBuffer>> {
   const { width, height, scale, background, format } = request;
   const option = request.optionJson;
@@ -141,6 +147,7 @@ async function draw(
     mime: RENDER_MIME[format],
     filename: `chart.${format}`,
     ttlMs,
+    ...bounds,
   });
   return bytes;
 }

@@ -13,7 +13,8 @@ import {
   PNG_LIMITS,
   resolveBackground,
 } from "../charts/png.ts";
-import { RENDER_LIMITS, validateOption } from "./validate.ts";
+import { validateOption } from "./validate.ts";
+import { checkPixels } from "../charts/budget.ts";
 
 /** Output formats of the render API. */
 export const RENDER_FORMATS = ["png", "svg", "pdf"] as const;
@@ -159,13 +160,8 @@ function finish(
   },
 ): RenderRequest {
   const checked = validateOption(option);
-  const pixels = fields.width * fields.height * fields.scale ** 2;
-  if (pixels > RENDER_LIMITS.maxPixels) {
-    throw badRequest(
-      "image_too_large",
-      `width × height × scale² is ${pixels} pixels; at most ${RENDER_LIMITS.maxPixels} are drawn`,
-    );
-  }
+  // Before anything is drawn or queued; the render pool checks it again.
+  checkPixels({ ...fields, scale: fields.format === "png" ? fields.scale : 1 });
   return {
     option: checked,
     width: fields.width,

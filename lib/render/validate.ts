@@ -8,13 +8,14 @@
  * expects a colour, symbol or link, and the interactive-only toolbox.
  */
 import { badRequest } from "../errors.ts";
+import { RENDER_BUDGET } from "../charts/budget.ts";
 
 /** Bounds of a render request's option and image. */
 export const RENDER_LIMITS = {
   /** Items in every series' and dataset's data arrays together. */
   maxPoints: 100_000,
-  /** Device pixels: width × height × scale². 8 megapixels. */
-  maxPixels: 8 * 1024 * 1024,
+  /** Device pixels: width × height × scale² (the budget of every drawing). */
+  maxPixels: RENDER_BUDGET.maxPixels,
   /** Nesting of objects and arrays. */
   maxDepth: 32,
   /** Values (objects, arrays, strings, numbers...) in the whole option. */
@@ -160,7 +161,10 @@ export function validateOption(option: unknown): Record<string, unknown> {
       );
     }
     for (const [key, child] of Object.entries(record)) {
-      const forbidden = FORBIDDEN_KEYS[key];
+      // A key named like a prototype member ("constructor") is an ordinary key.
+      const forbidden = Object.hasOwn(FORBIDDEN_KEYS, key)
+        ? FORBIDDEN_KEYS[key]
+        : undefined;
       if (
         forbidden && child !== undefined && child !== null && child !== false
       ) {

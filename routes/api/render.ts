@@ -16,6 +16,10 @@ async function respond(c: AppContext, request: RenderRequest) {
   const cacheControl = `public, max-age=${Math.floor(ttlMs / 1000)}`;
   const image = await renderImage(c.var.kv, request, {
     ttlMs,
+    bounds: {
+      maxBytes: c.var.config.RENDER_CACHE_SIZE,
+      maxEntryBytes: c.var.config.RENDER_CACHE_ENTRY_MAX,
+    },
     ifNoneMatch: c.req.header("if-none-match") ?? null,
   });
   if (image.notModified) {

@@ -1,13 +1,15 @@
 /**
- * The hostile SQL of issue 15 against a server in its own process: each
- * workflow `sql` step is stopped with a clear code, `/health` answers fast
- * while it runs, and the server's memory stays bounded and is given back.
+ * The hostile SQL and drawings of issue 15 against a server in its own
+ * process: each workflow `sql` step is stopped with a clear code, each
+ * drawing over the budget is a 400, `/health` answers fast meanwhile, and
+ * the server's memory stays bounded and is given back.
  */
 import assert from "node:assert/strict";
 import { Client } from "../_fixtures.ts";
 import { startServerProcess } from "../../bench/_server.ts";
 import { probeWhile, quantile } from "../../bench/_probe.ts";
 import {
+  HOSTILE_RENDERS,
   HOSTILE_SQL,
   runSqlWorkflow,
   sessionWithData,
@@ -24,12 +26,14 @@ const DEADLINE_MS = TIMEOUT_MS + 6000;
 
 Deno.test({
   name:
-    "hostile SQL: each statement is stopped, /health stays fast and memory bounded throughout",
+    "hostile SQL and drawings: each is stopped, /health stays fast and memory bounded throughout",
   sanitizeResources: false,
   async fn() {
     await using server = await startServerProcess({
       RENDER_WARMUP: "off",
       SQL_TIMEOUT_MS: String(TIMEOUT_MS),
+      RENDER_TIMEOUT: `${TIMEOUT_MS}ms`,
+      MAX_BODY_BYTES: "4MiB",
     });
     const client = new Client(server.url);
     const sessionId = await sessionWithData(client);
@@ -53,6 +57,22 @@ Deno.test({
       );
       const maxMs = hostile.runsToDeadline ? DEADLINE_MS : QUICK_MS;
       assert.ok(report.ms < maxMs, `${name}: ended after ${report.ms} ms`);
+      health.push(...report.healthMs);
+      peak = Math.max(peak, report.peakRss);
+    }
+    // A chart for the export; its drawing also starts a render worker.
+    const { artifactId } = await client.sessionWithChart(
+      "bar chart of average no2 per city",
+    );
+    for (const hostile of HOSTILE_RENDERS) {
+      const { value: response, report } = await probeWhile(
+        server,
+        () => hostile.send(client, artifactId),
+      );
+      const body = await response.json();
+      assert.equal(response.status, 400, hostile.name);
+      assert.equal(body.error.code, hostile.code, hostile.name);
+      assert.ok(report.ms < DEADLINE_MS, `${hostile.name}: ${report.ms} ms`);
       health.push(...report.healthMs);
       peak = Math.max(peak, report.peakRss);
     }
