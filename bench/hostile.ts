@@ -8,7 +8,7 @@
  */
 import { Client } from "../tests/_fixtures.ts";
 import { startServerProcess } from "./_server.ts";
-import { probeWhile, quantile } from "./_probe.ts";
+import { type ProbeReport, probeWhile, quantile } from "./_probe.ts";
 import {
   HOSTILE_RENDERS,
   HOSTILE_SQL,
@@ -46,15 +46,12 @@ console.log(
 
 const rows: string[][] = [];
 const all: number[] = [];
-for (const hostile of HOSTILE_SQL) {
-  const { value: job, report } = await probeWhile(
-    server,
-    () => runSqlWorkflow(client, sessionId, hostile.query),
-  );
+/** Adds a table row for one hostile request. */
+function record(name: string, ended: string, report: ProbeReport): void {
   all.push(...report.healthMs);
   rows.push([
-    hostile.name,
-    job.error?.code ?? job.status,
+    name,
+    ended,
     `${(report.ms / 1000).toFixed(1)} s`,
     String(report.healthMs.length),
     quantile(report.healthMs, 0.5).toFixed(1),
@@ -62,6 +59,13 @@ for (const hostile of HOSTILE_SQL) {
     Math.max(...report.healthMs).toFixed(1),
     `+${Math.round((report.peakRss - baseline) / MB)} MB`,
   ]);
+}
+for (const hostile of HOSTILE_SQL) {
+  const { value: job, report } = await probeWhile(
+    server,
+    () => runSqlWorkflow(client, sessionId, hostile.query),
+  );
+  record(hostile.name, job.error?.code ?? job.status, report);
 }
 const { artifactId } = await client.sessionWithChart(
   "bar chart of average no2 per city",
@@ -74,17 +78,7 @@ for (const hostile of HOSTILE_RENDERS) {
   const body = response.ok
     ? await response.body?.cancel().then(() => ({}))
     : await response.json();
-  all.push(...report.healthMs);
-  rows.push([
-    hostile.name,
-    `${response.status} ${body.error?.code ?? ""}`,
-    `${(report.ms / 1000).toFixed(1)} s`,
-    String(report.healthMs.length),
-    quantile(report.healthMs, 0.5).toFixed(1),
-    quantile(report.healthMs, 0.95).toFixed(1),
-    Math.max(...report.healthMs).toFixed(1),
-    `+${Math.round((report.peakRss - baseline) / MB)} MB`,
-  ]);
+  record(hostile.name, `${response.status} ${body.error?.code ?? ""}`, report);
 }
 await runSqlWorkflow(client, sessionId, "SELECT 1 AS one");
 const held = Math.round((server.rss() - baseline) / MB);
