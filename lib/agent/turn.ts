@@ -18,11 +18,10 @@ import {
   listArtifactsBySession,
   reviseArtifact,
 } from "../kv/artifacts.ts";
-import { planRequest } from "./planner.ts";
+import { planRequest, toSnapshot } from "./planner/mod.ts";
 import { interpretChart } from "./interpret.ts";
 import { listChatDatasets } from "./datasets.ts";
 import { startWorkflow } from "../workflows/run.ts";
-import { toSnapshot } from "./planner.ts";
 import { ensureDownload } from "../exports/downloads.ts";
 import {
   EXPORT_FORMATS,

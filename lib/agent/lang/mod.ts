@@ -1,0 +1,67 @@
+/**
+ * The three languages Chartroom speaks, and the helpers every reader of a
+ * request shares: folding, language detection, and a lookup of a language's
+ * texts.
+ */
+import { en } from "./en.ts";
+import { es } from "./es.ts";
+import { pt } from "./pt.ts";
+import type { Lang, Language } from "./types.ts";
+
+export type { Lang, Language } from "./types.ts";
+export { LANGS } from "./types.ts";
+
+export const LANGUAGES: Record<Lang, Language> = { en, es, pt };
+
+/** Returns a language's words and texts. */
+export function language(lang: Lang): Language {
+  return LANGUAGES[lang];
+}
+
+/** Lower-cases and strips diacritics: "Evolução" → "evolucao". */
+export function fold(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
+}
+
+const HINTS: Record<Lang, Set<string>> = {
+  en: new Set(en.vocab.hints),
+  es: new Set(es.vocab.hints),
+  pt: new Set(pt.vocab.hints),
+};
+
+/**
+ * Returns the language a request is most likely written in: hint words of
+ * each language, and letters only Spanish (ñ ¿ ¡) or Portuguese (ã õ ç) use.
+ * English wins a tie, Portuguese a tie with Spanish only on its own letters.
+ */
+export function detectLang(text: string, words: string[]): Lang {
+  const score: Record<Lang, number> = { en: 0, es: 0, pt: 0 };
+  for (const t of words) {
+    for (const lang of ["en", "es", "pt"] as const) {
+      if (HINTS[lang].has(t)) score[lang]++;
+    }
+  }
+  if (/[ãõç]/i.test(text)) score.pt += 3;
+  if (/[ñ¿¡]/i.test(text)) score.es += 3;
+  if (/ção|ções|ê|ô/i.test(text)) score.pt += 2;
+  if (/ción|ciones|á\b/i.test(text)) score.es += 1;
+  if (score.en >= score.es && score.en >= score.pt) return "en";
+  return score.pt > score.es ? "pt" : "es";
+}
+
+/** Picks the page language from an Accept-Language header (English by default). */
+export function langFromAcceptLanguage(
+  header: string | null | undefined,
+): Lang {
+  if (!header) return "en";
+  const ranked = header.split(",").map((part) => {
+    const [tag, ...params] = part.trim().split(";");
+    const q = params.map((x) => /^\s*q=([\d.]+)/.exec(x)?.[1]).find(Boolean);
+    return { tag: tag.toLowerCase(), q: q ? Number(q) : 1 };
+  }).sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    const base = tag.split("-")[0];
+    if (base === "en" || base === "es" || base === "pt") return base;
+  }
+  return "en";
+}

@@ -1,0 +1,482 @@
+/**
+ * Building a new chart from a reading: which columns are measured, which
+ * one is the axis (a time column, or the category after "by"), which split
+ * the chart into series, which filter it; then the aggregation, the order,
+ * and the chart kind charting practice draws for that shape.
+ */
+import type { ChartKind } from "../lang/types.ts";
+import { language } from "../lang/mod.ts";
+import type { ColMention } from "./link.ts";
+import { echoesName, type Reading } from "./reading.ts";
+import type { ColumnFeat } from "./schema.ts";
+import { chooseBucket, rangeFilters, timePeriods } from "./time.ts";
+import { chartPlan } from "./describe.ts";
+import { clarify, helpPlan } from "./help.ts";
+import { chooseKind, wantsHorizontal } from "./kind.ts";
+import type {
+  Agg,
+  ChartQuery,
+  Filter,
+  Measure,
+  Plan,
+  PlanContext,
+  Split,
+  XAxis,
+} from "./types.ts";
+import { V } from "./vocab.ts";
+
+/** Most series a split draws before it asks which ones. */
+export const MAX_SPLIT = 20;
+
+/** The roles a request gives the columns it mentions. */
+export interface Roles {
+  /** Columns named after "by", "per", "for each" (or after "top N"), in order. */
+  dims: ColumnFeat[];
+  measures: ColumnFeat[];
+  /** Time columns named anywhere. */
+  times: ColumnFeat[];
+  /** Columns counted ("number of customers"). */
+  counted: ColumnFeat[];
+  filters: Filter[];
+  /** Aggregation words that are not part of a dimension's or a measure's name. */
+  aggs: Agg[];
+}
+
+function skippable(r: Reading, k: number): boolean {
+  const w = r.words[k];
+  return r.intents.used[k] || V.articles.has(w) || V.of.has(w) ||
+    V.stopwords.has(w);
+}
+
+/** The first mention starting within a few skippable words after position `from`. */
+function mentionAfter(r: Reading, from: number): ColMention | undefined {
+  for (let k = from; k < r.words.length && k <= from + 4; k++) {
+    const m = r.links.cols.find((c) => c.pos === k);
+    if (m) return m;
+    if (r.links.values.some((v) => v.pos === k)) return undefined;
+    if (!skippable(r, k)) return undefined;
+  }
+  return undefined;
+}
+
+/** Assigns each mentioned column a role from where it stands in the request. */
+export function rolesOf(r: Reading): Roles {
+  const { intents, links } = r;
+  const dimMentions: ColMention[] = [];
+  const starts = [...intents.by.map((b) => b.end)];
+  if (intents.top) starts.push(intents.top.end);
+  for (const s of starts) {
+    const m = mentionAfter(r, s);
+    if (m && !dimMentions.includes(m)) dimMentions.push(m);
+  }
+  // "by A and B": B is a dimension too.
+  for (const m of [...dimMentions]) {
+    const next = links.cols.find((c) => c.pos > m.end && c.pos <= m.end + 2);
+    const joiner = r.words.slice(m.end, next?.pos ?? m.end).some((w) =>
+      ["and", "y", "e", "&"].includes(w)
+    );
+    if (next && joiner && !dimMentions.includes(next)) dimMentions.push(next);
+  }
+
+  const filters: Filter[] = [];
+  const asFilter = new Set<ColMention>();
+  // Comparisons: "more than 4 cylinders", "age > 40".
+  for (const c of intents.comparisons) {
+    const after = links.cols.find((m) =>
+      m.pos >= c.end && m.pos <= c.end + 1 && m.col.numeric
+    );
+    const before = [...links.cols].reverse().find((m) =>
+      m.end <= c.pos && m.end >= c.pos - 2 && m.col.numeric
+    );
+    const target = after ?? before;
+    if (!target) continue;
+    filters.push({ column: target.col.name, op: c.op, value: c.value });
+    asFilter.add(target);
+  }
+  // "4 cylinders", "with 8 cylinders": a number before a column of few whole numbers.
+  for (const m of links.cols) {
+    const t = r.toks[m.pos - 1];
+    if (
+      t?.num !== null && t !== undefined && !intents.used[m.pos - 1] &&
+      m.col.numeric && !m.col.yearNumbers && m.col.distinctCount <= 60 &&
+      (m.col.profile.distinct?.includes(String(t.num)) ??
+        (t.num >= Number(m.col.profile.min) &&
+          t.num <= Number(m.col.profile.max)))
+    ) {
+      filters.push({ column: m.col.name, op: "in", values: [t.num] });
+      asFilter.add(m);
+    }
+  }
+
+  // Aggregation words inside a dimension's phrase ("per cylinder count",
+  // "por número de cilindros") or echoing a name are not aggregations.
+  const inDimPhrase = (pos: number) =>
+    dimMentions.some((m) =>
+      pos === m.end ||
+      intents.by.some((b) => b.end <= pos && pos < m.pos)
+    );
+  const aggs = intents.aggs
+    .filter((a) => !inDimPhrase(a.pos) && !echoesName(r, a.pos))
+    .map((a) => a.agg);
+
+  // What is counted: the column right after a counting phrase ("number of customers").
+  const counted: ColumnFeat[] = [];
+  for (const a of intents.aggs) {
+    if (a.agg !== "count" || inDimPhrase(a.pos)) continue;
+    const m = mentionAfter(r, a.end);
+    if (
+      m && (m.col.role === "category" || m.col.role === "id") &&
+      !dimMentions.includes(m)
+    ) {
+      counted.push(m.col);
+      asFilter.add(m);
+    }
+  }
+
+  const rest = links.cols.filter((m) =>
+    !dimMentions.includes(m) && !asFilter.has(m)
+  );
+  const times = links.cols.filter((m) =>
+    m.col.role === "time" && !asFilter.has(m)
+  )
+    .map((m) => m.col);
+  let dims = dimMentions.filter((m) =>
+    !asFilter.has(m) && m.col.role !== "time"
+  )
+    .map((m) => m.col);
+  const measures = rest.filter((m) =>
+    m.col.numeric && (m.col.role === "measure" || m.col.role === "geo")
+  ).map((m) => m.col);
+  // An identifier named outside "by" is what is counted ("customers by region").
+  for (const m of rest) {
+    if (m.col.role === "id" && !counted.includes(m.col)) counted.push(m.col);
+  }
+  // A measure after "by" is a measure when something else gives the axis
+  // ("muertes por enfermedad por mes", "top 5 series by average rate").
+  const otherAxis = (c: ColumnFeat) =>
+    times.length > 0 || !!intents.bucket || intents.timeSignal ||
+    dims.some((d) => d !== c && d.role !== "measure") ||
+    rest.some((m) => m.col.role === "category");
+  for (const d of [...dims]) {
+    if (!d.numeric || d.role === "category") continue;
+    if (otherAxis(d)) {
+      dims = dims.filter((x) => x !== d);
+      measures.push(d);
+    }
+  }
+  // Category and id columns named without "by" are dimensions too ("pm25 Kampala city").
+  for (const m of rest) {
+    if (m.col.role === "category" && !dims.includes(m.col)) dims.push(m.col);
+  }
+  return { dims, measures, times, counted, filters, aggs };
+}
+
+/** Filters on values ("for AAPL", "except Lagos"), one per column and sense. */
+export function valueFilters(r: Reading): Filter[] {
+  const byCol = new Map<
+    string,
+    { values: string[]; negated: boolean; column: string }
+  >();
+  for (const v of r.links.values) {
+    const key = `${v.col.name}\u0000${v.negated}`;
+    const entry = byCol.get(key) ??
+      { values: [], negated: v.negated, column: v.col.name };
+    if (!entry.values.includes(v.value)) entry.values.push(v.value);
+    byCol.set(key, entry);
+  }
+  return [...byCol.values()].map((e) => ({
+    column: e.column,
+    op: e.negated ? "not_in" : "in",
+    values: e.values,
+  }));
+}
+
+/** The values a split draws: those a filter names, else all (when few). */
+export function splitValues(
+  col: ColumnFeat,
+  filters: Filter[],
+): string[] | null {
+  const f = filters.find((x) => x.column === col.name && x.op === "in");
+  if (f && f.op === "in") return f.values.map(String);
+  const all = col.profile.distinct ?? [];
+  if (!all.length || col.distinctCount > MAX_SPLIT) return null;
+  const excluded = new Set(
+    filters.flatMap((x) =>
+      x.column === col.name && x.op === "not_in" ? x.values.map(String) : []
+    ),
+  );
+  const values = all.filter((v) => !excluded.has(v));
+  const numeric = values.every((v) => Number.isFinite(Number(v)));
+  return values.sort((a, b) =>
+    numeric ? Number(a) - Number(b) : a.localeCompare(b)
+  );
+}
+
+/** A count of rows, or of the distinct values of a column. */
+export function countMeasure(
+  target: ColumnFeat | null,
+  lang: "en" | "es" | "pt",
+): Measure {
+  if (target) {
+    return {
+      column: target.name,
+      agg: "count",
+      distinct: true,
+      name: target.name,
+    };
+  }
+  const name = { en: "count", es: "cantidad", pt: "quantidade" }[lang];
+  return { column: null, agg: "count", name };
+}
+
+function uniqueName(name: string, taken: string[]): string {
+  let out = name;
+  while (taken.includes(out)) out += "_";
+  return out;
+}
+
+/** Gives the x column a name no series has. */
+export function finishNames(q: ChartQuery): ChartQuery {
+  const taken = q.x.kind === "value" || q.x.kind === "bins"
+    ? [q.measures[0].name]
+    : q.split
+    ? q.split.values
+    : q.measures.map((m) => m.name);
+  return { ...q, x: { ...q.x, name: uniqueName(q.x.name, taken) } as XAxis };
+}
+
+/** A "nice" bin width (1, 2 or 5 × 10^k) giving about `target` bins over a range. */
+export function binsFor(
+  min: number,
+  max: number,
+  target = 12,
+): { start: number; width: number } {
+  const span = max - min;
+  if (!(span > 0)) return { start: Math.floor(min), width: 1 };
+  const raw = span / target;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const width = [1, 2, 5, 10].map((f) => f * pow).find((w) => w >= raw) ??
+    10 * pow;
+  return { start: Math.floor(min / width) * width, width };
+}
+
+/** Builds a new chart from a reading. */
+export function newChart(r: Reading, ctx: PlanContext): Plan {
+  const { df, intents, links, lang } = r;
+  const t = language(lang).text;
+  if (links.ambiguous.length) {
+    return clarify(
+      t.which(links.ambiguous[0].options),
+      links.ambiguous[0].options,
+    );
+  }
+  const roles = rolesOf(r);
+  const filters: Filter[] = [...valueFilters(r), ...roles.filters];
+  const timeCol = roles.times[0] ?? df.timeColumns[0];
+  filters.push(...rangeFilters(intents, timeCol, lang));
+  let { dims, measures } = roles;
+  const count = roles.aggs.includes("count") || roles.counted.length > 0;
+
+  // Scatter: two measures against each other.
+  if (intents.kind === "scatter" || (intents.versus && measures.length >= 2)) {
+    if (measures.length < 2) {
+      return clarify(
+        t.scatterNeeds,
+        df.columns.filter((c) => c.role === "measure").map((c) => c.name),
+      );
+    }
+    const [xm, ym] = measures;
+    const group = dims.find((d) => d.distinctCount <= MAX_SPLIT) ?? null;
+    const q: ChartQuery = {
+      datasetId: df.id,
+      chartType: "scatter",
+      measures: [{ column: ym.name, agg: "avg", name: ym.name }],
+      x: { kind: "value", column: xm.name, name: xm.name },
+      split: group ? { column: group.name, values: [] } : null,
+      filters,
+      sort: null,
+      limit: null,
+      lang,
+    };
+    return chartPlan(finishNames(q), df.profile);
+  }
+
+  // Histogram: the distribution of one measure.
+  if (
+    intents.kind === "histogram" ||
+    (intents.distribution && measures.length && !dims.length)
+  ) {
+    const m = measures[0] ?? null;
+    if (!m) {
+      return clarify(
+        t.histogramNeeds,
+        df.columns.filter((c) => c.role === "measure").map((c) => c.name),
+      );
+    }
+    const { start, width } = binsFor(
+      Number(m.profile.min),
+      Number(m.profile.max),
+    );
+    const q: ChartQuery = {
+      datasetId: df.id,
+      chartType: "histogram",
+      measures: [countMeasure(null, lang)],
+      x: { kind: "bins", column: m.name, name: m.name, start, width },
+      split: null,
+      filters,
+      sort: null,
+      limit: null,
+      lang,
+    };
+    return chartPlan(finishNames(q), df.profile);
+  }
+
+  // What is aggregated.
+  let ms: Measure[];
+  if (measures.length) {
+    const agg = roles.aggs.find((a) => a !== "count") ??
+      (roles.aggs.includes("count")
+        ? "count"
+        : measures[0].additive
+        ? "sum"
+        : "avg");
+    ms = measures.slice(0, 10).map((c) =>
+      agg === "count"
+        ? { column: c.name, agg: "count" as const, name: c.name }
+        : { column: c.name, agg, name: c.name }
+    );
+  } else if (roles.counted.length) {
+    ms = [countMeasure(roles.counted[0], lang)];
+  } else {
+    const named = dims.length || roles.times.length || links.values.length ||
+      links.nameMention || intents.bucket || intents.timeSignal || count;
+    if (!named) return helpPlan(ctx, lang);
+    // Words that look like a quantity but name nothing: ask which measure was meant.
+    const unknown = links.leftovers.map((i) => r.words[i]).filter((w) =>
+      V.additive.has(w)
+    );
+    const options = df.columns.filter((c) => c.role === "measure").map((c) =>
+      c.name
+    );
+    if (!count && unknown.length && options.length >= 2 && !dims.length) {
+      return clarify(t.unknown(unknown.join(" "), df.profile.name), options);
+    }
+    ms = [countMeasure(null, lang)];
+  }
+
+  // The x axis and the series split.
+  const multi = filters.find((f) => f.op === "in" && f.values.length >= 2);
+  const multiCol = multi
+    ? df.columns.find((c) => c.name === multi.column)
+    : undefined;
+  // A window ("last 6 months") filters; it asks for a time axis only when nothing else is one.
+  const timeAsked = !!intents.bucket || roles.times.length > 0 ||
+    intents.timeSignal;
+  let x: XAxis | null = null;
+  let splitCol: ColumnFeat | null = null;
+  const kind = intents.kind;
+  const categoryX = (c: ColumnFeat): XAxis => ({
+    kind: "category",
+    column: c.name,
+    name: c.name,
+  });
+  const pieLike = kind === "pie" || kind === "donut" || intents.share;
+  if (pieLike && dims.length) {
+    x = categoryX(dims[0]);
+  } else if (timeAsked && timeCol) {
+    x = { kind: "time", column: timeCol.name, bucket: "day", name: "" };
+    splitCol = dims[0] ?? multiCol ?? null;
+  } else if (dims.length) {
+    x = categoryX(dims[0]);
+    splitCol = dims[1] ?? (multiCol && multiCol !== dims[0] ? multiCol : null);
+  } else if (timeCol) {
+    x = { kind: "time", column: timeCol.name, bucket: "day", name: "" };
+    splitCol = multiCol ?? null;
+  } else if (multiCol) {
+    x = categoryX(multiCol);
+  } else {
+    const options = df.columns
+      .filter((c) =>
+        (c.role === "category" || (c.numeric && c.distinctCount <= 30)) &&
+        c.distinctCount >= 2 && c.distinctCount <= 100 && !measures.includes(c)
+      )
+      .map((c) => c.name);
+    if (options.length === 1) {
+      x = categoryX(df.columns.find((c) => c.name === options[0])!);
+    } else if (!options.length) {
+      return helpPlan(ctx, lang);
+    } else {
+      return clarify(t.groupBy, options);
+    }
+  }
+  if (x.kind === "time") {
+    const bucket = chooseBucket(timeCol!, filters, intents);
+    x = { ...x, bucket, name: bucket === "day" ? timeCol!.name : bucket };
+  }
+
+  let split: Split | null = null;
+  if (splitCol && splitCol.name !== x.column && !pieLike) {
+    const values = splitValues(splitCol, filters);
+    const options = (splitCol.profile.distinct ?? []).slice(0, 10);
+    if (!values && options.length >= 2) {
+      return clarify(t.whichMany(splitCol.name), options);
+    }
+    if (!values) {
+      // Too many values to ask about: one series.
+    } else if (
+      values.length >= 2 || !filters.some((f) => f.column === splitCol!.name)
+    ) {
+      split = { column: splitCol.name, values: values.slice(0, 50) };
+      ms = ms.slice(0, 1);
+    }
+  }
+  if (pieLike || ms[0].agg === "median") ms = ms.slice(0, 1);
+
+  let sort: ChartQuery["sort"] = null;
+  let limit: number | null = null;
+  if (intents.top) {
+    sort = { by: "value", dir: intents.top.dir };
+    limit = intents.top.n;
+  } else if (intents.sort) {
+    sort = intents.sort;
+  } else if (intents.superlative && x.kind === "category") {
+    sort = { by: "value", dir: intents.superlative.dir };
+  }
+  if (x.kind === "time" && sort?.by === "value" && limit === null) sort = null;
+  const xCol = df.columns.find((c) => c.name === x!.column);
+  if (
+    x.kind === "category" && limit === null && (xCol?.distinctCount ?? 0) > 100
+  ) {
+    sort ??= { by: "value", dir: "desc" };
+    limit = 50;
+  }
+
+  const chartType: ChartKind = chooseKind({
+    asked: kind,
+    share: intents.share,
+    x,
+    categories: limit ?? xCol?.distinctCount ?? 0,
+    periods: x.kind === "time"
+      ? timePeriods(xCol!, x.bucket, filters)
+      : undefined,
+    split: !!split,
+  });
+  const q: ChartQuery = {
+    datasetId: df.id,
+    chartType,
+    measures: ms,
+    x,
+    split,
+    filters,
+    sort,
+    limit,
+    lang,
+  };
+  if (intents.stacked) q.stacked = true;
+  if (
+    intents.horizontal ||
+    (chartType === "bar" && x.kind === "category" && !kind && xCol &&
+      wantsHorizontal(xCol, limit))
+  ) q.horizontal = true;
+  return chartPlan(finishNames(q), df.profile);
+}

@@ -1,0 +1,48 @@
+/**
+ * The chart kind charting practice draws when a request names none: a line
+ * over time, bars over categories (on their side when the labels are long
+ * or many), a pie for the shares of a few parts, a heatmap only when asked;
+ * a time axis of just two periods is compared as bars.
+ */
+import type { ChartKind } from "../lang/types.ts";
+import type { ColumnFeat } from "./schema.ts";
+import type { XAxis } from "./types.ts";
+
+/** Most slices a pie is drawn with; more parts draw bars. */
+export const MAX_PIE = 8;
+
+export function chooseKind(o: {
+  asked?: ChartKind;
+  share: boolean;
+  x: XAxis;
+  categories: number;
+  /** Time axes: how many periods it spans. */
+  periods?: number;
+  split: boolean;
+}): ChartKind {
+  if (o.asked) {
+    // A heatmap needs a second dimension; without one it is bars.
+    if (o.asked === "heatmap" && !o.split) return "bar";
+    return o.asked;
+  }
+  if (o.share && o.x.kind === "category" && o.categories <= MAX_PIE) {
+    return "pie";
+  }
+  // A line needs points to join: two periods are compared as bars.
+  if (o.x.kind === "time") return (o.periods ?? 99) <= 2 ? "bar" : "line";
+  return "bar";
+}
+
+/** Bars on their side when their labels are long or there are many of them. */
+export function wantsHorizontal(
+  col: ColumnFeat,
+  limit: number | null,
+): boolean {
+  const count = limit ?? col.distinctCount;
+  const labels = col.profile.distinct ?? [];
+  const longest = labels.slice(0, count).reduce(
+    (m, v) => Math.max(m, v.length),
+    0,
+  );
+  return count > 12 || (longest > 14 && count > 3);
+}

@@ -1,0 +1,118 @@
+/**
+ * What a word can mean, as keys shared by request words and column-name
+ * words: the word itself, its English stem, the English words a Spanish or
+ * Portuguese word translates to (and their stems), and the synonyms and
+ * abbreviations of `en.ts`. Two words match when they share a key; the key's
+ * weight says how sure the match is (exact 1, same stem 0.95, translation or
+ * synonym 0.85).
+ */
+import { LANGUAGES } from "../lang/mod.ts";
+import { singulars } from "./text.ts";
+
+/** Key → weight. Keys are `w:<word>` (the exact word) or `s:<English stem>`. */
+export type Keys = Map<string, number>;
+
+export interface Sense {
+  keys: Keys;
+  /** Multi-word expansions ("mpg" → miles per gallon), each word's keys. */
+  phrases: Keys[][];
+}
+
+const EXACT = 1;
+const STEM = 0.95;
+const TRANSLATED = 0.85;
+
+const enStem = LANGUAGES.en.stem;
+
+function alternatives(value: string): string[][] {
+  return value.split("|").map((alt) => alt.trim().split(/\s+/)).filter((a) =>
+    a.length > 0 && a[0] !== ""
+  );
+}
+
+/** Foreign word (and its Spanish or Portuguese stem) → English alternatives. */
+const foreign = new Map<string, string[][]>();
+const foreignStems = new Map<string, string[][]>();
+for (const lang of [LANGUAGES.es, LANGUAGES.pt]) {
+  for (const [word, value] of Object.entries(lang.vocab.lexicon)) {
+    const alts = alternatives(value);
+    foreign.set(word, [...(foreign.get(word) ?? []), ...alts]);
+    const stem = `${lang.code}:${lang.stem(word)}`;
+    foreignStems.set(stem, [...(foreignStems.get(stem) ?? []), ...alts]);
+  }
+}
+/** English word → synonyms and expansions. */
+const synonyms = new Map<string, string[][]>(
+  Object.entries(LANGUAGES.en.vocab.lexicon).map((
+    [k, v],
+  ) => [k, alternatives(v)]),
+);
+
+function stemKey(word: string): string {
+  return /^\d+$/.test(word) || word.length < 3
+    ? `w:${word}`
+    : `s:${enStem(word)}`;
+}
+
+function put(keys: Keys, key: string, weight: number): void {
+  if ((keys.get(key) ?? 0) < weight) keys.set(key, weight);
+}
+
+function translationsOf(word: string): string[][] {
+  const out: string[][] = [];
+  for (const form of singulars(word)) {
+    out.push(...(foreign.get(form) ?? []));
+  }
+  if (out.length === 0 && word.length >= 4 && !/\d/.test(word)) {
+    for (const lang of [LANGUAGES.es, LANGUAGES.pt]) {
+      out.push(...(foreignStems.get(`${lang.code}:${lang.stem(word)}`) ?? []));
+    }
+  }
+  return out;
+}
+
+function synonymsOf(word: string): string[][] {
+  const out: string[][] = [];
+  for (const form of singulars(word)) out.push(...(synonyms.get(form) ?? []));
+  return out;
+}
+
+/** The keys of a word without following translations or synonyms. */
+function plainKeys(word: string, weight: number): Keys {
+  const keys: Keys = new Map();
+  put(keys, `w:${word}`, weight);
+  for (const form of singulars(word)) put(keys, stemKey(form), weight * STEM);
+  return keys;
+}
+
+const cache = new Map<string, Sense>();
+
+/** Returns what a folded word can mean (cached: words repeat across requests and columns). */
+export function senseOf(word: string): Sense {
+  const hit = cache.get(word);
+  if (hit) return hit;
+  const keys = plainKeys(word, EXACT);
+  const phrases: Keys[][] = [];
+  for (const alt of [...translationsOf(word), ...synonymsOf(word)]) {
+    if (alt.length === 1) {
+      for (const [k, v] of plainKeys(alt[0], TRANSLATED)) put(keys, k, v);
+    } else {
+      phrases.push(alt.map((x) => plainKeys(x, TRANSLATED)));
+    }
+  }
+  const sense = { keys, phrases };
+  if (cache.size > 50_000) cache.clear();
+  cache.set(word, sense);
+  return sense;
+}
+
+/** How well two key sets match: the best shared key's weaker weight, or 0. */
+export function keyMatch(a: Keys, b: Keys): number {
+  let best = 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const [k, v] of small) {
+    const u = large.get(k);
+    if (u !== undefined) best = Math.max(best, Math.min(u, v));
+  }
+  return best;
+}

@@ -1,0 +1,313 @@
+/**
+ * Linking the words of a request to a dataset: which spans name which
+ * columns (by their words, stems, translations, abbreviations, initials or
+ * a small typo) and which name values the columns hold ("for AAPL", "only
+ * Europe"). Spans are scored, and the best non-overlapping ones win.
+ */
+import type { Intents } from "./intents.ts";
+import { keyMatch, type Keys, senseOf } from "./lexicon.ts";
+import type { ColumnFeat, DatasetFeat, Slot } from "./schema.ts";
+import { namesDataset } from "./schema.ts";
+import { compact, editDistance, type Token } from "./text.ts";
+import { KEYWORDS, V } from "./vocab.ts";
+
+export interface ColMention {
+  col: ColumnFeat;
+  pos: number;
+  end: number;
+  score: number;
+}
+
+export interface ValueMention {
+  col: ColumnFeat;
+  value: string;
+  pos: number;
+  end: number;
+  negated: boolean;
+}
+
+export interface Links {
+  cols: ColMention[];
+  values: ValueMention[];
+  /** Spans two or more columns fit equally well ("length": beak or flipper). */
+  ambiguous: { pos: number; options: string[] }[];
+  /** A word names the dataset itself ("penguins" for penguins.json). */
+  nameMention: boolean;
+  /** Positions of content words nothing claimed. */
+  leftovers: number[];
+  score: number;
+}
+
+/** Score of an exact column name. */
+export const FULL = 3;
+
+function fuzzy(token: string, slot: string): number {
+  if (/\d/.test(token) || /\d/.test(slot)) return 0;
+  if (token.length >= 5 && slot.length >= 5) {
+    const d = editDistance(token, slot);
+    if (d <= (Math.min(token.length, slot.length) >= 8 ? 2 : 1)) return 0.7;
+  }
+  const [short, long] = token.length <= slot.length
+    ? [token, slot]
+    : [slot, token];
+  if (
+    short.length >= 3 && long.startsWith(short) &&
+    short.length / long.length >= 0.4
+  ) {
+    return 0.6;
+  }
+  return 0;
+}
+
+interface Virtual {
+  word: string;
+  keys: Keys;
+}
+
+function cover(tokens: Virtual[], slots: Slot[]): number {
+  if (tokens.length === 0) return 0;
+  const used = new Set<number>();
+  let quality = 1;
+  for (const tk of tokens) {
+    let best = 0;
+    let at = -1;
+    slots.forEach((s, k) => {
+      let q = keyMatch(tk.keys, s.keys);
+      if (q === 0) q = fuzzy(tk.word, s.word);
+      if (q > best || (q === best && q > 0 && !used.has(k) && used.has(at))) {
+        best = q;
+        at = k;
+      }
+    });
+    if (best === 0) return 0;
+    used.add(at);
+    quality = Math.min(quality, best);
+  }
+  const all = slots.map((_, k) => k);
+  const required = all.filter((k) => !slots[k].optional);
+  const req = required.length ? required : all;
+  const covered = req.filter((k) => used.has(k));
+  if (covered.length === 0) return 0;
+  if (covered.length === req.length) return FULL * quality;
+  if (covered.every((k) => slots[k].generic)) return 0.8 * quality;
+  const uncovered = req.filter((k) => !used.has(k));
+  if (uncovered.every((k) => slots[k].generic)) return 2 * quality;
+  return (1 + 0.8 * covered.length / req.length) * quality;
+}
+
+/** How well a span of words names a column: 3 is its full name, 0 no match. */
+export function scoreSpan(span: Token[], col: ColumnFeat): number {
+  const words = span.map((t) => t.text);
+  const content = words.filter((w) => !V.stopwords.has(w));
+  const joined = compact(words.join(""));
+  if (
+    joined === col.compact && (content.length > 0 || col.compact.length >= 4)
+  ) {
+    return FULL;
+  }
+  if (content.length === 0) return 0;
+  if (V.stopwords.has(words[0]) || V.stopwords.has(words[words.length - 1])) {
+    return 0;
+  }
+  if (
+    content.length === 1 && words.length === 1 && col.initials.has(words[0]) &&
+    !KEYWORDS.has(words[0])
+  ) {
+    return 0.9 * FULL;
+  }
+  const plain: Virtual[] = content.map((w) => ({
+    word: w,
+    keys: senseOf(w).keys,
+  }));
+  const expanded: Virtual[] = content.flatMap((w) => {
+    const phrase = senseOf(w).phrases[0];
+    return phrase
+      ? phrase.map((keys) => ({ word: w, keys }))
+      : [{ word: w, keys: senseOf(w).keys }];
+  });
+  let best = 0;
+  for (const slots of [col.slots, col.expanded]) {
+    if (!slots) continue;
+    best = Math.max(best, cover(plain, slots));
+    if (expanded.length !== plain.length) {
+      best = Math.max(best, cover(expanded, slots));
+    }
+  }
+  // A word the name starts with ("temp" for temperature_max) is a weak match.
+  if (
+    best === 0 && words.length === 1 && !KEYWORDS.has(words[0]) &&
+    words[0].length >= 2
+  ) {
+    if (
+      col.compact.startsWith(words[0]) &&
+      words[0].length / col.compact.length >= 0.4
+    ) {
+      best = 1;
+    }
+  }
+  return best;
+}
+
+/** Candidate columns for a span: those sharing a key with one of its words (plus name and initial checks). */
+function candidates(df: DatasetFeat, span: Token[]): Set<ColumnFeat> {
+  const out = new Set<ColumnFeat>();
+  for (const t of span) {
+    if (V.stopwords.has(t.text)) continue;
+    const sense = senseOf(t.text);
+    for (const key of sense.keys.keys()) {
+      for (const c of df.byKey.get(key) ?? []) out.add(c);
+    }
+    for (const phrase of sense.phrases) {
+      for (const keys of phrase) {
+        for (const key of keys.keys()) {
+          for (const c of df.byKey.get(key) ?? []) out.add(c);
+        }
+      }
+    }
+  }
+  if (span.length <= 3) {
+    const joined = compact(span.map((t) => t.text).join(""));
+    for (const c of df.columns) {
+      if (c.compact === joined || c.initials.has(joined)) out.add(c);
+      else if (span.length === 1 && joined.length >= 2) {
+        if (c.compact.startsWith(joined)) out.add(c);
+        else if (c.words.some((w) => fuzzy(joined, w) > 0)) out.add(c);
+      }
+    }
+  }
+  return out;
+}
+
+interface Candidate {
+  start: number;
+  end: number;
+  score: number;
+  col: ColumnFeat;
+  value?: string;
+}
+
+/**
+ * Links a request's free tokens to a dataset. Spans may run over a "by"
+ * word ("miles per gallon"); `intents.byEnds` then loses that "by".
+ */
+export function linkDataset(
+  toks: Token[],
+  intents: Intents,
+  df: DatasetFeat,
+  byTokens: Set<number>,
+): Links {
+  const words = toks.map((t) => t.text);
+  const usable = (k: number) => !intents.used[k] || byTokens.has(k);
+  const cands: Candidate[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    if (intents.used[i]) continue;
+    for (
+      let len = 1;
+      len <= Math.max(5, df.maxValueWords) && i + len <= toks.length;
+      len++
+    ) {
+      if (!usable(i + len - 1)) break;
+      const span = toks.slice(i, i + len);
+      // A span may not start or end on a "by" word.
+      if (byTokens.has(i + len - 1)) continue;
+      const key = words.slice(i, i + len).join(" ");
+      for (const hit of df.values.get(key) ?? []) {
+        cands.push({
+          start: i,
+          end: i + len,
+          score: FULL + 0.01 * len,
+          col: hit.col,
+          value: hit.value,
+        });
+      }
+      if (len <= 5) {
+        for (const col of candidates(df, span)) {
+          const s = scoreSpan(span, col);
+          if (s > 0) cands.push({ start: i, end: i + len, score: s, col });
+        }
+      }
+      // One typo in a long single-word value ("Constrution").
+      if (
+        len === 1 && key.length >= 5 && !KEYWORDS.has(key) &&
+        !df.values.has(key)
+      ) {
+        for (const [vk, hits] of df.values) {
+          if (vk.includes(" ") || Math.abs(vk.length - key.length) > 1) {
+            continue;
+          }
+          if (vk[0] !== key[0] || editDistance(vk, key, 2) > 1) continue;
+          for (const hit of hits) {
+            cands.push({
+              start: i,
+              end: i + 1,
+              score: 1.8,
+              col: hit.col,
+              value: hit.value,
+            });
+          }
+        }
+      }
+    }
+  }
+  cands.sort((a, b) =>
+    b.score - a.score || (b.end - b.start) - (a.end - a.start) ||
+    a.start - b.start ||
+    (a.value === undefined ? -1 : 1) - (b.value === undefined ? -1 : 1)
+  );
+  const taken = new Array<boolean>(toks.length).fill(false);
+  const out: Links = {
+    cols: [],
+    values: [],
+    ambiguous: [],
+    nameMention: false,
+    leftovers: [],
+    score: 0,
+  };
+  for (const c of cands) {
+    let free = true;
+    for (let k = c.start; k < c.end; k++) if (taken[k]) free = false;
+    if (!free) continue;
+    for (let k = c.start; k < c.end; k++) taken[k] = true;
+    out.score += c.score;
+    if (c.value !== undefined) {
+      const negated = intents.negations.some((p) =>
+        p < c.start && c.start - p <= 3
+      );
+      out.values.push({
+        col: c.col,
+        value: c.value,
+        pos: c.start,
+        end: c.end,
+        negated,
+      });
+      continue;
+    }
+    out.cols.push({ col: c.col, pos: c.start, end: c.end, score: c.score });
+    if (c.score < FULL) {
+      const rivals = cands.filter((o) =>
+        o !== c && o.value === undefined && o.start === c.start &&
+        o.end === c.end && Math.abs(o.score - c.score) < 0.02 && o.col !== c.col
+      );
+      if (rivals.length) {
+        out.ambiguous.push({
+          pos: c.start,
+          options: [c.col.name, ...new Set(rivals.map((r) => r.col.name))],
+        });
+      }
+    }
+  }
+  for (let i = 0; i < toks.length; i++) {
+    if (intents.used[i] || taken[i]) continue;
+    const t = words[i];
+    if (V.stopwords.has(t) || toks[i].num !== null) continue;
+    if (namesDataset(df, t)) {
+      out.nameMention = true;
+      out.score += 0.5;
+    } else if (!KEYWORDS.has(t)) {
+      out.leftovers.push(i);
+    }
+  }
+  out.cols.sort((a, b) => a.pos - b.pos);
+  out.values.sort((a, b) => a.pos - b.pos);
+  return out;
+}

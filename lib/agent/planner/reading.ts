@@ -1,0 +1,130 @@
+/**
+ * A request read against one dataset: its intents and its links to the
+ * dataset's columns and values, with the roles the request gives each
+ * mentioned column (dimension after "by", measure, filter).
+ */
+import type { Lang } from "../lang/types.ts";
+import { type Intents, readIntents } from "./intents.ts";
+import { type ColMention, FULL, linkDataset, type Links } from "./link.ts";
+import { senseOf } from "./lexicon.ts";
+import { type DatasetFeat, datasetFeat } from "./schema.ts";
+import type { DatasetProfile } from "../../data/table.ts";
+import { compact, type Token } from "./text.ts";
+import { KEYWORDS, V } from "./vocab.ts";
+
+export interface Reading {
+  df: DatasetFeat;
+  toks: Token[];
+  words: string[];
+  intents: Intents;
+  links: Links;
+  lang: Lang;
+}
+
+/**
+ * Tokens that spell a column's whole name ("total", "count", "year", "date")
+ * are read as that column rather than as a keyword.
+ */
+function lockedTokens(words: string[], df: DatasetFeat): Set<number> {
+  const out = new Set<number>();
+  const names = new Set(df.columns.map((c) => c.compact));
+  for (let i = 0; i < words.length; i++) {
+    for (let len = 1; len <= 4 && i + len <= words.length; len++) {
+      const joined = words.slice(i, i + len).join("");
+      if (names.has(joined) && (len > 1 || KEYWORDS.has(joined))) {
+        for (let k = i; k < i + len; k++) out.add(k);
+      }
+    }
+  }
+  return out;
+}
+
+function byTokensOf(intents: Intents): Set<number> {
+  const out = new Set<number>();
+  for (const b of intents.by) for (let k = b.pos; k < b.end; k++) out.add(k);
+  return out;
+}
+
+/** Merges mentions of one column and settles ambiguities another mention answers. */
+function tidy(links: Links): void {
+  // "comprimento … da nadadeira": an ambiguous word settled by a word naming one option.
+  links.ambiguous = links.ambiguous.filter((a) => {
+    const named = links.cols.find((m) =>
+      m.pos !== a.pos && a.options.includes(m.col.name)
+    );
+    if (!named) return true;
+    const ambiguous = links.cols.find((m) => m.pos === a.pos);
+    if (ambiguous) ambiguous.col = named.col;
+    return false;
+  });
+  const seen = new Map<string, ColMention>();
+  links.cols = links.cols.filter((m) => {
+    const first = seen.get(m.col.name);
+    if (!first) {
+      seen.set(m.col.name, m);
+      return true;
+    }
+    first.score = Math.max(first.score, m.score);
+    first.end = Math.max(first.end, m.end);
+    return false;
+  });
+}
+
+/** Reads a request against one dataset. */
+export function read(
+  toks: Token[],
+  profile: DatasetProfile,
+  lang: Lang,
+): Reading {
+  const df = datasetFeat(profile);
+  const words = toks.map((t) => t.text);
+  const locked = lockedTokens(words, df);
+  let intents = readIntents(toks, (i) => locked.has(i));
+  let links = linkDataset(toks, intents, df, byTokensOf(intents));
+  // "cantidad total", "count by series": a keyword that is also a column's
+  // name is the keyword when another measure is named, or when it counts.
+  const keywordColumns = links.cols.filter((c) =>
+    c.end - c.pos === 1 && locked.has(c.pos) &&
+    c.col.compact === words[c.pos] &&
+    Object.values(V.aggregations).some((s) => s.has(words[c.pos]))
+  );
+  if (
+    keywordColumns.length &&
+    links.cols.some((c) =>
+      c.col.role === "measure" && !keywordColumns.includes(c)
+    )
+  ) {
+    for (const c of keywordColumns) locked.delete(c.pos);
+    intents = readIntents(toks, (i) => locked.has(i));
+    links = linkDataset(toks, intents, df, byTokensOf(intents));
+  }
+  // A column span over a "by" word ("miles per gallon") cancels that "by".
+  intents.by = intents.by.filter((b) =>
+    !links.cols.some((m) => m.pos < b.pos && m.end > b.pos) &&
+    !links.values.some((v) => v.pos < b.pos && v.end > b.pos)
+  );
+  tidy(links);
+  return { df, toks, words, intents, links, lang };
+}
+
+/** Whether an aggregation word only echoes part of a measure's name ("temperatura máxima" of Temp_Max). */
+export function echoesName(r: Reading, pos: number): boolean {
+  const word = r.words[pos];
+  const keys = senseOf(word).keys;
+  return r.links.cols.some((m) => {
+    if (
+      m.score >= FULL &&
+      compact(r.words.slice(m.pos, m.end).join("")) === m.col.compact
+    ) {
+      return false;
+    }
+    const near = pos === m.pos - 1 || pos === m.end;
+    return near &&
+      m.col.slots.some((s) =>
+        !r.words.slice(m.pos, m.end).some((w) =>
+          senseOf(w).keys.has(`w:${s.word}`)
+        ) &&
+        [...keys.keys()].some((k) => s.keys.has(k))
+      );
+  });
+}

@@ -1,0 +1,312 @@
+/**
+ * Changing the current chart: a turn that changes its kind, grain, filter,
+ * split, sort, measure or aggregation makes a new version of it; a turn
+ * that names a new measure together with a new dimension is a new chart
+ * (and `refine` answers null).
+ */
+import { language } from "../lang/mod.ts";
+import {
+  binsFor,
+  countMeasure,
+  finishNames,
+  MAX_SPLIT,
+  rolesOf,
+  splitValues,
+  valueFilters,
+} from "./compose.ts";
+import { chartPlan } from "./describe.ts";
+import { clarify } from "./help.ts";
+import type { Reading } from "./reading.ts";
+import { chooseBucket, coarser, naturalGrain, rangeFilters } from "./time.ts";
+import type { ChartQuery, Plan, PlanContext } from "./types.ts";
+
+function hasChange(r: Reading): boolean {
+  const i = r.intents;
+  return !!(i.kind || i.aggs.length || i.bucket || i.window || i.years.length ||
+    i.monthYears.length || i.top || i.sort || i.stacked || i.horizontal ||
+    i.timeSignal || r.links.values.length || i.comparisons.length ||
+    i.share || (i.superlative && !r.links.cols.length));
+}
+
+/** A new version of the current chart, or null when the request asks for a different chart. */
+export function refine(
+  r: Reading,
+  current: NonNullable<PlanContext["current"]>,
+): Plan | null {
+  const { df, intents, links, lang } = r;
+  const t = language(lang).text;
+  const base = current.query;
+  const roles = rolesOf(r);
+  const named = links.cols.filter((m) =>
+    !roles.filters.some((f) => f.column === m.col.name)
+  ).map((m) => m.col);
+  const newMeasures = roles.measures.filter((c) =>
+    !base.measures.some((m) => m.column === c.name)
+  );
+  const dims = named.filter((c) =>
+    c.role !== "measure" || roles.dims.includes(c)
+  );
+  // A new measure with a new dimension is a new chart.
+  if (
+    newMeasures.length && (dims.length || roles.times.length) &&
+    !intents.instead
+  ) {
+    return null;
+  }
+  if (newMeasures.length > 1) return null;
+  // A word we could not place may be the point of the request: do not guess a refinement.
+  if (links.leftovers.length > 0) return null;
+  if (named.length === 0 && !hasChange(r) && !roles.filters.length) return null;
+  if (links.ambiguous.length) {
+    return clarify(
+      t.which(links.ambiguous[0].options),
+      links.ambiguous[0].options,
+    );
+  }
+
+  const q: ChartQuery = structuredClone(base);
+  q.lang = lang;
+  const colFeat = (name: string) => df.columns.find((c) => c.name === name);
+  const timeCol = q.x.kind === "time"
+    ? colFeat(q.x.column)
+    : roles.times[0] ?? df.timeColumns[0];
+
+  // A measure in place of the current one ("pm10 instead", "now the maximum of wounds").
+  if (newMeasures.length === 1) {
+    const c = newMeasures[0];
+    q.measures = q.x.kind === "value" || q.x.kind === "bins"
+      ? [{ ...q.measures[0], column: c.name, name: c.name }]
+      : [{
+        column: c.name,
+        agg: q.measures[0].agg === "count"
+          ? (c.additive ? "sum" : "avg")
+          : q.measures[0].agg,
+        name: c.name,
+      }];
+    if (q.x.kind === "bins") q.x = { ...q.x, column: c.name, name: c.name };
+  }
+
+  // A new dimension: a category becomes the axis (or splits a time axis), a time column the axis.
+  const cat = dims.find((c) => c.role !== "time");
+  const time = roles.times[0];
+  if (cat && q.x.kind === "time" && !intents.bucket && !time) {
+    q.split = { column: cat.name, values: [] };
+  } else if (cat && q.x.kind === "category") {
+    if (q.x.column !== cat.name && (time || intents.bucket)) {
+      q.split = { column: q.x.column, values: [] };
+    }
+    if (!(time || intents.bucket)) {
+      q.x = { kind: "category", column: cat.name, name: cat.name };
+      q.split = null;
+    }
+  } else if (cat && q.x.kind === "value") {
+    q.split = { column: cat.name, values: [] };
+  }
+  if (time && q.x.kind === "category") {
+    const old = q.x.column;
+    q.x = { kind: "time", column: time.name, bucket: "day", name: "" };
+    if (!q.split && old !== time.name) q.split = { column: old, values: [] };
+  }
+  if (
+    (intents.bucket || intents.timeSignal) && q.x.kind === "category" && timeCol
+  ) {
+    q.split = { column: q.x.column, values: [] };
+    q.x = {
+      kind: "time",
+      column: timeCol.name,
+      bucket: intents.bucket ?? "day",
+      name: "",
+    };
+  }
+
+  // Filters: a new time range replaces the old one; new values replace a column's values
+  // (or join them after "also").
+  const ranges = rangeFilters(intents, timeCol, lang);
+  if (ranges.length) {
+    q.filters = q.filters.filter((f) =>
+      !(f.op === "range" && f.column === ranges[0].column)
+    );
+    q.filters.push(...ranges);
+  }
+  for (const vf of [...valueFilters(r), ...roles.filters]) {
+    if (vf.op === "in" || vf.op === "not_in") {
+      const same = q.filters.find((f) =>
+        f.column === vf.column && f.op === vf.op
+      );
+      if (
+        same && same.op === vf.op &&
+        (same.op === "in" || same.op === "not_in") && intents.add &&
+        !intents.only
+      ) {
+        for (const v of vf.values) {
+          if (!same.values.includes(v)) same.values.push(v);
+        }
+      } else {
+        q.filters = q.filters.filter((f) =>
+          f.column !== vf.column || f.op === "range" ||
+          !(f.op === "in" || f.op === "not_in")
+        );
+        q.filters.push(vf);
+      }
+      if (q.split?.column === vf.column) q.split.values = [];
+    } else if (vf.op !== "range") {
+      q.filters = q.filters.filter((f) =>
+        !(f.column === vf.column && f.op === vf.op)
+      );
+      q.filters.push(vf);
+    }
+  }
+
+  const agg = roles.aggs[0];
+  if (
+    agg && q.x.kind !== "value" && q.x.kind !== "bins" && !newMeasures.length
+  ) {
+    q.measures = agg === "count"
+      ? [countMeasure(null, lang)]
+      : q.measures.map((m) =>
+        m.column === null ? m : { ...m, agg, distinct: undefined }
+      );
+  }
+  if (intents.top) {
+    q.sort = { by: "value", dir: intents.top.dir };
+    q.limit = intents.top.n;
+  } else if (intents.sort) {
+    q.sort = intents.sort;
+  } else if (intents.superlative && q.x.kind === "category") {
+    q.sort = { by: "value", dir: intents.superlative.dir };
+  }
+  if (intents.stacked) q.stacked = true;
+  if (intents.horizontal) q.horizontal = true;
+
+  // Chart kind, with what each kind can draw.
+  const kind = intents.kind ?? (intents.share ? "pie" : undefined);
+  if (kind) {
+    if (kind === "scatter" && q.x.kind !== "value") {
+      return clarify(
+        t.scatterNeeds,
+        df.columns.filter((c) => c.role === "measure").map((c) => c.name),
+      );
+    }
+    if (kind !== "scatter" && (q.x.kind === "value" || q.x.kind === "bins")) {
+      // From a scatter or histogram to an aggregate chart: the measure over the default axis.
+      const group = q.split ? colFeat(q.split.column) : undefined;
+      const tc = df.timeColumns[0];
+      const x = group
+        ? { kind: "category" as const, column: group.name, name: group.name }
+        : tc
+        ? {
+          kind: "time" as const,
+          column: tc.name,
+          bucket: "day" as const,
+          name: "",
+        }
+        : null;
+      if (!x) {
+        return clarify(
+          t.groupBy,
+          df.columns.filter((c) =>
+            c.role === "category" && c.distinctCount <= 100
+          )
+            .map((c) => c.name),
+        );
+      }
+      if (q.x.kind === "bins") {
+        q.measures = [{ column: q.x.column, agg: "avg", name: q.x.column }];
+      }
+      q.x = x;
+      q.split = null;
+    }
+    if (kind === "histogram" && q.x.kind !== "bins") {
+      const m = q.measures.find((x) => x.column !== null);
+      const c = m ? colFeat(m.column!) : undefined;
+      if (!c) {
+        return clarify(
+          t.histogramNeeds,
+          df.columns.filter((x) => x.role === "measure").map((x) => x.name),
+        );
+      }
+      const bins = binsFor(Number(c.profile.min), Number(c.profile.max));
+      q.x = { kind: "bins", column: c.name, name: c.name, ...bins };
+      q.measures = [countMeasure(null, lang)];
+      q.split = null;
+      q.sort = null;
+      q.limit = null;
+    }
+    q.chartType = kind === "heatmap" && !q.split ? q.chartType : kind;
+    if (
+      kind === "bar" && !intents.horizontal && base.horizontal &&
+      base.chartType === "bar"
+    ) {
+      q.horizontal = false;
+    }
+    if (q.chartType === "pie" || q.chartType === "donut") {
+      if (q.split && q.x.kind === "time") {
+        const values = q.split.values;
+        q.x = {
+          kind: "category",
+          column: q.split.column,
+          name: q.split.column,
+        };
+        if (
+          !q.filters.some((f) => f.column === q.split!.column) && values.length
+        ) {
+          q.filters.push({ column: q.split.column, op: "in", values });
+        }
+      }
+      q.split = null;
+      q.measures = q.measures.slice(0, 1);
+    }
+  }
+
+  // Resolve the time grain and the split's values against the data.
+  if (q.x.kind === "time") {
+    const col = colFeat(q.x.column);
+    if (!col) return null;
+    const bucket = intents.bucket
+      ? coarser(intents.bucket, naturalGrain(col))
+      : q.x.name !== ""
+      ? q.x.bucket
+      : chooseBucket(col, q.filters, intents);
+    q.x = { ...q.x, bucket, name: bucket === "day" ? col.name : bucket };
+  }
+  if (q.split && q.x.kind !== "value") {
+    const f = colFeat(q.split.column);
+    if (!f) return null;
+    const values = q.split.values.length
+      ? q.split.values
+      : splitValues(f, q.filters);
+    if (!values) {
+      return clarify(
+        t.whichMany(f.name),
+        (f.profile.distinct ?? []).slice(0, 10),
+      );
+    }
+    const filtered = q.filters.some((x) =>
+      x.column === f.name && x.op === "in"
+    );
+    if (values.length < 2 && filtered) q.split = null;
+    else q.split = { column: f.name, values: values.slice(0, MAX_SPLIT * 2) };
+    if (q.split) q.measures = q.measures.slice(0, 1);
+  } else if (q.x.kind === "time" && !q.split) {
+    // "for INVEX and Sistema" on a time chart: one series each.
+    const multi = q.filters.find((f) => f.op === "in" && f.values.length >= 2);
+    if (
+      multi && multi.op === "in" && q.chartType !== "pie" &&
+      q.chartType !== "donut"
+    ) {
+      q.split = { column: multi.column, values: multi.values.map(String) };
+      q.measures = q.measures.slice(0, 1);
+    }
+  }
+  if (q.x.kind === "time" && q.sort?.by === "value" && q.limit === null) {
+    q.sort = null;
+  }
+  // The axis changed kind and no kind was asked for: that axis's usual kind.
+  if (
+    !kind && q.x.kind !== base.x.kind && q.x.kind !== "value" &&
+    q.x.kind !== "bins"
+  ) {
+    q.chartType = q.x.kind === "time" ? "line" : "bar";
+  }
+  return chartPlan(finishNames(q), df.profile, current.artifactId);
+}

@@ -1,0 +1,243 @@
+/**
+ * A dataset as the planner sees it: each column's words (and what they can
+ * mean), its role — time, measure, category, identifier or coordinate —
+ * read from its type, values and name, and an index of its text values so
+ * that "for Construction" or "only Europe" finds the column that holds them.
+ * Built once per dataset and kept in a small per-process cache (a pure
+ * function of the immutable profile, so no instance needs another's copy).
+ */
+import type { ColumnProfile, DatasetProfile } from "../../data/table.ts";
+import { keyMatch, type Keys, senseOf } from "./lexicon.ts";
+import { compact, identifierWords, tokenize } from "./text.ts";
+import { KEYWORDS, V } from "./vocab.ts";
+
+export type Role = "time" | "measure" | "category" | "id" | "geo";
+
+/** One word of a column name and what it can mean. */
+export interface Slot {
+  word: string;
+  keys: Keys;
+  /** A unit or function word: a name matches without it. */
+  optional: boolean;
+  /** Says little alone ("code", "name", "value"). */
+  generic: boolean;
+}
+
+export interface ColumnFeat {
+  profile: ColumnProfile;
+  name: string;
+  index: number;
+  compact: string;
+  words: string[];
+  slots: Slot[];
+  /** The slots with abbreviations spelled out ("realgdp" → real gross domestic product). */
+  expanded: Slot[] | null;
+  /** Initials of the name's words ("mpg" for Miles_per_Gallon), with and without function words. */
+  initials: Set<string>;
+  role: Role;
+  numeric: boolean;
+  /** A numeric column of years (whole numbers named like a year): a time axis at year grain. */
+  yearNumbers: boolean;
+  distinctCount: number;
+  /** Folded value → the value as stored. */
+  values: Map<string, string>;
+  /** Summed (not averaged) when no aggregation is named. */
+  additive: boolean;
+}
+
+export interface ValueHit {
+  col: ColumnFeat;
+  value: string;
+}
+
+export interface DatasetFeat {
+  profile: DatasetProfile;
+  id: string;
+  demo: boolean;
+  columns: ColumnFeat[];
+  /** Key → columns with a word that has it, for finding candidates fast. */
+  byKey: Map<string, ColumnFeat[]>;
+  /** The dataset name's words ("penguins.json" → penguins). */
+  nameKeys: Keys[];
+  /** Folded value text (space-joined tokens) → columns holding it. */
+  values: Map<string, ValueHit[]>;
+  /** Longest value, in tokens. */
+  maxValueWords: number;
+  /** Time columns, the most useful first (a real date before a year number). */
+  timeColumns: ColumnFeat[];
+}
+
+const NUMERIC = new Set(["integer", "number"]);
+
+function slotsOf(words: string[]): Slot[] {
+  return words.map((word, i) => ({
+    word,
+    keys: senseOf(word).keys,
+    optional: V.stopwords.has(word) && words.length > 1 ||
+      (V.units.has(word) && i > 0),
+    generic: V.genericNames.has(word),
+  }));
+}
+
+function expandedSlots(words: string[]): Slot[] | null {
+  let changed = false;
+  const out: Slot[] = [];
+  words.forEach((word, i) => {
+    const phrase = senseOf(word).phrases[0];
+    if (phrase && !V.units.has(word)) {
+      changed = true;
+      for (const keys of phrase) {
+        out.push({ word, keys, optional: false, generic: false });
+      }
+    } else out.push(...slotsOf(words.slice(i, i + 1)));
+  });
+  return changed ? out : null;
+}
+
+function isYearColumn(col: ColumnProfile, words: string[]): boolean {
+  if (!NUMERIC.has(col.type)) return false;
+  if (!words.some((w) => V.yearNames.has(w))) return false;
+  const min = Number(col.min);
+  const max = Number(col.max);
+  return Number.isFinite(min) && Number.isFinite(max) && min >= 1000 &&
+    max <= 2999;
+}
+
+function roleOf(
+  col: ColumnProfile,
+  words: string[],
+  yearNumbers: boolean,
+): Role {
+  if (col.type === "date" || col.type === "datetime" || yearNumbers) {
+    return "time";
+  }
+  const has = (set: typeof V.identifiers) => words.some((w) => set.has(w));
+  if (has(V.identifiers)) return "id";
+  if (NUMERIC.has(col.type)) {
+    const min = Number(col.min);
+    const max = Number(col.max);
+    if (has(V.latitude) && min >= -90 && max <= 90) return "geo";
+    if (has(V.longitude) && min >= -180 && max <= 180) return "geo";
+    if (col.type === "integer" && has(V.labelNumbers)) {
+      return has(V.additive) ? "measure" : "category";
+    }
+    return "measure";
+  }
+  return "category";
+}
+
+function initialsOf(words: string[]): Set<string> {
+  const out = new Set<string>();
+  const letters = (ws: string[]) => ws.map((w) => w[0]).join("");
+  if (words.length >= 2) out.add(letters(words));
+  const content = words.filter((w) => !V.stopwords.has(w) && !V.units.has(w));
+  if (content.length >= 2) out.add(letters(content));
+  return out;
+}
+
+function columnFeat(col: ColumnProfile, index: number): ColumnFeat {
+  const words = identifierWords(col.name);
+  const yearNumbers = isYearColumn(col, words);
+  const role = roleOf(col, words, yearNumbers);
+  const values = new Map<string, string>();
+  for (const v of col.distinct ?? []) {
+    const toks = tokenize(v).map((t) => t.text);
+    const key = toks.join(" ");
+    if (key.length < 2 || /^[\d\s]+$/.test(key)) continue;
+    if (toks.length === 1 && KEYWORDS.has(key)) continue;
+    if (!values.has(key)) values.set(key, v);
+  }
+  return {
+    profile: col,
+    name: col.name,
+    index,
+    compact: compact(col.name),
+    words,
+    slots: slotsOf(words),
+    expanded: expandedSlots(words),
+    initials: initialsOf(words),
+    role,
+    numeric: NUMERIC.has(col.type),
+    yearNumbers,
+    distinctCount: col.distinctCount ?? col.distinct?.length ?? 0,
+    values,
+    additive: words.some((w) => V.additive.has(w)),
+  };
+}
+
+function build(ds: DatasetProfile): DatasetFeat {
+  const columns = ds.columns.map(columnFeat);
+  const byKey = new Map<string, ColumnFeat[]>();
+  for (const col of columns) {
+    for (const slot of [...col.slots, ...(col.expanded ?? [])]) {
+      for (const key of slot.keys.keys()) {
+        const list = byKey.get(key) ?? [];
+        if (!list.includes(col)) list.push(col);
+        byKey.set(key, list);
+      }
+    }
+  }
+  const values = new Map<string, ValueHit[]>();
+  let maxValueWords = 1;
+  for (const col of columns) {
+    for (const [key, value] of col.values) {
+      const list = values.get(key) ?? [];
+      list.push({ col, value });
+      values.set(key, list);
+      maxValueWords = Math.max(maxValueWords, key.split(" ").length);
+    }
+  }
+  const stem = ds.name.replace(
+    /\.(csv|tsv|txt|tab|xlsx?|json|ndjson|jsonl)$/i,
+    "",
+  );
+  const nameKeys = identifierWords(stem).filter((w) => !V.stopwords.has(w))
+    .map((w) => senseOf(w).keys);
+  const timeColumns = columns.filter((c) => c.role === "time").sort((a, b) =>
+    Number(a.numeric) - Number(b.numeric) ||
+    grainRank(a) - grainRank(b)
+  );
+  return {
+    profile: ds,
+    id: ds.id,
+    demo: ds.id.startsWith("demo:"),
+    columns,
+    byKey,
+    nameKeys,
+    values,
+    maxValueWords: Math.min(maxValueWords, 6),
+    timeColumns,
+  };
+}
+
+function grainRank(c: ColumnFeat): number {
+  if (c.numeric) return 3;
+  return c.profile.grain === "year" ? 2 : c.profile.grain === "month" ? 1 : 0;
+}
+
+const cache = new Map<string, DatasetFeat>();
+const CACHE_SIZE = 32;
+
+/** Returns the planner's view of a dataset (cached by id and shape: stored datasets never change). */
+export function datasetFeat(ds: DatasetProfile): DatasetFeat {
+  const key = `${ds.id}\u0000${ds.rowCount}\u0000${ds.columns.length}`;
+  const hit = cache.get(key);
+  if (
+    hit && hit.profile.columns.every((c, i) => c.name === ds.columns[i].name)
+  ) {
+    // Refresh its place in the LRU order.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  const feat = build(ds);
+  cache.set(key, feat);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return feat;
+}
+
+/** Whether a word is (part of) the dataset's name ("penguins" for penguins.json). */
+export function namesDataset(df: DatasetFeat, word: string): boolean {
+  const keys = senseOf(word).keys;
+  return df.nameKeys.some((k) => keyMatch(k, keys) >= 0.85);
+}

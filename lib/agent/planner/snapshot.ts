@@ -1,0 +1,77 @@
+/** Turning a chart query's result rows into the frozen snapshot its spec draws. */
+import type { Column, Snapshot } from "../../charts/spec.ts";
+import type { QueryResult } from "../../data/query.ts";
+import type { Plan } from "./types.ts";
+
+function roundValue(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  return Number(v.toPrecision(12));
+}
+
+const num = (v: string | number | null | undefined): number | null =>
+  v === null || v === undefined
+    ? null
+    : typeof v === "number"
+    ? roundValue(v)
+    : Number.isFinite(Number(v))
+    ? roundValue(Number(v))
+    : null;
+
+/** Turns a chart plan's query result into the frozen snapshot its spec draws (split series already wide). */
+export function toSnapshot(plan: Plan, result: QueryResult): Snapshot {
+  if (plan.kind !== "chart") {
+    throw new Error(`toSnapshot needs a chart plan, got ${plan.kind}`);
+  }
+  const { query, spec } = plan;
+  const x = query.x;
+  if (x.kind === "value") {
+    const columns: Column[] = [
+      { name: spec.x, type: "number" },
+      { name: spec.series[0], type: "number" },
+    ];
+    if (spec.group) columns.push({ name: spec.group, type: "string" });
+    const rows = result.rows.map((r) =>
+      spec.group
+        ? [num(r[0]), num(r[1]), r[2] === null ? null : String(r[2])]
+        : [num(r[0]), num(r[1])]
+    );
+    return { columns, rows };
+  }
+  if (x.kind === "bins") {
+    // Every bin from the first to the last, empty ones as 0: bars that touch.
+    const counts = new Map<number, number>();
+    for (const r of result.rows) {
+      const k = Math.round((Number(r[0]) - x.start) / x.width);
+      counts.set(k, Number(r[1]));
+    }
+    const last = Math.max(-1, ...counts.keys());
+    const rows = Array.from({ length: last + 1 }, (_, k) => [
+      roundValue(x.start + k * x.width),
+      counts.get(k) ?? 0,
+    ]);
+    return {
+      columns: [
+        {
+          name: spec.x,
+          type: "number",
+          ...(spec.xLabel ? { label: spec.xLabel } : {}),
+        },
+        { name: spec.series[0], type: "number" },
+      ],
+      rows,
+    };
+  }
+  const columns: Column[] = [
+    {
+      name: spec.x,
+      type: x.kind === "time" ? "date" : "string",
+      ...(spec.xLabel ? { label: spec.xLabel } : {}),
+    },
+    ...spec.series.map((name): Column => ({ name, type: "number" })),
+  ];
+  const rows = result.rows.map((r) => [
+    r[0] === null ? null : String(r[0]),
+    ...spec.series.map((_, i) => num(r[i + 1] ?? null)),
+  ]);
+  return { columns, rows };
+}
