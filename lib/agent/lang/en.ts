@@ -67,6 +67,9 @@ export const en: Language = {
       quarter: w("quarterly quarter quarters"),
       year: w("yearly annual annually year years"),
     },
+    periodNouns: w(
+      "year years month months week weeks day days quarter quarters",
+    ),
     timePhrases: p(
       `over time, through time, across time, in time, evolution, trend, trends, history,
       historical, timeline, time series, over the years, over the months, through the years,
@@ -253,6 +256,15 @@ export const en: Language = {
       tbill: "treasury bill",
       unrate: "unemployment rate",
       pm: "particulate matter",
+      hs: "high school",
+      grad: "graduates|graduation",
+      husb: "husband",
+      religiousness: "religious",
+      religiosity: "religious",
+      council: "municipal|district",
+      municipal: "council",
+      flow: "volume|discharge",
+      discharge: "flow|volume",
       // Synonyms: words people use for what a column calls otherwise.
       mortality: "deaths|death",
       fatalities: "deaths|death",

@@ -48,6 +48,8 @@ export interface Vocabulary {
   /** "distinct", "unique": count different values, not rows. */
   distinct: Words;
   buckets: Record<Bucket, Words>;
+  /** Nouns for periods: before "of" they name a thing ("years of marriage"), not a grain. */
+  periodNouns: Words;
   /** Phrases that ask for a time axis without naming its grain. */
   timePhrases: Words;
   /** "last", "past": before a count and a unit, a window ending at the data's last date. */

@@ -9,7 +9,7 @@ import { language } from "../lang/mod.ts";
 import type { ColMention } from "./link.ts";
 import { echoesName, type Reading } from "./reading.ts";
 import type { ColumnFeat } from "./schema.ts";
-import { chooseBucket, rangeFilters, timePeriods } from "./time.ts";
+import { chooseBucket, rangeFilters, timeAxis, timePeriods } from "./time.ts";
 import { chartPlan } from "./describe.ts";
 import { clarify, helpPlan } from "./help.ts";
 import { chooseKind, wantsHorizontal } from "./kind.ts";
@@ -65,6 +65,11 @@ export function rolesOf(r: Reading): Roles {
   const dimMentions: ColMention[] = [];
   const starts = [...intents.by.map((b) => b.end)];
   if (intents.top) starts.push(intents.top.end);
+  // A bare "x" is "by" before a category ("promedio x empresa").
+  for (const p of intents.xWords) {
+    const m = mentionAfter(r, p + 1);
+    if (m && !m.col.numeric || m?.col.role === "category") starts.push(p + 1);
+  }
   for (const s of starts) {
     const m = mentionAfter(r, s);
     if (m && !dimMentions.includes(m)) dimMentions.push(m);
@@ -80,18 +85,20 @@ export function rolesOf(r: Reading): Roles {
 
   const filters: Filter[] = [];
   const asFilter = new Set<ColMention>();
-  // Comparisons: "more than 4 cylinders", "age > 40".
+  // Comparisons: "more than 4 cylinders", "age > 40", "women over 40" (an age).
   for (const c of intents.comparisons) {
     const after = links.cols.find((m) =>
       m.pos >= c.end && m.pos <= c.end + 1 && m.col.numeric
     );
     const before = [...links.cols].reverse().find((m) =>
-      m.end <= c.pos && m.end >= c.pos - 2 && m.col.numeric
+      m.end <= c.pos && m.col.numeric &&
+      r.words.slice(m.end, c.pos).every((w) => V.stopwords.has(w))
     );
-    const target = after ?? before;
+    const target = after?.col ?? before?.col ??
+      (c.value > 0 && c.value <= 120 ? ageColumn(r) : undefined);
     if (!target) continue;
-    filters.push({ column: target.col.name, op: c.op, value: c.value });
-    asFilter.add(target);
+    filters.push({ column: target.name, op: c.op, value: c.value });
+    for (const m of [after, before]) if (m?.col === target) asFilter.add(m);
   }
   // "4 cylinders", "with 8 cylinders": a number before a column of few whole numbers.
   for (const m of links.cols) {
@@ -107,35 +114,34 @@ export function rolesOf(r: Reading): Roles {
       asFilter.add(m);
     }
   }
-
-  // Aggregation words inside a dimension's phrase ("per cylinder count",
-  // "por número de cilindros") or echoing a name are not aggregations.
-  const inDimPhrase = (pos: number) =>
-    dimMentions.some((m) =>
-      pos === m.end ||
-      intents.by.some((b) => b.end <= pos && pos < m.pos)
-    );
-  const aggs = intents.aggs
-    .filter((a) => !inDimPhrase(a.pos) && !echoesName(r, a.pos))
-    .map((a) => a.agg);
-
-  // What is counted: the column right after a counting phrase ("number of customers").
-  const counted: ColumnFeat[] = [];
-  for (const a of intents.aggs) {
-    if (a.agg !== "count" || inDimPhrase(a.pos)) continue;
-    const m = mentionAfter(r, a.end);
-    if (
-      m && (m.col.role === "category" || m.col.role === "id") &&
-      !dimMentions.includes(m)
-    ) {
-      counted.push(m.col);
-      asFilter.add(m);
-    }
+  // "Q4": the rows of that quarter, where a column holds quarters.
+  const quarterCol = r.df.columns.find((c) =>
+    c.numeric && c.words.some((w) => QUARTER_WORDS.has(w))
+  );
+  if (intents.quarters.length && quarterCol) {
+    filters.push({
+      column: quarterCol.name,
+      op: "in",
+      values: intents.quarters,
+    });
   }
 
-  const rest = links.cols.filter((m) =>
+  // Two measures side by side, or joined by "of", are one noun ("staff size",
+  // "tasa de desempleo"): the better named one (the first on a tie).
+  const rest0 = links.cols.filter((m) =>
     !dimMentions.includes(m) && !asFilter.has(m)
   );
+  const dropped = new Set<ColMention>();
+  rest0.forEach((m, i) => {
+    const prev = rest0[i - 1];
+    if (
+      !prev || dropped.has(prev) || !isMeasure(prev.col) || !isMeasure(m.col)
+    ) return;
+    const between = r.words.slice(prev.end, m.pos);
+    if (!between.every((w) => V.of.has(w) || V.articles.has(w))) return;
+    dropped.add(m.score > prev.score ? prev : m);
+  });
+  const rest = rest0.filter((m) => !dropped.has(m));
   const times = links.cols.filter((m) =>
     m.col.role === "time" && !asFilter.has(m)
   )
@@ -144,13 +150,7 @@ export function rolesOf(r: Reading): Roles {
     !asFilter.has(m) && m.col.role !== "time"
   )
     .map((m) => m.col);
-  const measures = rest.filter((m) =>
-    m.col.numeric && (m.col.role === "measure" || m.col.role === "geo")
-  ).map((m) => m.col);
-  // An identifier named outside "by" is what is counted ("customers by region").
-  for (const m of rest) {
-    if (m.col.role === "id" && !counted.includes(m.col)) counted.push(m.col);
-  }
+  const measures = rest.filter((m) => isMeasure(m.col)).map((m) => m.col);
   // A measure after "by" is a measure when something else gives the axis
   // ("muertes por enfermedad por mes", "top 5 series by average rate").
   const otherAxis = (c: ColumnFeat) =>
@@ -164,11 +164,58 @@ export function rolesOf(r: Reading): Roles {
       measures.push(d);
     }
   }
-  // Category and id columns named without "by" are dimensions too ("pm25 Kampala city").
+  // Category columns named without "by" are dimensions too ("pm25 Kampala city").
   for (const m of rest) {
     if (m.col.role === "category" && !dims.includes(m.col)) dims.push(m.col);
   }
+
+  // Aggregation words inside a dimension's phrase ("per cylinder count",
+  // "por número de cilindros") or echoing a name are not aggregations.
+  const dimAt = dimMentions.filter((m) => dims.includes(m.col));
+  const inDimPhrase = (pos: number) =>
+    dimAt.some((m) =>
+      pos === m.end || intents.by.some((b) => b.end <= pos && pos < m.pos)
+    );
+  const aggs = intents.aggs
+    .filter((a) => !inDimPhrase(a.pos) && !echoesName(r, a.pos))
+    .map((a) => a.agg);
+
+  // What is counted: an identifier named outside "by" ("customers by region"),
+  // or the column right after a counting phrase ("number of distinct individuals").
+  const counted: ColumnFeat[] = [];
+  for (const a of intents.aggs) {
+    if (a.agg !== "count" || inDimPhrase(a.pos)) continue;
+    const m = mentionAfter(r, a.end);
+    if (
+      m && (m.col.role === "category" || m.col.role === "id") &&
+      !dims.includes(m.col)
+    ) {
+      counted.push(m.col);
+    }
+  }
+  for (const m of rest) {
+    if (
+      m.col.role === "id" && !counted.includes(m.col) && !dims.includes(m.col)
+    ) {
+      counted.push(m.col);
+    }
+  }
+  dims = dims.filter((d) => !counted.includes(d));
   return { dims, measures, times, counted, filters, aggs };
+}
+
+/** A column that holds quantities to aggregate. */
+function isMeasure(c: ColumnFeat): boolean {
+  return c.numeric && (c.role === "measure" || c.role === "geo");
+}
+
+const QUARTER_WORDS = new Set(["quarter", "qtr", "trimestre"]);
+
+/** The column of people's ages, if the dataset has one. */
+function ageColumn(r: Reading): ColumnFeat | undefined {
+  return r.df.columns.find((c) =>
+    c.numeric && c.slots.some((s) => s.keys.has("s:age") || s.keys.has("w:age"))
+  );
 }
 
 /** Filters on values ("for AAPL", "except Lagos"), one per column and sense. */
@@ -331,10 +378,24 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
     return chartPlan(finishNames(q), df.profile);
   }
 
+  // Words that name no column where a measure should be: the only measure there is.
+  const onlyMeasure = df.columns.filter((c) => c.role === "measure");
+  if (
+    !measures.length && !count && onlyMeasure.length === 1 &&
+    (links.leftovers.length > 0 || links.nameMention)
+  ) {
+    measures = [onlyMeasure[0]];
+  }
+
   // What is aggregated.
   let ms: Measure[];
   if (measures.length) {
-    const agg = roles.aggs.find((a) => a !== "count") ??
+    // "highest rate each year": on a time axis a superlative is the maximum.
+    const superAgg = intents.superlative && !intents.top && timeCol &&
+        !dims.length
+      ? (intents.superlative.dir === "desc" ? "max" : "min")
+      : undefined;
+    const agg = roles.aggs.find((a) => a !== "count") ?? superAgg ??
       (roles.aggs.includes("count")
         ? "count"
         : measures[0].additive
@@ -342,7 +403,12 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
         : "avg");
     ms = measures.slice(0, 10).map((c) =>
       agg === "count"
-        ? { column: c.name, agg: "count" as const, name: c.name }
+        ? {
+          column: c.name,
+          agg: "count" as const,
+          name: c.name,
+          ...(intents.distinct ? { distinct: true } : {}),
+        }
         : { column: c.name, agg, name: c.name }
     );
   } else if (roles.counted.length) {
@@ -410,8 +476,13 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
     }
   }
   if (x.kind === "time") {
-    const bucket = chooseBucket(timeCol!, filters, intents);
-    x = { ...x, bucket, name: bucket === "day" ? timeCol!.name : bucket };
+    // A column of years named as the axis ("by year") is drawn by year, not by its quarters.
+    const namedYears = roles.times.includes(timeCol!) && !!timeCol!.sub &&
+      !intents.bucket;
+    x = timeAxis(
+      timeCol!,
+      namedYears ? "year" : chooseBucket(timeCol!, filters, intents),
+    );
   }
 
   let split: Split | null = null;

@@ -15,7 +15,7 @@ export function detectDownload(
     if (len) {
       format ??= V.formats.get(words.slice(i, i + len).join(" "))!;
       i += len - 1;
-    } else if (V.export.has(words[i])) exportWord = true;
+    } else if (V.export.hasForm(words[i])) exportWord = true;
     else if (!V.stopwords.has(words[i]) && !V.chartNouns.has(words[i])) {
       other.push(words[i]);
     }

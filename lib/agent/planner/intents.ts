@@ -7,7 +7,7 @@
  */
 import type { Agg, Bucket, ChartKind } from "../lang/types.ts";
 import type { Token } from "./text.ts";
-import { V } from "./vocab.ts";
+import { KEYWORDS, V } from "./vocab.ts";
 
 export type CompareOp = "gt" | "gte" | "lt" | "lte" | "eq";
 
@@ -32,6 +32,12 @@ export interface Intents {
   superlative?: { dir: "asc" | "desc"; pos: number };
   sort?: { by: "value" | "x"; dir: "asc" | "desc" };
   comparisons: { op: CompareOp; value: number; pos: number; end: number }[];
+  /** Quarters named as "Q4". */
+  quarters: number[];
+  /** "first half", "primer semestre": 1 or 2. */
+  half?: 1 | 2;
+  /** Positions of a bare "x", which is "by" or "vs" depending on what stands around it. */
+  xWords: number[];
   /** "by"-phrases ("by", "per", "for each"): a dimension follows each. */
   by: { pos: number; end: number }[];
   instead: boolean;
@@ -40,6 +46,27 @@ export interface Intents {
   /** Positions of negation words ("except", "sin"). */
   negations: number[];
   chartNoun: boolean;
+}
+
+/** Words for half a year, and the ordinals that say which half. */
+const HALF_WORDS = new Set(["half", "semester", "semestre", "mitad", "metade"]);
+const ORDINALS = new Map<string, number>([
+  ["first", 1],
+  ["1st", 1],
+  ["primer", 1],
+  ["primero", 1],
+  ["primera", 1],
+  ["primeiro", 1],
+  ["primeira", 1],
+  ["second", 2],
+  ["2nd", 2],
+  ["segundo", 2],
+  ["segunda", 2],
+]);
+
+/** Whether a token is a number or a word the planner reads as an instruction. */
+function keywordOrNumber(t: Token): boolean {
+  return t.num !== null || KEYWORDS.has(t.text);
 }
 
 /** A four-digit year of the kind data holds (1000–2999). */
@@ -81,6 +108,8 @@ export function readIntents(
     years: [],
     monthYears: [],
     comparisons: [],
+    quarters: [],
+    xWords: [],
     by: [],
     instead: false,
     only: false,
@@ -118,6 +147,35 @@ export function readIntents(
     }
   }
 
+  // Decades ("the 1980s"), quarters ("Q4"), halves ("first half", "primer semestre").
+  for (let i = 0; i < n; i++) {
+    if (!free(i)) continue;
+    const decade = /^([12]\d{2})0s$/.exec(words[i]);
+    const quarter = /^q([1-4])$/.exec(words[i]);
+    if (decade) {
+      const from = Number(decade[1]) * 10;
+      it.years.push({ from, to: from + 9, pos: i });
+      mark(i);
+    } else if (quarter) {
+      it.quarters.push(Number(quarter[1]));
+      mark(i);
+    } else if (/^h[12]$/.test(words[i])) {
+      it.half = words[i] === "h1" ? 1 : 2;
+      mark(i);
+    } else if (HALF_WORDS.has(words[i])) {
+      const ordinal = ORDINALS.get(words[i - 1]) ??
+        ORDINALS.get(words[i + 1] ?? "");
+      if (ordinal === 1 || ordinal === 2) {
+        it.half = ordinal;
+        mark(i);
+        mark(ORDINALS.has(words[i - 1]) ? i - 1 : i + 1);
+      }
+    } else if (words[i] === "x" && i > 0 && i < n - 1) {
+      it.xWords.push(i);
+      mark(i);
+    }
+  }
+
   // Years: "2025", "since 2023", "2023 to 2024", "entre 2023 y 2024", "March 2025".
   for (let i = 0; i < n; i++) {
     if (!free(i) || !isYear(toks[i])) continue;
@@ -140,7 +198,16 @@ export function readIntents(
       if (V.between.has(words[i - 1]) && free(i - 1)) mark(i - 1);
       continue;
     }
-    const prev = words[i - 1];
+    // "desde el 2000": an article may stand between the word and the year.
+    const article = V.articles.has(words[i - 1]) && free(i - 1) ? 1 : 0;
+    const prev = words[i - 1 - article];
+    if (
+      article &&
+      (V.since.has(prev) || V.until.has(prev) || V.before.has(prev) ||
+        V.after.has(prev))
+    ) {
+      mark(i - 1);
+    }
     const onwards = V.onwards.has(words[i + 1])
       ? 1
       : V.onwards.has(words[i + 2]) &&
@@ -150,23 +217,23 @@ export function readIntents(
     if (onwards) {
       it.years.push({ from: y, pos: i });
       mark(i, onwards + 1);
-    } else if (free(i - 1) && V.after.has(prev)) {
+    } else if (free(i - 1 - article) && V.after.has(prev)) {
       it.years.push({ from: y + 1, pos: i });
-      mark(i - 1, 2);
-    } else if (free(i - 1) && V.before.has(prev)) {
+      mark(i - 1 - article, 2 + article);
+    } else if (free(i - 1 - article) && V.before.has(prev)) {
       it.years.push({ to: y - 1, pos: i });
-      mark(i - 1, 2);
-    } else if (free(i - 1) && V.since.has(prev)) {
+      mark(i - 1 - article, 2 + article);
+    } else if (free(i - 1 - article) && V.since.has(prev)) {
       it.years.push({ from: y, pos: i });
-      mark(i - 1, 2);
+      mark(i - 1 - article, 2 + article);
       // "a partir de 2023"
       if (prev === "de" || words[i - 2] === "partir") mark(i - 3, 2);
     } else if (prev === "de" && words[i - 2] === "partir") {
       it.years.push({ from: y, pos: i });
       mark(i - 3, 4);
-    } else if (free(i - 1) && V.until.has(prev)) {
+    } else if (free(i - 1 - article) && V.until.has(prev)) {
       it.years.push({ to: y, pos: i });
-      mark(i - 1, 2);
+      mark(i - 1 - article, 2 + article);
     } else {
       it.years.push({ from: y, to: y, pos: i });
       mark(i);
@@ -192,7 +259,7 @@ export function readIntents(
     if (V.alphabetical.has(words[i])) {
       it.sort = { by: "x", dir: "asc" };
       mark(i);
-    } else if (V.sort.has(words[i])) {
+    } else if (V.sort.hasForm(words[i])) {
       it.sort ??= { by: "value", dir: "desc" };
       mark(i);
       if (V.by.has(words[i + 1])) mark(i + 1);
@@ -369,7 +436,13 @@ export function readIntents(
   it.aggs.sort((a, b) => a.pos - b.pos);
 
   // Time grains: "monthly", "por mes", "by year"; Portuguese "por data" is "by date".
+  // "years of marriage", "años de experiencia" name a thing, not a grain.
+  const ofThing = (i: number) =>
+    V.periodNouns.has(words[i]) && V.of.has(words[i + 1]) &&
+    words[i + 2] !== undefined &&
+    !keywordOrNumber(toks[i + 2]);
   for (let i = 0; i < n; i++) {
+    if (ofThing(i)) continue;
     const bucket = bucketAt(i) ??
       (words[i] === "data" && V.by.has(words[i - 1]) && open(i)
         ? "day"
@@ -394,12 +467,12 @@ export function readIntents(
   for (let i = 0; i < n; i++) {
     if (!open(i)) continue;
     const w = words[i];
-    if (V.stacked.has(w)) it.stacked = true;
-    else if (V.horizontal.has(w)) it.horizontal = true;
-    else if (V.instead.has(w)) it.instead = true;
+    if (V.stacked.hasForm(w)) it.stacked = true;
+    else if (V.horizontal.hasForm(w)) it.horizontal = true;
+    else if (V.instead.hasForm(w)) it.instead = true;
     else if (V.only.has(w)) it.only = true;
-    else if (V.add.has(w)) it.add = true;
-    else if (V.negation.has(w)) it.negations.push(i);
+    else if (V.add.hasForm(w)) it.add = true;
+    else if (V.negation.hasForm(w)) it.negations.push(i);
     else continue;
     mark(i);
   }

@@ -8,9 +8,6 @@ import type { ChartKind } from "../lang/types.ts";
 import type { ColumnFeat } from "./schema.ts";
 import type { XAxis } from "./types.ts";
 
-/** Most slices a pie is drawn with; more parts draw bars. */
-export const MAX_PIE = 8;
-
 export function chooseKind(o: {
   asked?: ChartKind;
   share: boolean;
@@ -25,9 +22,8 @@ export function chooseKind(o: {
     if (o.asked === "heatmap" && !o.split) return "bar";
     return o.asked;
   }
-  if (o.share && o.x.kind === "category" && o.categories <= MAX_PIE) {
-    return "pie";
-  }
+  // Shares asked for are a pie, however many the parts.
+  if (o.share && o.x.kind === "category") return "pie";
   // A line needs points to join: two periods are compared as bars.
   if (o.x.kind === "time") return (o.periods ?? 99) <= 2 ? "bar" : "line";
   return "bar";

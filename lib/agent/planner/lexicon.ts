@@ -14,6 +14,8 @@ export type Keys = Map<string, number>;
 
 export interface Sense {
   keys: Keys;
+  /** The word and the English words it stands for (for matching inside compound names). */
+  forms: string[];
   /** Multi-word expansions ("mpg" → miles per gallon), each word's keys. */
   phrases: Keys[][];
 }
@@ -93,14 +95,16 @@ export function senseOf(word: string): Sense {
   if (hit) return hit;
   const keys = plainKeys(word, EXACT);
   const phrases: Keys[][] = [];
+  const forms = [word];
   for (const alt of [...translationsOf(word), ...synonymsOf(word)]) {
+    forms.push(...alt);
     if (alt.length === 1) {
       for (const [k, v] of plainKeys(alt[0], TRANSLATED)) put(keys, k, v);
     } else {
       phrases.push(alt.map((x) => plainKeys(x, TRANSLATED)));
     }
   }
-  const sense = { keys, phrases };
+  const sense = { keys, phrases, forms: [...new Set(forms)] };
   if (cache.size > 50_000) cache.clear();
   cache.set(word, sense);
   return sense;

@@ -38,6 +38,19 @@ export interface Links {
   score: number;
 }
 
+/** Words that join the items of a list. */
+const LIST_WORDS = new Set([
+  "and",
+  "or",
+  "y",
+  "o",
+  "e",
+  "ou",
+  "nor",
+  "ni",
+  "nem",
+]);
+
 /** Score of an exact column name. */
 export const FULL = 3;
 
@@ -95,6 +108,52 @@ function cover(tokens: Virtual[], slots: Slot[]): number {
   return (1 + 0.8 * covered.length / req.length) * quality;
 }
 
+/**
+ * How well words name a column whose name is one run of letters
+ * ("SUNACTIVITY", "realgdp", "TOTEMP", "hinc"): each word (or a word it
+ * translates to) must start a piece of the name, pieces of three letters or
+ * more ("tot" of total, "emp" of employment); the share of the name covered
+ * sets the weight.
+ */
+function compoundScore(words: string[], name: string): number {
+  if (name.length < 3 || /\d/.test(name)) return 0;
+  const used = new Array<boolean>(name.length).fill(false);
+  // A piece may not follow a negating prefix: "employment" is not in "unemp".
+  const negated = /^(un|in|non|dis)/.exec(name)?.[0].length ?? -1;
+  let covered = 0;
+  for (const [w, word] of words.entries()) {
+    let best: { at: number; len: number } | null = null;
+    for (const form of senseOf(word).forms) {
+      // Pieces under three letters only open the name ("t" of t-bill rate, "p" of party size).
+      const shortest = w === 0 ? 1 : Math.min(3, form.length);
+      for (let len = form.length; len >= shortest; len--) {
+        if (best && len <= best.len) break;
+        const piece = form.slice(0, len);
+        for (
+          let at = name.indexOf(piece);
+          at !== -1;
+          at = name.indexOf(piece, at + 1)
+        ) {
+          if (len < 3 && at !== 0) break;
+          if (at === negated) continue;
+          if (used.slice(at, at + len).some(Boolean)) continue;
+          best = { at, len };
+          break;
+        }
+      }
+    }
+    if (!best) return 0;
+    for (let k = best.at; k < best.at + best.len; k++) used[k] = true;
+    covered += best.len;
+  }
+  const share = covered / name.length;
+  // A short name must be a whole word's start ("mor" of mortality, not of "more").
+  if (name.length <= 3 && (share < 1 || words.some((w) => w.length < 5))) {
+    return 0;
+  }
+  return share < 0.34 ? 0 : FULL * (0.5 + 0.4 * share);
+}
+
 /** How well a span of words names a column: 3 is its full name, 0 no match. */
 export function scoreSpan(span: Token[], col: ColumnFeat): number {
   const words = span.map((t) => t.text);
@@ -133,6 +192,9 @@ export function scoreSpan(span: Token[], col: ColumnFeat): number {
       best = Math.max(best, cover(expanded, slots));
     }
   }
+  if (best < 0.75 * FULL && col.slots.length === 1) {
+    best = Math.max(best, compoundScore(content, col.words[0]));
+  }
   // A word the name starts with ("temp" for temperature_max) is a weak match.
   if (
     best === 0 && words.length === 1 && !KEYWORDS.has(words[0]) &&
@@ -164,6 +226,16 @@ function candidates(df: DatasetFeat, span: Token[]): Set<ColumnFeat> {
         }
       }
     }
+  }
+  // Names that are one run of letters hold pieces of the words ("realgdp").
+  for (const c of df.compounds) {
+    if (
+      span.some((t) =>
+        senseOf(t.text).forms.some((f) =>
+          f.length >= 3 && c.words[0].includes(f.slice(0, 3))
+        )
+      )
+    ) out.add(c);
   }
   if (span.length <= 3) {
     const joined = compact(span.map((t) => t.text).join(""));
@@ -309,5 +381,13 @@ export function linkDataset(
   }
   out.cols.sort((a, b) => a.pos - b.pos);
   out.values.sort((a, b) => a.pos - b.pos);
+  // "except X", "excluding X and Y": a negation covers a list of values of one column.
+  out.values.forEach((v, i) => {
+    const prev = out.values[i - 1];
+    const between = prev ? words.slice(prev.end, v.pos) : [];
+    v.negated = intents.negations.some((p) => p < v.pos && v.pos - p <= 3) ||
+      (!!prev?.negated && prev.col === v.col &&
+        between.every((w) => LIST_WORDS.has(w)));
+  });
   return out;
 }

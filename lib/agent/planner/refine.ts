@@ -17,7 +17,13 @@ import {
 import { chartPlan } from "./describe.ts";
 import { clarify } from "./help.ts";
 import type { Reading } from "./reading.ts";
-import { chooseBucket, coarser, naturalGrain, rangeFilters } from "./time.ts";
+import {
+  chooseBucket,
+  coarser,
+  naturalGrain,
+  rangeFilters,
+  timeAxis,
+} from "./time.ts";
 import type { ChartQuery, Plan, PlanContext } from "./types.ts";
 
 function hasChange(r: Reading): boolean {
@@ -101,6 +107,11 @@ export function refine(
     }
   } else if (cat && q.x.kind === "value") {
     q.split = { column: cat.name, values: [] };
+  }
+  // "by year instead" on a chart of years and quarters: by year.
+  if (time && q.x.kind === "time" && q.x.column === time.name && time.sub) {
+    q.x = { ...q.x, bucket: "year", name: "" };
+    intents.bucket ??= "year";
   }
   if (time && q.x.kind === "category") {
     const old = q.x.column;
@@ -267,7 +278,7 @@ export function refine(
       : q.x.name !== ""
       ? q.x.bucket
       : chooseBucket(col, q.filters, intents);
-    q.x = { ...q.x, bucket, name: bucket === "day" ? col.name : bucket };
+    q.x = timeAxis(col, bucket);
   }
   if (q.split && q.x.kind !== "value") {
     const f = colFeat(q.split.column);

@@ -43,6 +43,8 @@ export interface ColumnFeat {
   values: Map<string, string>;
   /** Summed (not averaged) when no aggregation is named. */
   additive: boolean;
+  /** A column of years with a sibling column of quarters or months: together one time axis. */
+  sub?: { column: string; unit: "quarter" | "month" };
 }
 
 export interface ValueHit {
@@ -65,6 +67,8 @@ export interface DatasetFeat {
   maxValueWords: number;
   /** Time columns, the most useful first (a real date before a year number). */
   timeColumns: ColumnFeat[];
+  /** Columns whose name is one run of letters, for matching pieces of it ("realgdp"). */
+  compounds: ColumnFeat[];
 }
 
 const NUMERIC = new Set(["integer", "number"]);
@@ -187,6 +191,39 @@ function build(ds: DatasetProfile): DatasetFeat {
       maxValueWords = Math.max(maxValueWords, key.split(" ").length);
     }
   }
+  // Initials of many-word values ("GM" for General Motors), where they name nothing else.
+  const byInitials = new Map<string, ValueHit[]>();
+  for (const col of columns) {
+    for (const [key, value] of col.values) {
+      const parts = key.split(" ").filter((p) => /^\p{L}/u.test(p));
+      if (parts.length < 2) continue;
+      const initials = parts.map((p) => p[0]).join("");
+      if (
+        values.has(initials) || KEYWORDS.has(initials) ||
+        V.stopwords.has(initials)
+      ) continue;
+      byInitials.set(initials, [...(byInitials.get(initials) ?? []), {
+        col,
+        value,
+      }]);
+    }
+  }
+  for (const [k, hits] of byInitials) {
+    if (hits.length === 1) values.set(k, hits);
+  }
+  // Years with quarters or months beside them ("year", "quarter") make one time axis.
+  for (const col of columns) {
+    if (!col.yearNumbers) continue;
+    const sibling = (words: string[], max: number) =>
+      columns.find((c) =>
+        c !== col && c.numeric && c.words.some((w) => words.includes(w)) &&
+        Number(c.profile.min) >= 1 && Number(c.profile.max) <= max
+      );
+    const q = sibling(["quarter", "qtr", "trimestre"], 4);
+    const m = sibling(["month", "mes", "mon", "mth"], 12);
+    if (q) col.sub = { column: q.name, unit: "quarter" };
+    else if (m) col.sub = { column: m.name, unit: "month" };
+  }
   const stem = ds.name.replace(
     /\.(csv|tsv|txt|tab|xlsx?|json|ndjson|jsonl)$/i,
     "",
@@ -207,6 +244,9 @@ function build(ds: DatasetProfile): DatasetFeat {
     values,
     maxValueWords: Math.min(maxValueWords, 6),
     timeColumns,
+    compounds: columns.filter((c) =>
+      c.words.length === 1 && c.words[0].length >= 3
+    ),
   };
 }
 

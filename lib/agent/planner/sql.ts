@@ -16,14 +16,24 @@ function yearNumbers(profile: DatasetProfile, column: string): boolean {
   return !!c && (c.type === "integer" || c.type === "number");
 }
 
-/** The SQL expression that buckets a time column at a grain. */
+/** The SQL expression that buckets a time column at a grain (quarters are labelled by their first month). */
 export function timeExpr(
   column: string,
   bucket: Bucket,
   numericYears: boolean,
+  sub?: { column: string; unit: "quarter" | "month" },
 ): string {
   const c = quoteIdent(column);
-  if (numericYears) return `CAST(CAST(${c} AS INTEGER) AS TEXT)`;
+  if (numericYears) {
+    if (!sub || bucket === "year") return `CAST(CAST(${c} AS INTEGER) AS TEXT)`;
+    const s = `CAST(${quoteIdent(sub.column)} AS INTEGER)`;
+    const month = sub.unit === "quarter"
+      ? `(${s} - 1) * 3 + 1`
+      : bucket === "quarter"
+      ? `((${s} - 1) / 3) * 3 + 1`
+      : s;
+    return `printf('%04d-%02d', CAST(${c} AS INTEGER), ${month})`;
+  }
   switch (bucket) {
     case "day":
       return `substr(${c}, 1, 10)`;
@@ -32,7 +42,7 @@ export function timeExpr(
     case "month":
       return `substr(${c}, 1, 7)`;
     case "quarter":
-      return `substr(${c}, 1, 4) || '-Q' || ((CAST(substr(${c}, 6, 2) AS INTEGER) + 2) / 3)`;
+      return `substr(${c}, 1, 5) || printf('%02d', ((CAST(substr(${c}, 6, 2) AS INTEGER) - 1) / 3) * 3 + 1)`;
     case "year":
       return `substr(${c}, 1, 4)`;
   }
@@ -151,9 +161,12 @@ export function buildSql(
 
   const numericYears = x.kind === "time" && yearNumbers(profile, x.column);
   const keyExpr = x.kind === "time"
-    ? timeExpr(x.column, x.bucket, numericYears)
+    ? timeExpr(x.column, x.bucket, numericYears, x.sub)
     : xCol;
   const conds = [`${xCol} IS NOT NULL`, ...where];
+  if (x.kind === "time" && x.sub && x.bucket !== "year") {
+    conds.push(`${quoteIdent(x.sub.column)} IS NOT NULL`);
+  }
   const split = query.split;
   const splitCol = split ? quoteIdent(split.column) : "";
   const alreadyFiltered = split &&

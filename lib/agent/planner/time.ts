@@ -7,7 +7,7 @@ import { language } from "../lang/mod.ts";
 import type { Bucket, Lang } from "../lang/types.ts";
 import type { Intents } from "./intents.ts";
 import type { ColumnFeat } from "./schema.ts";
-import type { Filter } from "./types.ts";
+import type { Filter, XAxis } from "./types.ts";
 
 const ORDER: Bucket[] = ["day", "week", "month", "quarter", "year"];
 
@@ -117,7 +117,7 @@ export function columnRange(
 
 /** The grain a time column's values are spaced at. */
 export function naturalGrain(col: ColumnFeat): Bucket {
-  if (col.yearNumbers) return "year";
+  if (col.yearNumbers) return col.sub?.unit ?? "year";
   const g = col.profile.grain;
   return g === "month" ? "month" : g === "year" ? "year" : "day";
 }
@@ -242,4 +242,15 @@ export function rangeFilters(
     }];
   }
   return out;
+}
+
+/** A time axis over a column at a grain (with its quarter or month column below a year). */
+export function timeAxis(col: ColumnFeat, bucket: Bucket): XAxis {
+  return {
+    kind: "time",
+    column: col.name,
+    bucket,
+    name: bucket === "day" ? col.name : bucket,
+    ...(col.sub && bucket !== "year" ? { sub: col.sub } : {}),
+  };
 }

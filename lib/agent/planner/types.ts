@@ -22,7 +22,14 @@ export interface Measure {
 }
 
 export type XAxis =
-  | { kind: "time"; column: string; bucket: Bucket; name: string }
+  | {
+    kind: "time";
+    column: string;
+    bucket: Bucket;
+    name: string;
+    /** A column of quarters or months read with `column`'s years. */
+    sub?: { column: string; unit: "quarter" | "month" };
+  }
   | { kind: "category"; column: string; name: string }
   /** Scatter: raw values of a numeric column; the y column is `measures[0]`. */
   | { kind: "value"; column: string; name: string }

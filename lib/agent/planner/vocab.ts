@@ -12,16 +12,29 @@ import type {
   Words,
 } from "../lang/types.ts";
 
+const STEMMERS = Object.values(LANGUAGES).map((l) => l.stem);
+
+/** A word's stems in the three languages ("ordénalo" and "ordena" share one). */
+function stemsOf(word: string): string[] {
+  return STEMMERS.map((stem) => stem(word));
+}
+
 /** A set of phrases (folded word sequences), looked up at a token position. */
 export class PhraseSet {
   #byFirst = new Map<string, string[][]>();
+  #stems = new Set<string>();
   readonly words = new Set<string>();
 
   constructor(phrases: Iterable<string>) {
     for (const phrase of phrases) {
       const parts = phrase.split(" ").filter(Boolean);
       if (parts.length === 0) continue;
-      if (parts.length === 1) this.words.add(parts[0]);
+      if (parts.length === 1) {
+        this.words.add(parts[0]);
+        if (parts[0].length >= 5) {
+          for (const s of stemsOf(parts[0])) this.#stems.add(s);
+        }
+      }
       const list = this.#byFirst.get(parts[0]) ?? [];
       list.push(parts);
       list.sort((a, b) => b.length - a.length);
@@ -32,6 +45,13 @@ export class PhraseSet {
   /** Whether a single word is in the set. */
   has(word: string | undefined): boolean {
     return word !== undefined && this.words.has(word);
+  }
+
+  /** Whether a word or an inflection of one is in the set ("descárgalo" for "descarga"). */
+  hasForm(word: string | undefined): boolean {
+    if (word === undefined) return false;
+    if (this.words.has(word)) return true;
+    return word.length >= 5 && stemsOf(word).some((s) => this.#stems.has(s));
   }
 
   /**
@@ -85,6 +105,7 @@ export const V = {
   distinct: merged("distinct"),
   buckets: mergedRecord<Bucket>("buckets"),
   timePhrases: merged("timePhrases"),
+  periodNouns: merged("periodNouns"),
   window: merged("window"),
   thisPeriod: merged("thisPeriod"),
   top: merged("top"),
