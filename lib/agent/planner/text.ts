@@ -16,7 +16,7 @@ export interface Token {
   num: number | null;
 }
 
-const TOKEN = /\d+(?:[.,]\d+)*|[\p{L}\p{N}]+|[<>]=?|=/gu;
+const TOKEN = /\d+(?:[.,]\d+)*(?![\p{L}\d])|[\p{L}\p{N}]+|[<>]=?|=/gu;
 
 /** Splits a request into tokens: words, numbers, and the comparison signs < > = <= >=. */
 export function tokenize(text: string): Token[] {
@@ -40,10 +40,13 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
-/** Splits an identifier such as "postalCode", "Body Mass (g)" or "pm2_5_ugm3" into folded words. */
+/**
+ * Splits an identifier such as "postalCode", "Body Mass (g)", "BILLS104" or
+ * "pm2_5_ugm3" into folded words (letters and digits apart).
+ */
 export function identifierWords(name: string): string[] {
   const spaced = name.replace(/([a-z])([A-Z])/g, "$1 $2");
-  return fold(spaced).match(/[\p{L}\p{N}]+/gu) ?? [];
+  return fold(spaced).match(/\p{L}+|\p{N}+/gu) ?? [];
 }
 
 /** Letters and digits only: "Postal Code" and "postal_code" both give "postalcode". */
