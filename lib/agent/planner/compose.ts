@@ -48,13 +48,17 @@ function skippable(r: Reading, k: number): boolean {
     V.stopwords.has(w);
 }
 
-/** The first mention starting within a few skippable words after position `from`. */
+/**
+ * The first mention starting within a few skippable words after position
+ * `from`; an unknown noun before "of" is skipped too ("by level of religiousness").
+ */
 function mentionAfter(r: Reading, from: number): ColMention | undefined {
   for (let k = from; k < r.words.length && k <= from + 4; k++) {
     const m = r.links.cols.find((c) => c.pos === k);
     if (m) return m;
     if (r.links.values.some((v) => v.pos === k)) return undefined;
-    if (!skippable(r, k)) return undefined;
+    const nounOf = r.links.leftovers.includes(k) && V.of.has(r.words[k + 1]);
+    if (!skippable(r, k) && !nounOf) return undefined;
   }
   return undefined;
 }

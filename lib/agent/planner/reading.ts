@@ -48,9 +48,10 @@ function byTokensOf(intents: Intents): Set<number> {
 /** Merges mentions of one column and settles ambiguities another mention answers. */
 function tidy(links: Links): void {
   // "comprimento … da nadadeira": an ambiguous word settled by a word naming one option.
+  const unsure = new Set(links.ambiguous.map((a) => a.pos));
   links.ambiguous = links.ambiguous.filter((a) => {
     const named = links.cols.find((m) =>
-      m.pos !== a.pos && a.options.includes(m.col.name)
+      m.pos !== a.pos && !unsure.has(m.pos) && a.options.includes(m.col.name)
     );
     if (!named) return true;
     const ambiguous = links.cols.find((m) => m.pos === a.pos);

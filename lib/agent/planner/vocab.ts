@@ -51,6 +51,15 @@ export class PhraseSet {
   hasForm(word: string | undefined): boolean {
     if (word === undefined) return false;
     if (this.words.has(word)) return true;
+    // A pronoun joined to a verb: "ordénalo", "descárgala", "muéstramelos".
+    const bare = /^(.{4,}?)(melos|melas|selo|sela|los|las|les|lo|la|le|me|nos)$/
+      .exec(word)?.[1];
+    if (
+      bare &&
+      (this.words.has(bare) || stemsOf(bare).some((s) => this.#stems.has(s)))
+    ) {
+      return true;
+    }
     return word.length >= 5 && stemsOf(word).some((s) => this.#stems.has(s));
   }
 
