@@ -312,20 +312,23 @@ export function planWorkflow(
   );
   const clauses = sqlMatch ? [] : splitClauses(text, folded);
   clauses.forEach(({ clause, original }) => {
-    const cols = columnsIn(clause, columns).filter((c) =>
-      !nameTokens.has(fold(c.name))
-    );
+    // Columns are looked for only once the clause names an operation.
+    let found: ColumnProfile[] | null = null;
+    const colsOf = () =>
+      found ??= columnsIn(clause, columns).filter((c) =>
+        !nameTokens.has(fold(c.name))
+      );
     if (DEDUPE.test(clause)) {
       strong = true;
       steps.push({
         operation: "drop_duplicates",
-        arguments: cols.length
-          ? { columns: cols.map((c) => c.name), keep: "first" }
+        arguments: colsOf().length
+          ? { columns: colsOf().map((c) => c.name), keep: "first" }
           : { keep: "first" },
       });
     } else if (NORMALIZE.test(clause)) {
       strong = true;
-      const numeric = (cols.length ? cols : columns).filter((c) =>
+      const numeric = (colsOf().length ? colsOf() : columns).filter((c) =>
         NUMERIC.has(c.type)
       );
       if (numeric.length) {
@@ -354,7 +357,9 @@ export function planWorkflow(
         steps.push({
           operation: "fill_missing",
           arguments: {
-            ...(cols.length ? { columns: cols.map((c) => c.name) } : {}),
+            ...(colsOf().length
+              ? { columns: colsOf().map((c) => c.name) }
+              : {}),
             strategy,
             ...(strategy === "value"
               ? {
@@ -399,21 +404,21 @@ export function planWorkflow(
           },
         });
       }
-    } else if (SORT.test(clause) && cols.length) {
+    } else if (SORT.test(clause) && colsOf().length) {
       const desc = DESC.test(clause);
       steps.push({
         operation: "sort",
         arguments: {
-          by: cols.map((c) => ({
+          by: colsOf().map((c) => ({
             column: c.name,
             direction: desc ? "desc" : "asc",
           })),
         },
       });
-    } else if (SELECT.test(clause) && cols.length) {
+    } else if (SELECT.test(clause) && colsOf().length) {
       steps.push({
         operation: "select_columns",
-        arguments: { columns: cols.map((c) => c.name) },
+        arguments: { columns: colsOf().map((c) => c.name) },
       });
     } else if (FILTER.test(clause)) {
       const step = filterStep(clause, original, columns);

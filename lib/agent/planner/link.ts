@@ -72,7 +72,7 @@ function fuzzy(token: string, slot: string): number {
   return 0;
 }
 
-interface Virtual {
+export interface Virtual {
   word: string;
   keys: Keys;
 }
@@ -154,11 +154,32 @@ function compoundScore(words: string[], name: string): number {
   return share < 0.34 ? 0 : FULL * (0.5 + 0.4 * share);
 }
 
-/** How well a span of words names a column: 3 is its full name, 0 no match. */
-export function scoreSpan(span: Token[], col: ColumnFeat): number {
+/** A span of words, read once for scoring against many columns. */
+export interface Span {
+  words: string[];
+  content: string[];
+  joined: string;
+  plain: Virtual[];
+  expanded: Virtual[];
+}
+
+/** Reads a span of tokens for `scoreSpan`. */
+export function spanOf(span: Token[]): Span {
   const words = span.map((t) => t.text);
   const content = words.filter((w) => !V.stopwords.has(w));
-  const joined = compact(words.join(""));
+  const plain = content.map((w) => ({ word: w, keys: senseOf(w).keys }));
+  const expanded = content.flatMap((w) => {
+    const phrase = senseOf(w).phrases[0];
+    return phrase
+      ? phrase.map((keys) => ({ word: w, keys }))
+      : [{ word: w, keys: senseOf(w).keys }];
+  });
+  return { words, content, joined: compact(words.join("")), plain, expanded };
+}
+
+/** How well a span of words names a column: 3 is its full name, 0 no match. */
+export function scoreSpan(span: Span, col: ColumnFeat): number {
+  const { words, content, joined, plain, expanded } = span;
   if (
     joined === col.compact && (content.length > 0 || col.compact.length >= 4)
   ) {
@@ -168,22 +189,14 @@ export function scoreSpan(span: Token[], col: ColumnFeat): number {
   if (V.stopwords.has(words[0]) || V.stopwords.has(words[words.length - 1])) {
     return 0;
   }
+  // A word most names share ("amt") names no column alone.
+  if (content.every((w) => col.commonWords.has(w))) return 0;
   if (
     content.length === 1 && words.length === 1 && col.initials.has(words[0]) &&
     !KEYWORDS.has(words[0])
   ) {
     return 0.9 * FULL;
   }
-  const plain: Virtual[] = content.map((w) => ({
-    word: w,
-    keys: senseOf(w).keys,
-  }));
-  const expanded: Virtual[] = content.flatMap((w) => {
-    const phrase = senseOf(w).phrases[0];
-    return phrase
-      ? phrase.map((keys) => ({ word: w, keys }))
-      : [{ word: w, keys: senseOf(w).keys }];
-  });
   let best = 0;
   for (const slots of [col.slots, col.expanded]) {
     if (!slots) continue;
@@ -210,42 +223,59 @@ export function scoreSpan(span: Token[], col: ColumnFeat): number {
   return best;
 }
 
-/** Candidate columns for a span: those sharing a key with one of its words (plus name and initial checks). */
-function candidates(df: DatasetFeat, span: Token[]): Set<ColumnFeat> {
+/** Columns one word can name: by a shared key, a piece of a one-word name, or (when nothing else) a prefix or typo. */
+function wordCandidates(df: DatasetFeat, word: string): Set<ColumnFeat> {
   const out = new Set<ColumnFeat>();
-  for (const t of span) {
-    if (V.stopwords.has(t.text)) continue;
-    const sense = senseOf(t.text);
-    for (const key of sense.keys.keys()) {
-      for (const c of df.byKey.get(key) ?? []) out.add(c);
-    }
-    for (const phrase of sense.phrases) {
-      for (const keys of phrase) {
-        for (const key of keys.keys()) {
-          for (const c of df.byKey.get(key) ?? []) out.add(c);
-        }
+  const sense = senseOf(word);
+  for (const key of sense.keys.keys()) {
+    for (const c of df.byKey.get(key) ?? []) out.add(c);
+  }
+  for (const phrase of sense.phrases) {
+    for (const keys of phrase) {
+      for (const key of keys.keys()) {
+        for (const c of df.byKey.get(key) ?? []) out.add(c);
       }
     }
   }
-  // Names that are one run of letters hold pieces of the words ("realgdp").
-  for (const c of df.compounds) {
-    if (
-      span.some((t) =>
-        senseOf(t.text).forms.some((f) =>
-          f.length >= 3 && c.words[0].includes(f.slice(0, 3))
-        )
-      )
-    ) out.add(c);
+  // Names that are one run of letters hold pieces of words ("realgdp").
+  for (const f of sense.forms) {
+    if (f.length >= 3) {
+      for (const c of df.compounds.get(f.slice(0, 3)) ?? []) out.add(c);
+    }
   }
-  if (span.length <= 3) {
+  for (const c of df.byName.get(word) ?? []) out.add(c);
+  if (out.size === 0 && word.length >= 2) {
+    for (const c of df.byFirst.get(word[0]) ?? []) {
+      if (
+        c.compact.startsWith(word) || c.words.some((w) => fuzzy(word, w) > 0)
+      ) {
+        out.add(c);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Candidate columns for a span: those every content word can name (a name
+ * must account for each word), plus names the joined words spell ("pm25").
+ */
+function candidates(
+  df: DatasetFeat,
+  span: Token[],
+  perWord: (t: Token) => Set<ColumnFeat>,
+): Set<ColumnFeat> {
+  const sets = span.filter((t) => !V.stopwords.has(t.text)).map(perWord)
+    .sort((a, b) => a.size - b.size);
+  let out: Set<ColumnFeat>;
+  if (sets.length === 0) out = new Set();
+  else if (sets.length === 1 && span.length === 1) return sets[0];
+  else {
+    out = new Set([...sets[0]].filter((c) => sets.every((s) => s.has(c))));
+  }
+  if (span.length > 1 && span.length <= 3) {
     const joined = compact(span.map((t) => t.text).join(""));
-    for (const c of df.columns) {
-      if (c.compact === joined || c.initials.has(joined)) out.add(c);
-      else if (span.length === 1 && joined.length >= 2) {
-        if (c.compact.startsWith(joined)) out.add(c);
-        else if (c.words.some((w) => fuzzy(joined, w) > 0)) out.add(c);
-      }
-    }
+    for (const c of df.byName.get(joined) ?? []) out.add(c);
   }
   return out;
 }
@@ -271,6 +301,12 @@ export function linkDataset(
   const words = toks.map((t) => t.text);
   const usable = (k: number) => !intents.used[k] || byTokens.has(k);
   const cands: Candidate[] = [];
+  const memo = new Map<string, Set<ColumnFeat>>();
+  const perWord = (t: Token) => {
+    let set = memo.get(t.text);
+    if (!set) memo.set(t.text, set = wordCandidates(df, t.text));
+    return set;
+  };
   for (let i = 0; i < toks.length; i++) {
     if (intents.used[i]) continue;
     for (
@@ -293,8 +329,9 @@ export function linkDataset(
         });
       }
       if (len <= 5) {
-        for (const col of candidates(df, span)) {
-          const s = scoreSpan(span, col);
+        const read = spanOf(span);
+        for (const col of candidates(df, span, perWord)) {
+          const s = scoreSpan(read, col);
           if (s > 0) cands.push({ start: i, end: i + len, score: s, col });
         }
       }
@@ -303,11 +340,9 @@ export function linkDataset(
         len === 1 && key.length >= 5 && !KEYWORDS.has(key) &&
         !df.values.has(key)
       ) {
-        for (const [vk, hits] of df.values) {
-          if (vk.includes(" ") || Math.abs(vk.length - key.length) > 1) {
-            continue;
-          }
-          if (vk[0] !== key[0] || editDistance(vk, key, 2) > 1) continue;
+        for (const [vk, hits] of df.valuesByFirst.get(key[0]) ?? []) {
+          if (Math.abs(vk.length - key.length) > 1) continue;
+          if (editDistance(vk, key, 2) > 1) continue;
           for (const hit of hits) {
             cands.push({
               start: i,

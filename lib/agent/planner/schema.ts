@@ -43,6 +43,8 @@ export interface ColumnFeat {
   values: Map<string, string>;
   /** Summed (not averaged) when no aggregation is named. */
   additive: boolean;
+  /** Name words most columns of the dataset share (matched, but naming none alone). */
+  commonWords: Set<string>;
   /** A column of years with a sibling column of quarters or months: together one time axis. */
   sub?: { column: string; unit: "quarter" | "month" };
 }
@@ -67,8 +69,20 @@ export interface DatasetFeat {
   maxValueWords: number;
   /** Time columns, the most useful first (a real date before a year number). */
   timeColumns: ColumnFeat[];
-  /** Columns whose name is one run of letters, for matching pieces of it ("realgdp"). */
-  compounds: ColumnFeat[];
+  /** Names that are one run of letters, by every three letters they hold ("realgdp"). */
+  compounds: Map<string, ColumnFeat[]>;
+  /** Columns by their compact name and by their initials. */
+  byName: Map<string, ColumnFeat[]>;
+  /** Columns by the first letter of each name word (for prefixes and typos). */
+  byFirst: Map<string, ColumnFeat[]>;
+  /** Single-word values by first letter (for typos). */
+  valuesByFirst: Map<string, [string, ValueHit[]][]>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
 }
 
 const NUMERIC = new Set(["integer", "number"]);
@@ -166,11 +180,32 @@ function columnFeat(col: ColumnProfile, index: number): ColumnFeat {
     distinctCount: col.distinctCount ?? col.distinct?.length ?? 0,
     values,
     additive: words.some((w) => V.additive.has(w)),
+    commonWords: new Set(),
   };
 }
 
 function build(ds: DatasetProfile): DatasetFeat {
   const columns = ds.columns.map(columnFeat);
+  // A word in most column names ("amt" of every *_amt) tells them apart from
+  // nothing: it is generic here, and a name matches without it.
+  if (columns.length >= 20) {
+    const uses = new Map<string, number>();
+    for (const col of columns) {
+      for (const w of new Set(col.words)) uses.set(w, (uses.get(w) ?? 0) + 1);
+    }
+    for (const col of columns) {
+      for (const slot of col.slots) {
+        if (
+          (uses.get(slot.word) ?? 0) > columns.length * 0.3 &&
+          col.slots.length > 1
+        ) {
+          slot.generic = true;
+          slot.optional = true;
+          col.commonWords.add(slot.word);
+        }
+      }
+    }
+  }
   const byKey = new Map<string, ColumnFeat[]>();
   for (const col of columns) {
     for (const slot of [...col.slots, ...(col.expanded ?? [])]) {
@@ -224,6 +259,25 @@ function build(ds: DatasetProfile): DatasetFeat {
     if (q) col.sub = { column: q.name, unit: "quarter" };
     else if (m) col.sub = { column: m.name, unit: "month" };
   }
+  const compounds = new Map<string, ColumnFeat[]>();
+  const byName = new Map<string, ColumnFeat[]>();
+  const byFirst = new Map<string, ColumnFeat[]>();
+  for (const col of columns) {
+    push(byName, col.compact, col);
+    for (const i of col.initials) push(byName, i, col);
+    push(byFirst, col.compact[0], col);
+    for (const w of col.words) push(byFirst, w[0], col);
+    if (col.words.length === 1 && col.words[0].length >= 3) {
+      const name = col.words[0];
+      for (let k = 0; k + 3 <= name.length; k++) {
+        push(compounds, name.slice(k, k + 3), col);
+      }
+    }
+  }
+  const valuesByFirst = new Map<string, [string, ValueHit[]][]>();
+  for (const [key, hits] of values) {
+    if (!key.includes(" ")) push(valuesByFirst, key[0], [key, hits]);
+  }
   const stem = ds.name.replace(
     /\.(csv|tsv|txt|tab|xlsx?|json|ndjson|jsonl)$/i,
     "",
@@ -244,9 +298,10 @@ function build(ds: DatasetProfile): DatasetFeat {
     values,
     maxValueWords: Math.min(maxValueWords, 6),
     timeColumns,
-    compounds: columns.filter((c) =>
-      c.words.length === 1 && c.words[0].length >= 3
-    ),
+    compounds,
+    byName,
+    byFirst,
+    valuesByFirst,
   };
 }
 

@@ -14,9 +14,17 @@ import type {
 
 const STEMMERS = Object.values(LANGUAGES).map((l) => l.stem);
 
-/** A word's stems in the three languages ("ordénalo" and "ordena" share one). */
+const stemCache = new Map<string, string[]>();
+
+/** A word's stems in the three languages ("ordenado" and "ordena" share one); cached. */
 function stemsOf(word: string): string[] {
-  return STEMMERS.map((stem) => stem(word));
+  let stems = stemCache.get(word);
+  if (!stems) {
+    stems = STEMMERS.map((stem) => stem(word));
+    if (stemCache.size > 20_000) stemCache.clear();
+    stemCache.set(word, stems);
+  }
+  return stems;
 }
 
 /** A set of phrases (folded word sequences), looked up at a token position. */
