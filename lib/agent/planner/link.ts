@@ -237,11 +237,13 @@ function wordCandidates(df: DatasetFeat, word: string): Set<ColumnFeat> {
       }
     }
   }
-  // Names that are one run of letters hold pieces of words ("realgdp").
+  // Names that are one run of letters hold pieces of words ("realgdp"), or
+  // start with a word's first letter ("p" of party size in "psize").
   for (const f of sense.forms) {
     if (f.length >= 3) {
       for (const c of df.compounds.get(f.slice(0, 3)) ?? []) out.add(c);
     }
+    for (const c of df.compounds.get(`^${f[0]}`) ?? []) out.add(c);
   }
   for (const c of df.byName.get(word) ?? []) out.add(c);
   if (out.size === 0 && word.length >= 2) {
@@ -269,11 +271,12 @@ function candidates(
     .sort((a, b) => a.size - b.size);
   let out: Set<ColumnFeat>;
   if (sets.length === 0) out = new Set();
-  else if (sets.length === 1 && span.length === 1) return sets[0];
+  else if (sets.length === 1 && span.length === 1) out = sets[0];
   else {
     out = new Set([...sets[0]].filter((c) => sets.every((s) => s.has(c))));
   }
-  if (span.length > 1 && span.length <= 3) {
+  if (span.length <= 3) {
+    out = new Set(out);
     const joined = compact(span.map((t) => t.text).join(""));
     for (const c of df.byName.get(joined) ?? []) out.add(c);
   }

@@ -272,6 +272,7 @@ function build(ds: DatasetProfile): DatasetFeat {
       for (let k = 0; k + 3 <= name.length; k++) {
         push(compounds, name.slice(k, k + 3), col);
       }
+      push(compounds, `^${name[0]}`, col);
     }
   }
   const valuesByFirst = new Map<string, [string, ValueHit[]][]>();
