@@ -203,6 +203,8 @@ export interface EvalOptions {
   only?: { set?: string; caseId?: string };
   /** Base URL of a running Chartroom; when absent one is started on a temp KV. */
   baseUrl?: string;
+  /** Cases run at once (each in its own session, as its own identity). */
+  concurrency?: number;
 }
 
 /** Runs the evaluation and returns one result per case. */
@@ -219,14 +221,23 @@ export async function runEval(
     base = server.url;
   }
   try {
-    const results: CaseResult[] = [];
-    for (const set of sets) {
-      for (const c of loadCases(set.cases)) {
-        if (options.only?.caseId && c.id !== options.only.caseId) continue;
-        // One identity per case, as each case is a new user.
-        results.push(await runCase(new Client(base), set, c));
+    const jobs = sets.flatMap((set) =>
+      loadCases(set.cases)
+        .filter((c) => !options.only?.caseId || c.id === options.only.caseId)
+        .map((c) => ({ set, c }))
+    );
+    const results: CaseResult[] = new Array(jobs.length);
+    let next = 0;
+    // One identity per case, as each case is a new user.
+    const worker = async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = await runCase(new Client(base!), jobs[i].set, jobs[i].c);
       }
-    }
+    };
+    await Promise.all(
+      Array.from({ length: options.concurrency ?? 4 }, worker),
+    );
     return results;
   } finally {
     await server?.[Symbol.asyncDispose]();

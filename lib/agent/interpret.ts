@@ -5,101 +5,11 @@
  * move together. No fact that the numbers do not show.
  */
 import type { ChartSpec, Snapshot } from "../charts/spec.ts";
-import { withBinLabels } from "../charts/compile.ts";
-import type { Lang } from "./words.ts";
+import { language } from "./lang/mod.ts";
+import type { Lang } from "./lang/types.ts";
 
-const LOCALE: Record<Lang, string> = { en: "en-US", es: "es-ES", pt: "pt-BR" };
-
-const TEXT = {
-  en: {
-    empty: "No data matched this request, so the chart is empty.",
-    range: (s: string, lo: string, loAt: string, hi: string, hiAt: string) =>
-      `${s} ranges from ${lo} (${loAt}) to ${hi} (${hiAt}).`,
-    change: (from: string, to: string, a: string, b: string, pct: string) =>
-      `From ${from} to ${to} it went from ${a} to ${b} (${pct}).`,
-    same: (from: string, to: string, a: string) =>
-      `It is ${a} both at ${from} and at ${to}.`,
-    highest: (hi: string, hv: string, lo: string, lv: string) =>
-      `${hi} has the highest value (${hv}) and ${lo} the lowest (${lv}).`,
-    share: (x: string, pct: string) =>
-      `${x} is the largest share (${pct} of the total).`,
-    onAverage: (n: number, hi: string, hv: string, lo: string, lv: string) =>
-      `Of the ${n} series, ${hi} is highest on average (${hv}) and ${lo} lowest (${lv}).`,
-    overall: (lo: string, loAt: string, hi: string, hiAt: string) =>
-      `Values range from ${lo} (${loAt}) to ${hi} (${hiAt}).`,
-    points: (n: number, x: string, y: string, xr: string, yr: string) =>
-      `${n} points: ${x} spans ${xr} and ${y} spans ${yr}.`,
-    corr: (x: string, y: string, r: string, strength: string, dir: string) =>
-      `${y} ${dir} with ${x} (correlation r = ${r}, ${strength}).`,
-    up: "tends to rise",
-    down: "tends to fall",
-    flat: "shows little linear relation",
-    strong: "strong",
-    moderate: "moderate",
-    weak: "weak",
-    single: (s: string, v: string, at: string) => `${s} is ${v} (${at}).`,
-    to: "to",
-  },
-  es: {
-    empty:
-      "Ningún dato coincide con la petición, así que el gráfico está vacío.",
-    range: (s: string, lo: string, loAt: string, hi: string, hiAt: string) =>
-      `${s} va de ${lo} (${loAt}) a ${hi} (${hiAt}).`,
-    change: (from: string, to: string, a: string, b: string, pct: string) =>
-      `De ${from} a ${to} pasó de ${a} a ${b} (${pct}).`,
-    same: (from: string, to: string, a: string) =>
-      `Vale ${a} tanto en ${from} como en ${to}.`,
-    highest: (hi: string, hv: string, lo: string, lv: string) =>
-      `${hi} tiene el valor más alto (${hv}) y ${lo} el más bajo (${lv}).`,
-    share: (x: string, pct: string) =>
-      `${x} es la mayor parte (${pct} del total).`,
-    onAverage: (n: number, hi: string, hv: string, lo: string, lv: string) =>
-      `De las ${n} series, ${hi} es la más alta en promedio (${hv}) y ${lo} la más baja (${lv}).`,
-    overall: (lo: string, loAt: string, hi: string, hiAt: string) =>
-      `Los valores van de ${lo} (${loAt}) a ${hi} (${hiAt}).`,
-    points: (n: number, x: string, y: string, xr: string, yr: string) =>
-      `${n} puntos: ${x} abarca ${xr} y ${y} abarca ${yr}.`,
-    corr: (x: string, y: string, r: string, strength: string, dir: string) =>
-      `${y} ${dir} con ${x} (correlación r = ${r}, ${strength}).`,
-    up: "tiende a subir",
-    down: "tiende a bajar",
-    flat: "muestra poca relación lineal",
-    strong: "fuerte",
-    moderate: "moderada",
-    weak: "débil",
-    single: (s: string, v: string, at: string) => `${s} es ${v} (${at}).`,
-    to: "a",
-  },
-  pt: {
-    empty: "Nenhum dado corresponde ao pedido, então o gráfico está vazio.",
-    range: (s: string, lo: string, loAt: string, hi: string, hiAt: string) =>
-      `${s} vai de ${lo} (${loAt}) a ${hi} (${hiAt}).`,
-    change: (from: string, to: string, a: string, b: string, pct: string) =>
-      `De ${from} a ${to} passou de ${a} para ${b} (${pct}).`,
-    same: (from: string, to: string, a: string) =>
-      `Vale ${a} tanto em ${from} quanto em ${to}.`,
-    highest: (hi: string, hv: string, lo: string, lv: string) =>
-      `${hi} tem o maior valor (${hv}) e ${lo} o menor (${lv}).`,
-    share: (x: string, pct: string) =>
-      `${x} é a maior fatia (${pct} do total).`,
-    onAverage: (n: number, hi: string, hv: string, lo: string, lv: string) =>
-      `Das ${n} séries, ${hi} é a mais alta em média (${hv}) e ${lo} a mais baixa (${lv}).`,
-    overall: (lo: string, loAt: string, hi: string, hiAt: string) =>
-      `Os valores vão de ${lo} (${loAt}) a ${hi} (${hiAt}).`,
-    points: (n: number, x: string, y: string, xr: string, yr: string) =>
-      `${n} pontos: ${x} abrange ${xr} e ${y} abrange ${yr}.`,
-    corr: (x: string, y: string, r: string, strength: string, dir: string) =>
-      `${y} ${dir} com ${x} (correlação r = ${r}, ${strength}).`,
-    up: "tende a subir",
-    down: "tende a cair",
-    flat: "mostra pouca relação linear",
-    strong: "forte",
-    moderate: "moderada",
-    weak: "fraca",
-    single: (s: string, v: string, at: string) => `${s} é ${v} (${at}).`,
-    to: "a",
-  },
-};
+const textOf = (lang: Lang) => language(lang).text.interpret;
+const localeOf = (lang: Lang) => language(lang).locale;
 
 interface Point {
   x: string;
@@ -107,13 +17,15 @@ interface Point {
 }
 
 function formatter(lang: Lang) {
-  const nf = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 2 });
+  const nf = new Intl.NumberFormat(localeOf(lang), {
+    maximumFractionDigits: 2,
+  });
   return (v: number) => nf.format(v);
 }
 
 function pct(lang: Lang, from: number, to: number): string {
   const change = (to - from) / Math.abs(from) * 100;
-  const nf = new Intl.NumberFormat(LOCALE[lang], {
+  const nf = new Intl.NumberFormat(localeOf(lang), {
     maximumFractionDigits: 1,
     signDisplay: "always",
   });
@@ -142,7 +54,7 @@ function seriesPoints(snapshot: Snapshot, xi: number, yi: number): Point[] {
 }
 
 function scatterText(spec: ChartSpec, snapshot: Snapshot, lang: Lang): string {
-  const t = TEXT[lang];
+  const t = textOf(lang);
   const f = formatter(lang);
   const xi = snapshot.columns.findIndex((c) => c.name === spec.x);
   const yi = snapshot.columns.findIndex((c) => c.name === spec.series[0]);
@@ -176,7 +88,7 @@ function scatterText(spec: ChartSpec, snapshot: Snapshot, lang: Lang): string {
       const a = Math.abs(r);
       const strength = a >= 0.7 ? t.strong : a >= 0.4 ? t.moderate : t.weak;
       const dir = a < 0.2 ? t.flat : r > 0 ? t.up : t.down;
-      const nf = new Intl.NumberFormat(LOCALE[lang], {
+      const nf = new Intl.NumberFormat(localeOf(lang), {
         maximumFractionDigits: 2,
       });
       sentences.push(
@@ -187,18 +99,39 @@ function scatterText(spec: ChartSpec, snapshot: Snapshot, lang: Lang): string {
   return sentences.join(" ");
 }
 
+/** A histogram: how many values, and the range that holds the most. */
+function histogramText(
+  spec: ChartSpec,
+  snapshot: Snapshot,
+  lang: Lang,
+): string {
+  const t = textOf(lang);
+  const f = formatter(lang);
+  const width = (spec as ChartSpec & { binWidth?: number }).binWidth ?? 0;
+  let total = 0;
+  let peak: (string | number | null)[] | null = null;
+  for (const row of snapshot.rows) {
+    const count = Number(row[1]);
+    total += count;
+    if (!peak || count > Number(peak[1])) peak = row;
+  }
+  if (!peak || total === 0) return t.empty;
+  const lo = Number(peak[0]);
+  return t.bins(total, `${f(lo)}–${f(lo + width)}`, f(Number(peak[1])));
+}
+
 /** A 1–3 sentence factual reading of a chart's data (English unless `lang` says otherwise). */
 export function interpretChart(
   spec: ChartSpec,
   snapshot: Snapshot,
   lang: Lang = "en",
 ): string {
-  const t = TEXT[lang];
+  const t = textOf(lang);
   const f = formatter(lang);
   if (snapshot.rows.length === 0) return t.empty;
   if (spec.type === "scatter") return scatterText(spec, snapshot, lang);
-  // A histogram's bins read "10–20", not by their lower edge.
-  snapshot = withBinLabels(spec, snapshot);
+  const kind = spec.type as string;
+  if (kind === "histogram") return histogramText(spec, snapshot, lang);
   const xi = snapshot.columns.findIndex((c) => c.name === spec.x);
   if (xi < 0) return t.empty;
   const isTime = snapshot.columns[xi].type === "date";
@@ -239,9 +172,11 @@ export function interpretChart(
     }
     const sentences = [t.highest(hi.x, f(hi.y), lo.x, f(lo.y))];
     const total = points.reduce((a, p) => a + p.y, 0);
-    const share = spec.type === "pie" || spec.type === "donut";
-    if (share && total > 0 && points.every((p) => p.y >= 0)) {
-      const nf = new Intl.NumberFormat(LOCALE[lang], {
+    if (
+      (kind === "pie" || kind === "donut") && total > 0 &&
+      points.every((p) => p.y >= 0)
+    ) {
+      const nf = new Intl.NumberFormat(localeOf(lang), {
         style: "percent",
         maximumFractionDigits: 1,
       });

@@ -18,7 +18,9 @@ import {
   listArtifactsBySession,
   reviseArtifact,
 } from "../kv/artifacts.ts";
-import { planRequest, toSnapshot } from "./planner/mod.ts";
+import { planRequest, requestLang, toSnapshot } from "./planner/mod.ts";
+import { language } from "./lang/mod.ts";
+import type { Lang } from "./lang/types.ts";
 import { interpretChart } from "./interpret.ts";
 import { listChatDatasets } from "./datasets.ts";
 import { startWorkflow } from "../workflows/run.ts";
@@ -131,6 +133,9 @@ export async function runChatTurn(
 
   const artifactIds: string[] = [];
   let options: string[] | undefined;
+  // The language of the request: every word of the reply is in it.
+  const lang = requestLang(content);
+  const t = language(lang).text;
   try {
     const datasets = await listChatDatasets(kv, session.id);
     const latest = (await listArtifactsBySession(kv, session.id, { limit: 1 }))
@@ -189,7 +194,7 @@ export async function runChatTurn(
         log.error("artifact not stored", { session_id: session.id, error });
         await send("error", {
           code: "artifact_not_stored",
-          message: "The chart could not be saved; please try again.",
+          message: t.notStored,
         });
       }
       if (artifact) {
@@ -216,13 +221,9 @@ export async function runChatTurn(
       }
     } else if (plan.kind === "download") {
       if (!latest) {
-        await say("There is no chart yet to download. Ask me for one first.");
+        await say(t.noChartYet);
       } else if (!isExportFormat(plan.format)) {
-        await say(
-          `I cannot make ${plan.format.toUpperCase()} files yet; I can give you ${
-            EXPORT_FORMATS.join(", ")
-          }.`,
-        );
+        await say(t.cannotExport(plan.format, EXPORT_FORMATS.join(", ")));
       } else {
         const format = plan.format;
         const blob = await ensureDownload(
@@ -253,6 +254,7 @@ export async function runChatTurn(
         send,
         emit,
         say,
+        lang,
       });
     } else if (plan.kind === "clarify") {
       options = plan.options;
@@ -264,7 +266,7 @@ export async function runChatTurn(
     log.error("chat turn failed", { session_id: session.id, error });
     await send("error", {
       code: "turn_failed",
-      message: "Something went wrong while answering; please try again.",
+      message: t.turnFailed,
     });
   }
 
@@ -308,10 +310,12 @@ async function runChatWorkflow(
     ) => Promise<SessionEvent>;
     emit: (event: SessionEvent) => void;
     say: (text: string, paced?: boolean) => Promise<void>;
+    lang: Lang;
   },
 ): Promise<void> {
   const { kv } = deps;
   const { send, emit, say } = turn;
+  const t = language(turn.lang);
   const job = await startWorkflow(kv, {
     session,
     request,
@@ -344,25 +348,26 @@ async function runChatWorkflow(
           });
         }
         await say(
-          `Done: ${rows.toLocaleString("en")} rows${
-            file ? ` in ${file.filename}` : ""
-          }.`,
+          t.text.workflowDone(
+            rows.toLocaleString(t.locale),
+            file?.filename,
+          ),
           true,
         );
         return;
       }
       if (event.type === "workflow_failed") {
         await say(
-          `The workflow stopped at step ${event.data.step}: ${event.data.message}.`,
+          t.text.workflowStopped(
+            Number(event.data.step),
+            String(event.data.message),
+          ),
           true,
         );
         return;
       }
     }
-    await say(
-      "The workflow is still running; its results will appear here when it finishes.",
-      true,
-    );
+    await say(t.text.workflowStillRunning, true);
   } finally {
     wait.removeEventListener("abort", abort);
   }

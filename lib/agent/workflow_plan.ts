@@ -13,14 +13,10 @@
  */
 import type { ColumnProfile, DatasetProfile } from "../data/table.ts";
 import type { Step, WorkflowRequest } from "../workflows/schema.ts";
-import * as W from "./words.ts";
-import {
-  fold,
-  identifierWords,
-  type Lang,
-  singulars,
-  tokenize,
-} from "./words.ts";
+import { language, LANGUAGES } from "./lang/mod.ts";
+import type { Lang, Vocabulary } from "./lang/types.ts";
+import { fold, identifierWords, singulars, tokenize } from "./planner/text.ts";
+import { V } from "./planner/vocab.ts";
 
 export type WorkflowPlan =
   | { kind: "workflow"; request: WorkflowRequest; reply: string }
@@ -40,23 +36,50 @@ const FORMAT_OF: Record<string, "csv" | "tsv" | "xlsx" | "json" | "ndjson"> = {
 };
 const EXTENSION = /\.(csv|tsv|tab|txt|xlsx|xlsm|json|ndjson|jsonl)$/i;
 
-const DEDUPE =
-  /\b(duplicates?|duplicated|duplicados?|duplicadas?|duplicatas?|dedupe|deduplicate|dedup|repetidos?|repetidas?)\b/;
-const NORMALIZE =
-  /\b(normali[sz]e|normali[sz]ed|normalizar|normaliza|standardi[sz]e|z[ -]?score|min[ -]?max|rescale)\b/;
-const FILL =
-  /\b(fill|rellenar|rellena|completar|completa|preencher|preenche|impute)\b/;
-const RENAME = /\b(rename|renombrar|renombra|renomear|renomeia)\b/;
-const JOIN = /\b(join|merge|juntar|junta|unir|une|combinar|combina)\b/;
-const SORT = /\b(sort|order|ordenar|ordena|ordene)\b/;
-const FILTER =
-  /\b(where|donde|onde|filter|filtrar|filtra|only rows|keep rows|rows with|rows where)\b/;
-const SELECT =
-  /\b(select|keep|extract|extraer|extrae|extrair|seleccionar|selecciona|selecionar|seleciona|only)\b[^.]*\b(columns?|columnas?|colunas?)\b/;
-const DESC =
-  /\b(desc|descending|descendente|decrescente|largest first|highest first|de mayor a menor|do maior para o menor|z to a)\b/;
-const THEN =
-  /\s*(?:;|\bthen\b|\band then\b|\bluego\b|\bdespues\b|\bdepois\b|\bentao\b|\by despues\b|\be depois\b)\s*/;
+type WorkflowWords = keyof Vocabulary["workflow"];
+
+function escape(word: string): string {
+  return word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A pattern for any word or phrase of a workflow list, in all three languages (on folded text). */
+function words(...keys: WorkflowWords[]): string {
+  const all = Object.values(LANGUAGES).flatMap((l) =>
+    keys.flatMap((k) => [...l.vocab.workflow[k]])
+  );
+  return [...new Set(all)].sort((a, b) => b.length - a.length)
+    .map((w) => escape(w).replace(/ /g, "[\\s-]+")).join("|");
+}
+const re = (source: string, flags = "") => new RegExp(source, flags);
+const bounded = (...keys: WorkflowWords[]) => re(`\\b(?:${words(...keys)})\\b`);
+
+const DEDUPE = bounded("dedupe");
+const NORMALIZE = bounded("normalize", "zscore");
+const ZSCORE = bounded("zscore");
+const FILL = bounded("fill");
+const RENAME = bounded("rename");
+const JOIN = bounded("join");
+const SORT = bounded("sortRows");
+const FILTER = bounded("filterRows");
+const SELECT = re(
+  `\\b(?:${words("select")})\\b[^.]*\\b(?:${words("columns")})\\b`,
+);
+const DESC = bounded("descending");
+const THEN = re(`\\s*(?:;|\\b(?:${words("then")})\\b)\\s*`);
+const MEAN = bounded("mean");
+const MEDIAN = bounded("median");
+const MODE = bounded("mode");
+const WITH_VALUE = re(`\\b(?:${words("with")})\\s+(.+)$`, "i");
+const RENAME_TO = re(
+  `\\b(?:${words("rename")})\\s+(.+?)\\s+(?:${words("renameTo")})\\s+(.+)$`,
+  "i",
+);
+const JOIN_ON = re(`\\b(?:${words("joinOn")})\\s+(.+)$`);
+const LEFT = bounded("left");
+const FULL_JOIN = bounded("full");
+const FILE_WORDS = bounded("fileWords");
+/** Where a condition's value ends: "and", "then", a comma. */
+const VALUE_END = re(`\\s+(?:${words("clauseAnd")}|and|y|e)\\s+|[,;]`, "i");
 
 interface Ref {
   profile: DatasetProfile;
@@ -89,7 +112,7 @@ function mentioned(text: string, refs: Ref[]): Ref | null {
 /** Columns named in a clause, in the order they appear. */
 function columnsIn(clause: string, columns: ColumnProfile[]): ColumnProfile[] {
   // Split identifiers too: "postal_code" names the column postal_code.
-  const toks = fold(clause).match(/[\p{L}\p{N}]+/gu) ?? [];
+  const toks = fold(clause).match(/\p{L}+|\p{N}+/gu) ?? [];
   const found: { col: ColumnProfile; at: number }[] = [];
   for (const col of columns) {
     const words = identifierWords(col.name);
@@ -131,23 +154,29 @@ function valueOf(raw: string, col: ColumnProfile): string | number {
   return match ?? text;
 }
 
-const OPS: [
-  RegExp,
-  Extract<
-    Step,
-    { operation: "filter" }
-  >["arguments"]["conditions"][number]["op"],
-][] = [
-  [/^(?:>=|≥|is at least|at least)\s*/, "gte"],
-  [/^(?:<=|≤|is at most|at most)\s*/, "lte"],
-  [/^(?:!=|<>|is not|isn't|is different from|no es|nao e)\s*/, "ne"],
-  [
-    /^(?:>|is greater than|greater than|is more than|more than|above|over|mayor que|maior que)\s*/,
-    "gt",
-  ],
-  [/^(?:<|is less than|less than|below|under|menor que)\s*/, "lt"],
-  [/^(?:contains|contiene|contem)\s*/, "contains"],
-  [/^(?:==|=|is|equals|is equal to|es|e|igual a)\s+|^(?:==|=)\s*/, "eq"],
+type FilterOp = Extract<
+  Step,
+  { operation: "filter" }
+>["arguments"]["conditions"][number]["op"];
+
+function comparisons(key: "gt" | "gte" | "lt" | "lte"): string {
+  const all = Object.values(LANGUAGES).flatMap((
+    l,
+  ) => [...l.vocab.comparisons[key]])
+    .filter((w) => !/^(or|o|ou) /.test(w));
+  return [...new Set(all)].sort((a, b) => b.length - a.length)
+    .map((w) => escape(w).replace(/ /g, "\\s+")).join("|");
+}
+
+/** Condition words at the start of what follows a column name, longest first per kind. */
+const OPS: [RegExp, FilterOp][] = [
+  [re(`^(?:${comparisons("gte")})\\s*`), "gte"],
+  [re(`^(?:${comparisons("lte")})\\s*`), "lte"],
+  [re(`^(?:${words("ne")})\\s*`), "ne"],
+  [re(`^(?:${comparisons("gt")})\\s*`), "gt"],
+  [re(`^(?:${comparisons("lt")})\\s*`), "lt"],
+  [re(`^(?:${words("contains")})\\s*`), "contains"],
+  [re(`^(?:${words("eq")})\\s+|^(?:==|=)\\s*`), "eq"],
 ];
 
 function filterStep(
@@ -171,9 +200,7 @@ function filterStep(
     for (const [re, op] of OPS) {
       const m = re.exec(foldedRest);
       if (!m) continue;
-      const valueText = rest.slice(m[0].length).split(
-        /\s+(?:and|y|e|then|luego|depois)\s+|[,;]/i,
-      )[0];
+      const valueText = rest.slice(m[0].length).split(VALUE_END)[0];
       if (!valueText.trim()) break;
       conditions.push({ column: col.name, op, value: valueOf(valueText, col) });
       break;
@@ -184,69 +211,54 @@ function filterStep(
     : null;
 }
 
-const TEXT: Record<
-  Lang,
-  { running: (name: string, steps: string) => string; which: string }
-> = {
-  en: {
-    running: (name, steps) => `Running a workflow on ${name}: ${steps}.`,
-    which: "Which dataset should I use?",
-  },
-  es: {
-    running: (name, steps) =>
-      `Ejecuto un flujo de trabajo sobre ${name}: ${steps}.`,
-    which: "¿Qué conjunto de datos uso?",
-  },
-  pt: {
-    running: (name, steps) =>
-      `Executo um fluxo de trabalho sobre ${name}: ${steps}.`,
-    which: "Qual conjunto de dados devo usar?",
-  },
-};
-
-function describeStep(step: Step): string {
+function describeStep(step: Step, lang: Lang): string {
+  const t = language(lang).text.steps;
+  const list = (xs: string[]) => xs.join(", ");
   switch (step.operation) {
     case "drop_duplicates":
-      return `remove duplicates${
-        step.arguments.columns ? ` of ${step.arguments.columns.join(", ")}` : ""
-      }`;
+      return t.dedupe(step.arguments.columns && list(step.arguments.columns));
     case "convert":
-      return `save as ${step.arguments.format.toUpperCase()}`;
+      return t.convert(step.arguments.format.toUpperCase());
     case "normalize":
-      return `normalize ${step.arguments.columns.join(", ")} (${
-        step.arguments.method.replace("_", "-")
-      })`;
+      return t.normalize(
+        list(step.arguments.columns),
+        step.arguments.method.replace("_", "-"),
+      );
     case "fill_missing":
-      return `fill missing values${
-        step.arguments.columns ? ` of ${step.arguments.columns.join(", ")}` : ""
-      } (${
+      return t.fill(
+        step.arguments.columns && list(step.arguments.columns),
         step.arguments.strategy === "value"
-          ? `with ${step.arguments.value}`
-          : step.arguments.strategy
-      })`;
+          ? t.fillWith(String(step.arguments.value))
+          : step.arguments.strategy,
+      );
     case "sort":
-      return `sort by ${
-        step.arguments.by.map((b) =>
-          `${b.column}${b.direction === "desc" ? " (descending)" : ""}`
-        ).join(", ")
-      }`;
+      return t.sort(
+        list(
+          step.arguments.by.map((b) =>
+            `${b.column}${b.direction === "desc" ? t.descending : ""}`
+          ),
+        ),
+      );
     case "filter":
-      return `keep rows where ${
+      return t.filter(
         step.arguments.conditions.map((c) =>
           `${c.column} ${c.op} ${c.value ?? ""}`.trim()
-        ).join(" and ")
-      }`;
+        ).join(t.and),
+      );
     case "select_columns":
-      return `keep the columns ${step.arguments.columns.join(", ")}`;
+      return t.select(list(step.arguments.columns));
     case "rename_columns":
-      return `rename ${
-        Object.entries(step.arguments.mapping).map(([a, b]) => `${a} to ${b}`)
-          .join(", ")
-      }`;
+      return t.rename(
+        list(
+          Object.entries(step.arguments.mapping).map(([a, b]) =>
+            t.renamePair(a, b)
+          ),
+        ),
+      );
     case "join":
-      return `join with ${step.arguments.dataset}`;
+      return t.join(step.arguments.dataset);
     case "sql":
-      return "run your SQL";
+      return t.sql;
   }
 }
 
@@ -257,9 +269,9 @@ function splitClauses(
 ): { clause: string; original: string }[] {
   const same = folded.length === text.length;
   const out: { clause: string; original: string }[] = [];
-  const re = new RegExp(THEN.source, "g");
+  const then = new RegExp(THEN.source, "g");
   let start = 0;
-  for (const m of folded.matchAll(re)) {
+  for (const m of folded.matchAll(then)) {
     out.push({
       clause: folded.slice(start, m.index),
       original: (same ? text : folded).slice(start, m.index),
@@ -294,10 +306,10 @@ export function planWorkflow(
   const named = mentioned(folded, refs);
   const uploads = refs.filter((r) => !r.profile.name.includes(" · "));
   const input = named ?? (uploads.length === 1 ? uploads[0] : null);
-  const toks = tokenize(text);
+  const toks = tokenize(text).map((t) => t.text);
   const chartWords = toks.some((t) =>
-    W.CHART_NOUNS.has(t) ||
-    Object.values(W.CHART_TYPE_WORDS).some((ws) => ws.includes(t))
+    V.chartNouns.has(t) ||
+    Object.values(V.chartKinds).some((kind) => kind.has(t))
   );
 
   const steps: Step[] = [];
@@ -308,7 +320,7 @@ export function planWorkflow(
   }
   const columns = input?.profile.columns ?? [];
   const nameTokens = new Set(
-    input ? input.names.flatMap((n) => tokenize(n)) : [],
+    input ? input.names.flatMap((n) => tokenize(n).map((t) => t.text)) : [],
   );
   const clauses = sqlMatch ? [] : splitClauses(text, folded);
   clauses.forEach(({ clause, original }) => {
@@ -336,22 +348,20 @@ export function planWorkflow(
           operation: "normalize",
           arguments: {
             columns: numeric.map((c) => c.name),
-            method: /z[ -]?score|standardi/.test(clause)
-              ? "z_score"
-              : "min_max",
+            method: ZSCORE.test(clause) ? "z_score" : "min_max",
           },
         });
       }
     } else if (FILL.test(clause)) {
       strong = true;
-      const strategy = /\b(mean|average|media|promedio)\b/.test(clause)
+      const strategy = MEAN.test(clause)
         ? "mean"
-        : /\bmedian[a]?\b/.test(clause)
+        : MEDIAN.test(clause)
         ? "median"
-        : /\b(mode|moda|most common|mas comun|mais comum)\b/.test(clause)
+        : MODE.test(clause)
         ? "mode"
         : "value";
-      const value = /\b(?:with|con|com)\s+(.+)$/i.exec(original)?.[1]?.trim()
+      const value = WITH_VALUE.exec(original)?.[1]?.trim()
         .replace(/^["'“]|["'”.]$/g, "");
       if (strategy !== "value" || value) {
         steps.push({
@@ -373,9 +383,8 @@ export function planWorkflow(
       }
     } else if (RENAME.test(clause)) {
       strong = true;
-      const m =
-        /\b(?:rename|renombrar|renombra|renomear|renomeia)\s+(.+?)\s+(?:to|as|a|para|como)\s+(.+)$/i
-          .exec(original);
+      const m = RENAME_TO
+        .exec(original);
       const from = m ? columnsIn(fold(m[1]), columns)[0] : undefined;
       const to = m?.[2]?.trim().replace(/^["'“]|["'”.]$/g, "");
       if (from && to) {
@@ -387,7 +396,7 @@ export function planWorkflow(
     } else if (JOIN.test(clause)) {
       const others = refs.filter((r) => r !== input && mentioned(clause, [r]));
       const other = others[0];
-      const on = /\b(?:on|by|por|using)\s+(.+)$/.exec(clause);
+      const on = JOIN_ON.exec(clause);
       const keys = on && other ? columnsIn(on[1], other.profile.columns) : [];
       if (other && keys.length) {
         strong = true;
@@ -396,9 +405,9 @@ export function planWorkflow(
           arguments: {
             dataset: other.profile.id,
             on: keys.map((k) => k.name),
-            how: /\bleft\b/.test(clause)
+            how: LEFT.test(clause)
               ? "left"
-              : /\bfull|outer\b/.test(clause)
+              : FULL_JOIN.test(clause)
               ? "full"
               : "inner",
           },
@@ -431,7 +440,7 @@ export function planWorkflow(
       nameTokens.has(toks[i - 1]))
   );
   const wantsFile = formatWord &&
-    /\b(give|as|to|into|in|en|em|como|para|convert|convierte|converte|export|save|download|file|archivo|arquivo|formato|format)\b/
+    FILE_WORDS
       .test(folded);
   if (wantsFile) {
     steps.push({
@@ -444,16 +453,18 @@ export function planWorkflow(
   if (!input) {
     return {
       kind: "clarify",
-      question: TEXT[lang].which,
+      question: language(lang).text.workflowWhich,
       options: uploads.map((r) => r.profile.name).slice(0, 10),
     };
   }
   return {
     kind: "workflow",
     request: { input: input.profile.id, steps },
-    reply: TEXT[lang].running(
+    reply: language(lang).text.workflowRunning(
       input.profile.name,
-      steps.map(describeStep).join(", then "),
+      steps.map((step) => describeStep(step, lang)).join(
+        language(lang).text.steps.then,
+      ),
     ),
   };
 }

@@ -12,7 +12,7 @@ import {
   type Plan,
   planRequest,
   toSnapshot,
-} from "../../lib/agent/planner.ts";
+} from "../../lib/agent/planner/mod.ts";
 import { interpretChart } from "../../lib/agent/interpret.ts";
 import {
   type ChartSpec,
@@ -28,7 +28,12 @@ const profiles: DatasetProfile[] = demos.map((d) =>
 );
 
 /** The only quoted literals the planner may write: fixed date-bucket fragments. */
-const ALLOWED_LITERALS = new Set(["'-6 days'", "'weekday 1'", "'-Q'"]);
+const ALLOWED_LITERALS = new Set([
+  "'-6 days'",
+  "'weekday 1'",
+  "'%02d'",
+  "'%04d-%02d'",
+]);
 
 type Current =
   | { artifactId: string; query: ChartQuery; spec: ChartSpec }
@@ -142,7 +147,10 @@ Deno.test("planner: a nonsense request gets help that names the columns", () => 
   for (const name of ["pm25", "city", "imor", "bank", "revenue", "region"]) {
     assert.ok(plan.reply.includes(name), `help names ${name}`);
   }
-  assert.match(plan.reply, /line, bar, area, pie and scatter/);
+  assert.match(
+    plan.reply,
+    /line, bar, area, pie, donut, scatter, histogram and heatmap/,
+  );
 });
 
 Deno.test("planner: no datasets → help, never an error", () => {
@@ -217,13 +225,13 @@ Deno.test("planner: top 3 products by revenue is ordered and limited", () => {
   best.forEach(([, v], i) => assert.ok(near(snap.rows[i][1] as number, v)));
 });
 
-Deno.test("planner: Spanish quarterly request gives YYYY-Qn labels", () => {
+Deno.test("planner: Spanish quarterly request labels quarters by their first month", () => {
   const { plan, snap } = chart(chat("ingresos trimestrales de Widget"));
   assert.equal(plan.query.x.kind === "time" && plan.query.x.bucket, "quarter");
   assert.deepEqual(column(snap, "quarter").slice(0, 3), [
-    "2023-Q1",
-    "2023-Q2",
-    "2023-Q3",
+    "2023-01",
+    "2023-04",
+    "2023-07",
   ]);
   assert.equal(snap.rows.length, 12);
   assert.match(plan.reply, /^Aquí tienes/);
@@ -249,16 +257,13 @@ Deno.test("planner: refinements make new versions of the current chart", () => {
   assert.equal(pie.plan.spec.type, "pie");
   assert.deepEqual(pie.snap.rows, first.snap.rows);
 
+  // Daily data stays daily (its natural grain); the refinement keeps only 2025.
   const only = chart(chat("pm25 over time for Lagos", "only 2025"));
   assert.equal(only.plan.refines, "a1");
-  assert.deepEqual(column(only.snap, "month"), [
-    "2025-01",
-    "2025-02",
-    "2025-03",
-    "2025-04",
-    "2025-05",
-    "2025-06",
-  ]);
+  const days = column(only.snap, "date") as string[];
+  assert.equal(days[0], "2025-01-01");
+  assert.equal(days.at(-1), "2025-06-30");
+  assert.ok(days.every((d) => d.startsWith("2025-")));
 
   const barras = chart(
     chat("evolución del imor de BBVA y Banorte", "hazlo de barras"),

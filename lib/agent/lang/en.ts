@@ -110,11 +110,14 @@ export const en: Language = {
     onwards: w("onwards onward forward later"),
     comparisons: {
       gt: p(
-        "more than, greater than, over, above, exceeding, higher than, bigger than, larger than, >",
+        `more than, greater than, is greater than, is more than, over, above, exceeding,
+        higher than, bigger than, larger than, >`,
       ),
-      gte: p("at least, no less than, or more, >="),
-      lt: p("less than, fewer than, under, below, lower than, smaller than, <"),
-      lte: p("at most, no more than, or less, <="),
+      gte: p("at least, is at least, no less than, or more, >=, ≥"),
+      lt: p(
+        "less than, is less than, fewer than, under, below, lower than, smaller than, <",
+      ),
+      lte: p("at most, is at most, no more than, or less, <=, ≤"),
       eq: p("equal to, equals, exactly, ="),
     },
     by: [
@@ -431,6 +434,10 @@ export const en: Language = {
       joinOn: w("on by using"),
       left: w("left"),
       full: w("full outer"),
+      clauseAnd: w("and then"),
+      ne: p("!=, <>, is not, isn't, is different from, not equal to"),
+      contains: w("contains containing"),
+      eq: p("==, =, is, equals, is equal to"),
     },
   },
   text: {
@@ -518,6 +525,23 @@ export const en: Language = {
       `The workflow stopped at step ${step}: ${message}.`,
     workflowStillRunning:
       "The workflow is still running; its results will appear here when it finishes.",
+    steps: {
+      then: ", then ",
+      dedupe: (c) => `remove duplicates${c ? ` of ${c}` : ""}`,
+      convert: (f) => `save as ${f}`,
+      normalize: (c, m) => `normalize ${c} (${m})`,
+      fill: (c, how) => `fill missing values${c ? ` of ${c}` : ""} (${how})`,
+      fillWith: (v) => `with ${v}`,
+      sort: (by) => `sort by ${by}`,
+      descending: " (descending)",
+      filter: (c) => `keep rows where ${c}`,
+      and: " and ",
+      select: (c) => `keep the columns ${c}`,
+      rename: (pairs) => `rename ${pairs}`,
+      renamePair: (a, b) => `${a} to ${b}`,
+      join: (d) => `join with ${d}`,
+      sql: "run your SQL",
+    },
     interpret: {
       empty: "No data matched this request, so the chart is empty.",
       range: (s, lo, loAt, hi, hiAt) =>

@@ -558,6 +558,10 @@ export const es: Language = {
       joinOn: w("por usando"),
       left: w("izquierda"),
       full: w("completa completo"),
+      clauseAnd: w("y luego despues"),
+      ne: p("!=, <>, no es, distinto de, diferente de"),
+      contains: w("contiene"),
+      eq: p("==, =, es, igual a"),
     },
   },
   text: {
@@ -665,6 +669,24 @@ export const es: Language = {
       `El flujo de trabajo se detuvo en el paso ${step}: ${message}.`,
     workflowStillRunning:
       "El flujo de trabajo sigue en marcha; sus resultados aparecerán aquí cuando termine.",
+    steps: {
+      then: ", luego ",
+      dedupe: (c) => `quitar duplicados${c ? ` de ${c}` : ""}`,
+      convert: (f) => `guardar como ${f}`,
+      normalize: (c, m) => `normalizar ${c} (${m})`,
+      fill: (c, how) =>
+        `rellenar valores vacíos${c ? ` de ${c}` : ""} (${how})`,
+      fillWith: (v) => `con ${v}`,
+      sort: (by) => `ordenar por ${by}`,
+      descending: " (descendente)",
+      filter: (c) => `quedarse con las filas donde ${c}`,
+      and: " y ",
+      select: (c) => `quedarse con las columnas ${c}`,
+      rename: (pairs) => `renombrar ${pairs}`,
+      renamePair: (a, b) => `${a} a ${b}`,
+      join: (d) => `unir con ${d}`,
+      sql: "ejecutar tu SQL",
+    },
     interpret: {
       empty:
         "Ningún dato coincide con la petición, así que el gráfico está vacío.",

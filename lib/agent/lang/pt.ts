@@ -545,6 +545,10 @@ export const pt: Language = {
       joinOn: w("por usando"),
       left: w("esquerda"),
       full: w("completa completo"),
+      clauseAnd: w("e depois"),
+      ne: p("!=, <>, nao e, diferente de"),
+      contains: w("contem"),
+      eq: p("==, =, e, igual a"),
     },
   },
   text: {
@@ -652,6 +656,24 @@ export const pt: Language = {
       `O fluxo de trabalho parou na etapa ${step}: ${message}.`,
     workflowStillRunning:
       "O fluxo de trabalho continua em execução; os resultados aparecerão aqui quando terminar.",
+    steps: {
+      then: ", depois ",
+      dedupe: (c) => `remover duplicados${c ? ` de ${c}` : ""}`,
+      convert: (f) => `salvar como ${f}`,
+      normalize: (c, m) => `normalizar ${c} (${m})`,
+      fill: (c, how) =>
+        `preencher valores vazios${c ? ` de ${c}` : ""} (${how})`,
+      fillWith: (v) => `com ${v}`,
+      sort: (by) => `ordenar por ${by}`,
+      descending: " (decrescente)",
+      filter: (c) => `manter as linhas onde ${c}`,
+      and: " e ",
+      select: (c) => `manter as colunas ${c}`,
+      rename: (pairs) => `renomear ${pairs}`,
+      renamePair: (a, b) => `${a} para ${b}`,
+      join: (d) => `juntar com ${d}`,
+      sql: "executar seu SQL",
+    },
     interpret: {
       empty: "Nenhum dado corresponde ao pedido, então o gráfico está vazio.",
       range: (s, lo, loAt, hi, hiAt) =>

@@ -151,7 +151,11 @@ export interface Vocabulary {
       | "renameTo"
       | "joinOn"
       | "left"
-      | "full",
+      | "full"
+      | "clauseAnd"
+      | "ne"
+      | "contains"
+      | "eq",
       Words
     >
   >;
@@ -210,6 +214,24 @@ export interface Texts {
   workflowDone: (rows: string, file?: string) => string;
   workflowStopped: (step: number, message: string) => string;
   workflowStillRunning: string;
+  /** How each workflow step is described in a reply. */
+  steps: {
+    then: string;
+    dedupe: (columns?: string) => string;
+    convert: (format: string) => string;
+    normalize: (columns: string, method: string) => string;
+    fill: (columns: string | undefined, how: string) => string;
+    fillWith: (value: string) => string;
+    sort: (by: string) => string;
+    descending: string;
+    filter: (conditions: string) => string;
+    and: string;
+    select: (columns: string) => string;
+    rename: (pairs: string) => string;
+    renamePair: (from: string, to: string) => string;
+    join: (dataset: string) => string;
+    sql: string;
+  };
   /** Interpretation sentences (see `interpret.ts`). */
   interpret: {
     empty: string;

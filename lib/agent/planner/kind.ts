@@ -2,7 +2,7 @@
  * The chart kind charting practice draws when a request names none: a line
  * over time, bars over categories (on their side when the labels are long
  * or many), a pie for the shares of a few parts, a heatmap only when asked;
- * a time axis of just two periods is compared as bars.
+ * a time axis of two periods, or of up to twenty years, is drawn as bars.
  */
 import type { ChartKind } from "../lang/types.ts";
 import type { ColumnFeat } from "./schema.ts";
@@ -24,8 +24,12 @@ export function chooseKind(o: {
   }
   // Shares asked for are a pie, however many the parts.
   if (o.share && o.x.kind === "category") return "pie";
-  // A line needs points to join: two periods are compared as bars.
-  if (o.x.kind === "time") return (o.periods ?? 99) <= 2 ? "bar" : "line";
+  // A line needs points to join: two periods are compared as bars, and so
+  // are a few years' totals; a long series is a line.
+  if (o.x.kind === "time") {
+    const n = o.periods ?? 99;
+    return n <= 2 || (o.x.bucket === "year" && n <= 20) ? "bar" : "line";
+  }
   return "bar";
 }
 

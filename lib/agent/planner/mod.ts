@@ -17,7 +17,7 @@ import { clarify, exampleRequest, helpPlan } from "./help.ts";
 import { read, type Reading } from "./reading.ts";
 import { refine } from "./refine.ts";
 import { tokenize } from "./text.ts";
-import type { ChartQuery, Plan, PlanContext } from "./types.ts";
+import type { ChartQuery, Lang, Plan, PlanContext } from "./types.ts";
 
 export type * from "./types.ts";
 export { buildSql } from "./sql.ts";
@@ -57,10 +57,25 @@ function isChartQuery(q: unknown): q is ChartQuery {
     ["time", "category", "value", "bins"].includes(v.x.kind);
 }
 
-/** Plans one chat turn: a chart, a new version of the current chart, a download, a question, or help. */
-export function planRequest(text: string, context: PlanContext): Plan {
+/** The language a request is written in (English when it cannot tell). */
+export function requestLang(text: string): Lang {
+  return detectLang(text, tokenize(text.slice(0, 2000)).map((t) => t.text));
+}
+
+/**
+ * Plans one chat turn: a chart, a new version of the current chart, a
+ * download, a workflow, a question, or help — with the language to answer in.
+ */
+export function planRequest(
+  text: string,
+  context: PlanContext,
+): Plan & { lang: Lang } {
+  const lang = requestLang(text);
+  return { ...plan(text, context, lang), lang };
+}
+
+function plan(text: string, context: PlanContext, lang: Lang): Plan {
   const toks = tokenize(text.slice(0, 2000));
-  const lang = detectLang(text, toks.map((t) => t.text));
   const t = language(lang).text;
   if (context.datasets.length === 0) return helpPlan(context, lang);
   const workflow = planWorkflow(text, context.datasets, lang);
