@@ -29,6 +29,7 @@ import type { ChartQuery, Plan, PlanContext } from "./types.ts";
 function hasChange(r: Reading): boolean {
   const i = r.intents;
   return !!(i.kind || i.aggs.length || i.bucket || i.window || i.years.length ||
+    i.half || i.quarters.length ||
     i.monthYears.length || i.top || i.sort || i.stacked || i.horizontal ||
     i.timeSignal || r.links.values.length || i.comparisons.length ||
     i.share || (i.superlative && !r.links.cols.length));
@@ -132,7 +133,15 @@ export function refine(
 
   // Filters: a new time range replaces the old one; new values replace a column's values
   // (or join them after "also").
-  const ranges = rangeFilters(intents, timeCol, lang);
+  const shown = q.filters.find((f) =>
+    f.op === "range" && f.column === timeCol?.name && !!f.gte && !!f.lt &&
+    Number(f.lt.slice(0, 4)) - Number(f.gte.slice(0, 4)) === 1 &&
+    f.lt.slice(5) === "01-01"
+  );
+  const shownYear = shown?.op === "range"
+    ? Number(shown.gte!.slice(0, 4))
+    : undefined;
+  const ranges = rangeFilters(intents, timeCol, lang, shownYear);
   if (ranges.length) {
     q.filters = q.filters.filter((f) =>
       !(f.op === "range" && f.column === ranges[0].column)

@@ -119,7 +119,10 @@ export function columnRange(
 export function naturalGrain(col: ColumnFeat): Bucket {
   if (col.yearNumbers) return col.sub?.unit ?? "year";
   const g = col.profile.grain;
-  return g === "month" ? "month" : g === "year" ? "year" : "day";
+  // Hours, minutes and seconds are drawn by day: the finest grain a time axis has.
+  return g === "week" || g === "month" || g === "quarter" || g === "year"
+    ? g
+    : "day";
 }
 
 /** The part of a column's range the filters keep. */
@@ -183,6 +186,8 @@ export function rangeFilters(
   intents: Intents,
   timeCol: ColumnFeat | undefined,
   lang: Lang,
+  /** The year a chart already shows, for "only the first half". */
+  shownYear?: number,
 ): Filter[] {
   const out: Extract<Filter, { op: "range" }>[] = [];
   if (!timeCol) return out;
@@ -226,6 +231,30 @@ export function rangeFilters(
       lt: isoOf(addMonths(start, 1)),
       label: isoOf(start).slice(0, 7),
     });
+  }
+  // "the first half (of 2001)": six months of the year named or shown.
+  if (intents.half) {
+    const single = intents.years.length === 1 &&
+        intents.years[0].from === intents.years[0].to
+      ? intents.years[0].from
+      : undefined;
+    const y = single ?? shownYear ??
+      (range ? Number(range.max.slice(0, 4)) : undefined);
+    if (y !== undefined) {
+      const [from, to] = intents.half === 1
+        ? [`${y}-01-01`, `${y}-07-01`]
+        : [`${y}-07-01`, `${y + 1}-01-01`];
+      return [
+        ...out.filter((f) => f.label !== String(y)),
+        {
+          column,
+          op: "range",
+          gte: from,
+          lt: to,
+          label: `${y} H${intents.half}`,
+        },
+      ];
+    }
   }
   // Several separate years ("2023 and 2025") would AND to nothing: keep their hull.
   if (intents.years.length + intents.monthYears.length > 1) {
