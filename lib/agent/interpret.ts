@@ -107,7 +107,7 @@ function histogramText(
 ): string {
   const t = textOf(lang);
   const f = formatter(lang);
-  const width = (spec as ChartSpec & { binWidth?: number }).binWidth ?? 0;
+  const width = spec.binWidth ?? 0;
   let total = 0;
   let peak: (string | number | null)[] | null = null;
   for (const row of snapshot.rows) {
@@ -130,7 +130,7 @@ export function interpretChart(
   const f = formatter(lang);
   if (snapshot.rows.length === 0) return t.empty;
   if (spec.type === "scatter") return scatterText(spec, snapshot, lang);
-  const kind = spec.type as string;
+  const kind = spec.type;
   if (kind === "histogram") return histogramText(spec, snapshot, lang);
   const xi = snapshot.columns.findIndex((c) => c.name === spec.x);
   if (xi < 0) return t.empty;

@@ -79,7 +79,7 @@ export function specOf(q: ChartQuery, ds: DatasetProfile): ChartSpec {
     series: seriesNames(q),
     xLabel: xLabel.slice(0, 200),
     yLabel: yLabel.slice(0, 200),
-  } as ChartSpec & { binWidth?: number };
+  } as ChartSpec;
   if (q.x.kind === "value" && q.split) spec.group = q.split.column;
   if (q.x.kind === "bins") spec.binWidth = q.x.width;
   if (q.horizontal && q.chartType === "bar") spec.horizontal = true;
