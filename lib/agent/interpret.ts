@@ -5,6 +5,7 @@
  * move together. No fact that the numbers do not show.
  */
 import type { ChartSpec, Snapshot } from "../charts/spec.ts";
+import { withBinLabels } from "../charts/compile.ts";
 import { language } from "./lang/mod.ts";
 import type { Lang } from "./lang/types.ts";
 
@@ -99,27 +100,6 @@ function scatterText(spec: ChartSpec, snapshot: Snapshot, lang: Lang): string {
   return sentences.join(" ");
 }
 
-/** A histogram: how many values, and the range that holds the most. */
-function histogramText(
-  spec: ChartSpec,
-  snapshot: Snapshot,
-  lang: Lang,
-): string {
-  const t = textOf(lang);
-  const f = formatter(lang);
-  const width = spec.binWidth ?? 0;
-  let total = 0;
-  let peak: (string | number | null)[] | null = null;
-  for (const row of snapshot.rows) {
-    const count = Number(row[1]);
-    total += count;
-    if (!peak || count > Number(peak[1])) peak = row;
-  }
-  if (!peak || total === 0) return t.empty;
-  const lo = Number(peak[0]);
-  return t.bins(total, `${f(lo)}–${f(lo + width)}`, f(Number(peak[1])));
-}
-
 /** A 1–3 sentence factual reading of a chart's data (English unless `lang` says otherwise). */
 export function interpretChart(
   spec: ChartSpec,
@@ -131,7 +111,8 @@ export function interpretChart(
   if (snapshot.rows.length === 0) return t.empty;
   if (spec.type === "scatter") return scatterText(spec, snapshot, lang);
   const kind = spec.type;
-  if (kind === "histogram") return histogramText(spec, snapshot, lang);
+  // A histogram's bins read "10–20", not by their lower edge.
+  snapshot = withBinLabels(spec, snapshot);
   const xi = snapshot.columns.findIndex((c) => c.name === spec.x);
   if (xi < 0) return t.empty;
   const isTime = snapshot.columns[xi].type === "date";

@@ -568,8 +568,6 @@ export const en: Language = {
       weak: "weak",
       single: (s, v, at) => `${s} is ${v} (${at}).`,
       to: "to",
-      bins: (n, peak, count) =>
-        `${n} values; the most common range is ${peak} (${count} values).`,
       cell: (hi, hv, lo, lv) =>
         `The highest cell is ${hi} (${hv}) and the lowest ${lo} (${lv}).`,
     },

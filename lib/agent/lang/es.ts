@@ -714,8 +714,6 @@ export const es: Language = {
       weak: "débil",
       single: (s, v, at) => `${s} es ${v} (${at}).`,
       to: "a",
-      bins: (n, peak, count) =>
-        `${n} valores; el intervalo más frecuente es ${peak} (${count} valores).`,
       cell: (hi, hv, lo, lv) =>
         `La celda más alta es ${hi} (${hv}) y la más baja ${lo} (${lv}).`,
     },

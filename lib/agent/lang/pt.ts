@@ -700,8 +700,6 @@ export const pt: Language = {
       weak: "fraca",
       single: (s, v, at) => `${s} é ${v} (${at}).`,
       to: "a",
-      bins: (n, peak, count) =>
-        `${n} valores; a faixa mais frequente é ${peak} (${count} valores).`,
       cell: (hi, hv, lo, lv) =>
         `A célula mais alta é ${hi} (${hv}) e a mais baixa ${lo} (${lv}).`,
     },

@@ -276,7 +276,6 @@ export interface Texts {
     weak: string;
     single: (s: string, v: string, at: string) => string;
     to: string;
-    bins: (n: number, peak: string, count: string) => string;
     cell: (hi: string, hv: string, lo: string, lv: string) => string;
   };
   /** Words of the pages and islands. */
