@@ -58,6 +58,14 @@ const ConfigSchema = z.object({
   ),
   RENDER_IDLE_TIMEOUT: duration.default(parseDuration("1m")),
   RENDER_WARMUP: z.enum(["on", "off"], { error: "on or off" }).default("on"),
+  EVENT_POLL: duration.default(parseDuration("250ms")),
+  JOB_LEASE: duration.refine((ms) => ms >= 200, "at least 200ms").default(
+    parseDuration("30s"),
+  ),
+  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+  SWEEP_INTERVAL: duration.refine((ms) => ms >= 1000, "at least 1s").default(
+    parseDuration("1m"),
+  ),
   /** Set by Deno Deploy: the app then uses the managed KV and ignores KV_PATH. */
   DENO_DEPLOYMENT_ID: z.string().optional(),
 });

@@ -1,20 +1,18 @@
 /**
- * Starting the app: open KV, load the signing key and assets, build the app,
- * start the queue listener and the housekeeping, and serve.
+ * Starting the app: open KV, load the signing key and assets, create this
+ * instance's job runner and housekeeping, build the app, and serve. Nothing
+ * here is needed for correctness beyond the instance's own lifetime: jobs and
+ * sweeps live in KV and any instance continues them.
  */
 import type { Config } from "../fresh.config.ts";
 import { createApp } from "./http/app.tsx";
 import { loadAssets } from "./http/assets.ts";
 import { loadSigningKey } from "./http/signing.ts";
 import type { Manifest } from "./http/types.ts";
-import {
-  finishSessionDelete,
-  isDeleteSessionJob,
-  resumeSessionDeletes,
-} from "./kv/session_delete.ts";
-import { sweepAbandonedBlobs } from "./kv/blobs.ts";
-import { isJobMessage } from "./kv/jobs.ts";
-import { createWorkflowRunner, type WorkflowDeps } from "./workflows/run.ts";
+import { sessionDeleteJobKind } from "./kv/session_delete.ts";
+import { type WorkflowDeps, workflowJobKind } from "./workflows/run.ts";
+import { createJobRunner, type JobRunner } from "./jobs/runner.ts";
+import { createHousekeeping, type Housekeeping } from "./jobs/housekeeping.ts";
 import { log, setLogLevel } from "./log.ts";
 import {
   closeRenderPool,
@@ -22,27 +20,44 @@ import {
   getRenderPool,
 } from "./charts/render_pool.ts";
 import { warmUpRenderer } from "./charts/warm_up.ts";
-import { openKv } from "./kv/open.ts";
+import { openKv, storeKind } from "./kv/open.ts";
 import { closeSqlService, startSqlService } from "./data/sql_service.ts";
 
-export interface RunningServer {
-  server: Deno.HttpServer<Deno.NetAddr>;
-  url: string;
+/** An instance of the app: everything but the listening socket. */
+export interface Instance {
   kv: Deno.Kv;
+  jobs: JobRunner;
+  housekeeping: Housekeeping;
+  fetch: (request: Request) => Response | Promise<Response>;
+  /** Ends live streams and hands running jobs back; KV stays open for requests still in flight. */
+  stop(): Promise<void>;
+  /** Stops, waits for background work and closes KV (if the instance opened it). */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Starts the server; resolves once it listens. Disposing stops it and closes KV. */
-export async function startServer(
+export interface InstanceOptions {
+  kv?: Deno.Kv;
+  /** Test hook: runs before each workflow step. */
+  beforeWorkflowStep?: WorkflowDeps["beforeStep"];
+}
+
+/** Returns how often an SSE follower polls the store (0: `kv.watch` sees every write). */
+export function eventPollMs(config: Config): number {
+  const kind = storeKind(config.KV_PATH, !!config.DENO_DEPLOYMENT_ID);
+  // Only a local file can be shared by processes whose writes watch misses.
+  return kind === "file" ? config.EVENT_POLL : 0;
+}
+
+/**
+ * Creates an instance: opens KV (unless given), and starts the job runner and
+ * housekeeping, which take over any work an earlier process left unfinished.
+ * Disposing it hands running jobs back and closes KV (if it opened it).
+ */
+export async function createInstance(
   config: Config,
   manifest: Manifest,
-  options: {
-    kv?: Deno.Kv;
-    quiet?: boolean;
-    /** Test hook: runs before each workflow step. */
-    beforeWorkflowStep?: WorkflowDeps["beforeStep"];
-  } = {},
-): Promise<RunningServer> {
+  options: InstanceOptions = {},
+): Promise<Instance> {
   setLogLevel(config.LOG_LEVEL);
   configureRenderPool({
     size: config.RENDER_WORKERS,
@@ -60,6 +75,32 @@ export async function startServer(
   const signingKey = await loadSigningKey(kv, config.SECRET_KEY);
   const assets = await loadAssets();
   const closing = new AbortController();
+  const jobs = createJobRunner({
+    kv,
+    leaseMs: config.JOB_LEASE,
+    maxAttempts: config.JOB_ATTEMPTS,
+    kinds: {
+      workflow: workflowJobKind({
+        kv,
+        signingKey,
+        datasetTtlMs: config.ARTIFACT_TTL,
+        downloadTtlMs: config.DOWNLOAD_TTL,
+        maxRows: config.MAX_UPLOAD_ROWS,
+        sqlTimeoutMs: config.SQL_TIMEOUT_MS,
+        sqlMemoryBytes: config.SQL_MEMORY,
+        sqlConcurrency: config.SQL_CONCURRENCY,
+        beforeStep: options.beforeWorkflowStep,
+      }),
+      session_delete: sessionDeleteJobKind(kv),
+    },
+  });
+  const housekeeping = createHousekeeping({
+    kv,
+    instanceId: jobs.instanceId,
+    reclaim: [() => jobs.claimLapsed()],
+    sweepEveryMs: config.SWEEP_INTERVAL,
+    reclaimEveryMs: Math.min(5000, Math.max(250, config.JOB_LEASE / 4)),
+  });
   const app = createApp({
     kv,
     config,
@@ -67,49 +108,60 @@ export async function startServer(
     manifest,
     assets,
     closing: closing.signal,
+    jobs,
+    housekeeping,
+    eventPollMs: eventPollMs(config),
   });
-
-  const workflows = createWorkflowRunner({
+  // Work an earlier process left (lapsed leases) is taken over now, not on the
+  // first request; the timer only makes later takeovers sooner on an idle
+  // server (requests and Deno.cron do it too).
+  housekeeping.onRequest();
+  const timer = setInterval(() => {
+    housekeeping.tick().catch((error) =>
+      log.error("housekeeping failed", { error })
+    );
+  }, config.SWEEP_INTERVAL);
+  Deno.unrefTimer(timer);
+  const stop = async () => {
+    clearInterval(timer);
+    closing.abort();
+    await jobs.close();
+  };
+  return {
     kv,
-    signingKey,
-    datasetTtlMs: config.ARTIFACT_TTL,
-    downloadTtlMs: config.DOWNLOAD_TTL,
-    maxRows: config.MAX_UPLOAD_ROWS,
-    sqlTimeoutMs: config.SQL_TIMEOUT_MS,
-    sqlMemoryBytes: config.SQL_MEMORY,
-    sqlConcurrency: config.SQL_CONCURRENCY,
-    beforeStep: options.beforeWorkflowStep,
-  });
-  const queue = kv.listenQueue(async (message) => {
-    if (isDeleteSessionJob(message)) await finishSessionDelete(kv, message);
-    else if (isJobMessage(message)) await workflows.run(message.jobId);
-  });
-  const resumed = await resumeSessionDeletes(kv);
-  if (resumed > 0) {
-    log.info("finished interrupted session deletes", { count: resumed });
-  }
-  const resumedJobs = await workflows.resume();
-  if (resumedJobs > 0) {
-    log.info("resumed interrupted workflows", { count: resumedJobs });
-  }
-  const sweeper = setInterval(() => {
-    sweepAbandonedBlobs(kv).catch((error) =>
-      log.error("blob sweep failed", { error })
-    );
-  }, 10 * 60_000);
-  // Jobs whose runner died (no heartbeat) or whose queue message was lost.
-  const jobWatch = setInterval(() => {
-    workflows.resume({ queuedGraceMs: 30_000 }).catch((error) =>
-      log.error("workflow resume failed", { error })
-    );
-  }, 15_000);
+    jobs,
+    housekeeping,
+    fetch: app.fetch,
+    stop,
+    async [Symbol.asyncDispose]() {
+      await stop();
+      await housekeeping.settle();
+      if (!options.kv) kv.close();
+    },
+  };
+}
 
+export interface RunningServer {
+  server: Deno.HttpServer<Deno.NetAddr>;
+  url: string;
+  kv: Deno.Kv;
+  instance: Instance;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Starts the server; resolves once it listens. Disposing it stops it and closes KV. */
+export async function startServer(
+  config: Config,
+  manifest: Manifest,
+  options: InstanceOptions & { quiet?: boolean } = {},
+): Promise<RunningServer> {
+  const instance = await createInstance(config, manifest, options);
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
     port: config.PORT,
     hostname: config.HOSTNAME,
     onListen: (addr) => listening.resolve(addr),
-  }, app.fetch);
+  }, instance.fetch);
   const addr = await listening.promise;
   const host = addr.hostname === "0.0.0.0" ? "localhost" : addr.hostname;
   const url = `http://${host}:${addr.port}`;
@@ -122,20 +174,15 @@ export async function startServer(
   return {
     server,
     url,
-    kv,
+    kv: instance.kv,
+    instance,
     async [Symbol.asyncDispose]() {
-      clearInterval(sweeper);
-      clearInterval(jobWatch);
-      closing.abort();
-      await workflows.close();
+      await instance.stop();
       await server.shutdown();
+      await instance[Symbol.asyncDispose]();
       await closeRenderPool();
       await closeSqlService();
       await warmUp;
-      if (!options.kv) {
-        kv.close();
-        await queue.catch(() => {});
-      }
     },
   };
 }

@@ -34,6 +34,7 @@ import { signedDownloadPath } from "../http/links.ts";
 import { log } from "../log.ts";
 import type { ChartSpec } from "../charts/spec.ts";
 import type { WorkflowRequest } from "../workflows/schema.ts";
+import type { JobRunner } from "../jobs/runner.ts";
 
 export interface TurnDeps {
   kv: Deno.Kv;
@@ -44,6 +45,10 @@ export interface TurnDeps {
   downloadTtlMs: number;
   /** Pause between streamed words of the reply (0 in benchmarks). */
   wordDelayMs: number;
+  /** Starts a workflow the turn asks for on this instance. */
+  jobs: JobRunner;
+  /** How often following the log polls the store (0: kv.watch sees every write). */
+  eventPollMs: number;
 }
 
 /** Splits text into word-sized pieces, each keeping its trailing space. */
@@ -316,7 +321,7 @@ async function runChatWorkflow(
   const { kv } = deps;
   const { send, emit, say } = turn;
   const t = language(turn.lang);
-  const job = await startWorkflow(kv, {
+  const job = await startWorkflow(deps.jobs, kv, {
     session,
     request,
     origin: deps.origin,
@@ -328,7 +333,9 @@ async function runChatWorkflow(
   wait.addEventListener("abort", abort, { once: true });
   try {
     for await (
-      const event of followEvents(kv, session.id, turn.after, stop.signal)
+      const event of followEvents(kv, session.id, turn.after, stop.signal, {
+        pollMs: deps.eventPollMs,
+      })
     ) {
       if (event.data.job_id !== job.id) continue;
       emit(event);

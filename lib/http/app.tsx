@@ -15,6 +15,8 @@ import { recordRequest } from "./metrics.ts";
 import { registerIslands } from "./islands.ts";
 import { renderDocument } from "./pages.tsx";
 import type { AssetManifest } from "./assets.ts";
+import type { JobRunner } from "../jobs/runner.ts";
+import type { Housekeeping } from "../jobs/housekeeping.ts";
 import { compareRoutePaths, routePathOf } from "./route_paths.ts";
 import type {
   AppEnv,
@@ -32,6 +34,10 @@ export interface AppDeps {
   manifest: Manifest;
   assets: AssetManifest;
   closing: AbortSignal;
+  jobs: JobRunner;
+  housekeeping: Housekeeping;
+  /** How often SSE followers poll the store (0: kv.watch sees every write). */
+  eventPollMs: number;
 }
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -48,11 +54,15 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("config", deps.config);
     c.set("signingKey", deps.signingKey);
     c.set("closing", deps.closing);
+    c.set("jobs", deps.jobs);
+    c.set("eventPollMs", deps.eventPollMs);
     c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) ?? newId());
     await next();
     const ms = performance.now() - started;
     c.header("x-request-id", c.var.requestId);
     recordRequest(c.req.method, c.res.status, ms);
+    // Lapsed jobs and due sweeps ride on requests; this never waits for them.
+    deps.housekeeping.onRequest();
     log.info("request", {
       request_id: c.var.requestId,
       method: c.req.method,

@@ -2,6 +2,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { ComponentType } from "preact";
 import type { Config } from "../../fresh.config.ts";
+import type { JobRunner } from "../jobs/runner.ts";
 
 /** What every request can reach through `c.var`. */
 export interface AppVariables {
@@ -13,6 +14,10 @@ export interface AppVariables {
   requestId: string;
   /** Aborted when the server shuts down: long-lived streams end with it. */
   closing: AbortSignal;
+  /** This instance's job runner: starts background jobs at once. */
+  jobs: JobRunner;
+  /** How often SSE followers poll the store (0: kv.watch sees every write). */
+  eventPollMs: number;
 }
 
 export interface AppEnv {

@@ -66,7 +66,7 @@ async function* chunksOf(source: BlobSource): AsyncGenerator<Uint8Array> {
 /**
  * Writes a blob and returns its metadata. The blob becomes readable only when
  * this resolves; a write that fails part-way leaves chunks that the sweeper
- * (and their own `expireIn`) removes.
+ * (`lib/kv/sweep.ts`, and their own `expireIn`) removes.
  */
 export async function writeBlob(
   kv: Deno.Kv,
@@ -193,27 +193,4 @@ export async function deleteBlob(kv: Deno.Kv, id: string): Promise<void> {
   if (meta?.sessionId) op.delete(keys.blobBySession(meta.sessionId, id));
   await op.commit();
   await deleteByPrefix(kv, keys.blobChunksPrefix(id));
-}
-
-/**
- * Removes the chunks of blob writes that were abandoned (pending for longer
- * than `olderThanMs`); returns how many abandoned blobs it removed.
- */
-export async function sweepAbandonedBlobs(
-  kv: Deno.Kv,
-  olderThanMs = 10 * 60_000,
-  now = Date.now(),
-): Promise<number> {
-  let swept = 0;
-  const prefix = keys.blobsPendingPrefix();
-  for await (
-    const entry of kv.list<{ startedAt: number }>({ prefix })
-  ) {
-    if (now - entry.value.startedAt < olderThanMs) continue;
-    const id = entry.key[1] as string;
-    await deleteByPrefix(kv, keys.blobChunksPrefix(id));
-    await kv.atomic().check(entry).delete(entry.key).commit();
-    swept++;
-  }
-  return swept;
 }

@@ -1,34 +1,32 @@
 /**
- * Background jobs (workflow runs). A job record, its by-session index, an
- * "active" marker and the queue message are written in one commit, so a job
- * is never queued without a record nor recorded without being queued. A
- * runner claims a job with a versionstamp check and keeps a heartbeat while
- * it works; a job whose heartbeat went stale (its process died) can be
- * claimed again, and one that keeps dying is marked failed. The active
- * marker goes when the job ends, so start-up only scans unfinished jobs.
+ * Background jobs (workflow runs, session deletes): a record per job and a
+ * lease (`lib/kv/lease.ts`, kind "job") that says which instance runs it.
+ * The record and the lease are created in one commit, held by the instance
+ * that accepted the request; every later change of the record is committed
+ * under that lease, so an instance that lost it (it stalled, another took the
+ * job over) writes nothing more. The lease goes when the job ends, so the
+ * leases of kind "job" are exactly the unfinished jobs.
  */
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
-import { retryCommit } from "./commit.ts";
 import { getMany } from "./batch.ts";
+import {
+  acquireLease,
+  type AddOps,
+  commitUnderLease,
+  type Lease,
+  type LeaseEntry,
+  releaseLease,
+} from "./lease.ts";
 import { newId } from "../ids.ts";
 
+/** The lease kind of jobs. */
+export const JOB_LEASE = "job";
+
+export type JobType = "workflow" | "session_delete";
 export type JobStatus = "queued" | "running" | "completed" | "failed";
 
-/** The queue message that asks a process to run a job. */
-export interface JobMessage {
-  type: "workflow_job";
-  jobId: string;
-}
-
-/** Returns whether a queue message asks for a workflow job. */
-export function isJobMessage(value: unknown): value is JobMessage {
-  return typeof value === "object" && value !== null &&
-    (value as JobMessage).type === "workflow_job" &&
-    typeof (value as JobMessage).jobId === "string";
-}
-
-/** One step's output, as recorded on the job. */
+/** One step's output, as recorded on a workflow job. */
 export interface JobOutput {
   step: number;
   operation: string;
@@ -49,7 +47,7 @@ export interface JobFailure {
 
 export interface Job<Request = unknown> extends Expiring {
   id: string;
-  type: "workflow";
+  type: JobType;
   sessionId: string;
   ownerId: string;
   status: JobStatus;
@@ -59,8 +57,9 @@ export interface Job<Request = unknown> extends Expiring {
   outputs: JobOutput[];
   /** Claims so far; the first run is attempt 1. */
   attempts: number;
+  /** The instance running it now, if any. */
   runner: string | null;
-  heartbeatAt: number | null;
+  /** The failure that ended it, or the last crash of an attempt that is retried. */
   error: JobFailure | null;
   createdAt: number;
   updatedAt: number;
@@ -68,22 +67,41 @@ export interface Job<Request = unknown> extends Expiring {
 }
 
 export interface NewJob<Request> {
+  type: JobType;
   sessionId: string;
   ownerId: string;
   request: Request;
   origin: string;
   ttlMs: number;
+  /** Listed among the session's jobs (workflows are; a session's own delete is not). */
+  listed: boolean;
 }
 
-/** Creates a queued job and enqueues it, in one commit; returns the record. */
+/** The payload of a job's lease: enough to find the job from the lease alone. */
+export interface JobLeaseData {
+  type: JobType;
+}
+
+/** Thrown when a job's lease was taken over or the job is gone: stop, write nothing. */
+export class JobLost extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} is no longer this instance's`);
+  }
+}
+
+/**
+ * Creates a queued job and its lease, held by `owner`, in one commit (with
+ * whatever `also` adds); returns both.
+ */
 export async function createJob<Request>(
   kv: Deno.Kv,
   input: NewJob<Request>,
-): Promise<Job<Request>> {
+  claim: { owner: string; leaseMs: number; also?: AddOps },
+): Promise<{ job: Job<Request>; lease: LeaseEntry<JobLeaseData> }> {
   const now = Date.now();
   const job: Job<Request> = {
     id: newId(),
-    type: "workflow",
+    type: input.type,
     sessionId: input.sessionId,
     ownerId: input.ownerId,
     status: "queued",
@@ -92,7 +110,6 @@ export async function createJob<Request>(
     outputs: [],
     attempts: 0,
     runner: null,
-    heartbeatAt: null,
     error: null,
     createdAt: now,
     updatedAt: now,
@@ -100,16 +117,22 @@ export async function createJob<Request>(
     expiresAt: now + input.ttlMs,
   };
   const expireIn = input.ttlMs;
-  const message: JobMessage = { type: "workflow_job", jobId: job.id };
-  const result = await kv.atomic()
-    .check({ key: keys.job(job.id), versionstamp: null })
-    .set(keys.job(job.id), job, { expireIn })
-    .set(keys.jobBySession(job.sessionId, job.id), job.id, { expireIn })
-    .set(keys.jobActive(job.id), job.id, { expireIn })
-    .enqueue(message)
-    .commit();
-  if (!result.ok) throw new Error("job id collision");
-  return job;
+  const lease = await acquireLease<JobLeaseData>(kv, JOB_LEASE, job.id, {
+    owner: claim.owner,
+    ttlMs: claim.leaseMs,
+    data: { type: job.type },
+    now,
+    also: async (op) => {
+      op.check({ key: keys.job(job.id), versionstamp: null })
+        .set(keys.job(job.id), job, { expireIn });
+      if (input.listed) {
+        op.set(keys.jobBySession(job.sessionId, job.id), job.id, { expireIn });
+      }
+      await claim.also?.(op);
+    },
+  });
+  if (!lease) throw new Error(`job ${job.id}: could not be created`);
+  return { job, lease };
 }
 
 /** Returns the job, or null when absent or expired. */
@@ -148,71 +171,69 @@ export async function listSessionJobs(
     .filter((j): j is Job => j !== null);
 }
 
-/**
- * Applies `change` to a job with a versionstamp check, retrying on races;
- * returns the new record, or null when the job is gone or `change` declines
- * (returns null). A job that reaches completed or failed loses its active marker.
- */
-export function updateJob<Request>(
-  kv: Deno.Kv,
-  jobId: string,
-  change: (job: Job<Request>) => Partial<Job<Request>> | null,
-): Promise<Job<Request> | null> {
-  return retryCommit("job update", async () => {
-    const entry = await kv.get<Job<Request>>(keys.job(jobId));
-    const current = liveValue(entry);
-    if (!current) return { value: null };
-    const patch = change(current);
-    if (!patch) return { value: null };
-    const now = Date.now();
-    const next: Job<Request> = { ...current, ...patch, updatedAt: now };
-    const expireIn = expireInFor(next.expiresAt, now);
-    const op = kv.atomic().check(entry).set(keys.job(jobId), next, {
-      expireIn,
-    });
-    if (next.status === "completed" || next.status === "failed") {
-      op.delete(keys.jobActive(jobId));
-    }
-    const result = await op.commit();
-    return result.ok ? { value: next } : null;
-  }).then((r) => r.value);
-}
-
-/**
- * Claims a job for `runner`: a queued job, or a running one whose heartbeat
- * is older than `leaseMs` (its runner died). Returns the claimed record, or
- * null when the job is finished, gone, or held by a live runner.
- */
-export function claimJob<Request>(
-  kv: Deno.Kv,
-  jobId: string,
-  runner: string,
-  leaseMs: number,
-  now = Date.now(),
-): Promise<Job<Request> | null> {
-  return updateJob<Request>(kv, jobId, (job) => {
-    const stale = job.status === "running" &&
-      (job.heartbeatAt ?? 0) < now - leaseMs;
-    if (job.status !== "queued" && !stale) return null;
-    return {
-      status: "running",
-      runner,
-      heartbeatAt: Date.now(),
-      attempts: job.attempts + 1,
-    };
+function nextRecord<Request>(
+  job: Job<Request>,
+  patch: Partial<Job<Request>>,
+  op: Deno.AtomicOperation,
+): Job<Request> {
+  const now = Date.now();
+  const next: Job<Request> = { ...job, ...patch, updatedAt: now };
+  op.set(keys.job(job.id), next, {
+    expireIn: expireInFor(next.expiresAt, now),
   });
+  return next;
 }
 
-/** Lists the ids of jobs that are queued or running. */
-export async function listActiveJobIds(kv: Deno.Kv): Promise<string[]> {
-  const ids: string[] = [];
-  for await (
-    const entry of kv.list<string>({ prefix: keys.jobsActivePrefix() })
-  ) ids.push(entry.value);
-  return ids;
+/**
+ * Applies `change` to the job under its lease `held` (extending the lease by
+ * `leaseMs`); returns the new record. Throws JobLost when the lease is no
+ * longer this claim or the job is gone.
+ */
+export async function updateJob<Request>(
+  kv: Deno.Kv,
+  held: Lease<JobLeaseData>,
+  leaseMs: number,
+  change: (job: Job<Request>) => Partial<Job<Request>>,
+  also?: AddOps,
+): Promise<Job<Request>> {
+  const done = await commitUnderLease(kv, held, leaseMs, async (op) => {
+    const job = await getJob<Request>(kv, held.id);
+    if (!job) return { gone: true as const };
+    const next = nextRecord(job, change(job), op);
+    await also?.(op);
+    return { gone: false as const, job: next };
+  });
+  if (!done || done.value.gone) throw new JobLost(held.id);
+  return done.value.job;
 }
 
-/** Deletes every job of a session with its index and marker; safe to run more than once. */
+/**
+ * Ends this claim of a job: with `handBack` the lease is left lapsed after
+ * `delayMs` for any instance to take (the job is not done), else it is deleted
+ * (the job completed or failed). The record gets `patch`, and `also` adds to
+ * the same commit. Throws JobLost when the claim was no longer this one.
+ */
+export async function releaseJob<Request>(
+  kv: Deno.Kv,
+  held: Lease<JobLeaseData>,
+  patch: Partial<Job<Request>>,
+  options: { handBack?: boolean; delayMs?: number; also?: AddOps } = {},
+): Promise<Job<Request>> {
+  let next = null as Job<Request> | null;
+  const released = await releaseLease(kv, held, {
+    handBack: options.handBack,
+    delayMs: options.delayMs,
+    also: async (op) => {
+      const job = await getJob<Request>(kv, held.id);
+      next = job ? nextRecord(job, patch, op) : null;
+      if (job) await options.also?.(op);
+    },
+  });
+  if (!released || !next) throw new JobLost(held.id);
+  return next;
+}
+
+/** Deletes every listed job of a session with its lease and index; safe to run more than once. */
 export async function deleteSessionJobs(
   kv: Deno.Kv,
   sessionId: string,
@@ -224,7 +245,7 @@ export async function deleteSessionJobs(
   ) {
     await kv.atomic()
       .delete(keys.job(entry.value))
-      .delete(keys.jobActive(entry.value))
+      .delete(keys.lease(JOB_LEASE, entry.value))
       .delete(entry.key)
       .commit();
   }

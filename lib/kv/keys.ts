@@ -12,10 +12,6 @@ export const keys = {
     ["session_by_owner", ownerId, sessionId] as const,
   sessionsByOwnerPrefix: (ownerId: string) =>
     ["session_by_owner", ownerId] as const,
-  /** Marker of a session whose delete has begun and must be finished. */
-  sessionDeleting: (sessionId: string) =>
-    ["session_deleting", sessionId] as const,
-  sessionsDeletingPrefix: () => ["session_deleting"] as const,
 
   /** A chat message of a session. */
   message: (sessionId: string, messageId: string) =>
@@ -81,16 +77,13 @@ export const keys = {
   datasetsBySessionPrefix: (sessionId: string) =>
     ["dataset_by_session", sessionId] as const,
 
-  /** A background job (workflow run, session delete). */
+  /** A background job (workflow run, session delete); its lease is `lease("job", id)`. */
   job: (jobId: string) => ["job", jobId] as const,
   /** Index of a session's jobs; the value is the job id. */
   jobBySession: (sessionId: string, jobId: string) =>
     ["job_by_session", sessionId, jobId] as const,
   jobsBySessionPrefix: (sessionId: string) =>
     ["job_by_session", sessionId] as const,
-  /** Marker of a job that is queued or running; start-up resumes what is left here. */
-  jobActive: (jobId: string) => ["job_active", jobId] as const,
-  jobsActivePrefix: () => ["job_active"] as const,
 
   /** The lease of a piece of work (a job, a turn, a housekeeping slot): who holds it, until when. */
   lease: (kind: string, id: string) => ["lease", kind, id] as const,

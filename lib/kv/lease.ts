@@ -34,8 +34,11 @@ export interface LeaseEntry<T = unknown> {
   versionstamp: string;
 }
 
-/** Extra operations committed together with a lease change. */
-export type AddOps = (op: Deno.AtomicOperation) => void;
+/**
+ * Extra operations committed together with a lease change; called again on
+ * each retry, so it may read (and check) what it writes.
+ */
+export type AddOps = (op: Deno.AtomicOperation) => void | Promise<void>;
 
 /** Returns whether a lease has lapsed at `now` (or was handed back). */
 export function isLapsed(lease: Lease, now = Date.now()): boolean {
@@ -97,7 +100,7 @@ export async function acquireLease<T>(
   const op = kv.atomic()
     .check(entry)
     .set(keys.lease(kind, id), lease);
-  options.also?.(op);
+  await options.also?.(op);
   const result = await op.commit();
   return result.ok ? { lease, versionstamp: result.versionstamp } : null;
 }
@@ -119,7 +122,7 @@ export async function claimLease<T>(
   const op = kv.atomic()
     .check({ key: keys.lease(kind, id), versionstamp: found.versionstamp })
     .set(keys.lease(kind, id), lease);
-  options.also?.(op);
+  await options.also?.(op);
   const result = await op.commit();
   return result.ok ? { lease, versionstamp: result.versionstamp } : null;
 }
@@ -198,8 +201,9 @@ export async function releaseLease<T>(
         expiresAt: Date.now() + (options.delayMs ?? 0),
       });
     } else op.delete(key);
-    options.also?.(op);
+    await options.also?.(op);
     if ((await op.commit()).ok) return true;
+    await new Promise((r) => setTimeout(r, Math.random() * 5 * (i + 1)));
   }
   throw new Error(`lease ${held.kind}/${held.id}: could not release`);
 }

@@ -1,8 +1,9 @@
 /**
- * Deleting a session and everything it owns. The session disappears for readers
- * in one commit that also leaves a marker and enqueues a job; the sweep of its
- * records is idempotent, so the queue (or the start-up scan) finishes a delete
- * that was interrupted.
+ * Deleting a session and everything it owns. One commit hides the session
+ * from readers and creates a `session_delete` job (`lib/jobs/runner.ts`) held
+ * by this instance, which sweeps the session's records at once. The sweep is
+ * idempotent, so when it is interrupted (the process dies) whichever instance
+ * claims the job's lapsed lease finishes it.
  */
 import { keys, sessionScopedPrefixes } from "./keys.ts";
 import { deleteByPrefix } from "./batch.ts";
@@ -10,50 +11,60 @@ import { deleteBlob } from "./blobs.ts";
 import { type Artifact, deleteArtifact } from "./artifacts.ts";
 import type { Session } from "./sessions.ts";
 import { deleteSessionDatasets } from "./datasets.ts";
-import { deleteSessionJobs } from "./jobs.ts";
+import { deleteSessionJobs, type Job } from "./jobs.ts";
+import type { JobKind, JobRunner } from "../jobs/runner.ts";
 import { log } from "../log.ts";
 
-export interface DeleteSessionJob {
-  type: "delete_session";
+/** What a session-delete job needs: the session and its owner. */
+export interface DeleteSessionRequest {
   sessionId: string;
   ownerId: string;
 }
 
-/** Returns whether a queue message is a session-delete job. */
-export function isDeleteSessionJob(value: unknown): value is DeleteSessionJob {
-  return typeof value === "object" && value !== null &&
-    (value as DeleteSessionJob).type === "delete_session" &&
-    typeof (value as DeleteSessionJob).sessionId === "string";
-}
+/** How long the record of a finished delete is kept (for diagnosis). */
+const DELETE_RECORD_TTL_MS = 24 * 3600_000;
 
 /**
- * Deletes a session: it is gone for readers when this returns. The sweep of
- * its records runs now and, should it be interrupted, again from the queue.
+ * Deletes a session: it is gone for readers when the first commit is made,
+ * and the sweep of its records has finished (here or, after an interruption,
+ * on another instance) when the returned promise resolves.
  */
 export async function deleteSession(
-  kv: Deno.Kv,
+  jobs: JobRunner,
   session: Session,
-): Promise<void> {
-  const job: DeleteSessionJob = {
-    type: "delete_session",
+): Promise<Job | null> {
+  const { done } = await jobs.start<DeleteSessionRequest>({
+    type: "session_delete",
     sessionId: session.id,
     ownerId: session.ownerId,
+    request: { sessionId: session.id, ownerId: session.ownerId },
+    origin: "",
+    ttlMs: DELETE_RECORD_TTL_MS,
+    listed: false,
+  }, (op) => {
+    op.delete(keys.session(session.id))
+      .delete(keys.sessionByOwner(session.ownerId, session.id));
+  });
+  return await done;
+}
+
+/** Returns the session-delete job kind: the idempotent sweep of a session's records. */
+export function sessionDeleteJobKind(
+  kv: Deno.Kv,
+): JobKind<DeleteSessionRequest> {
+  return {
+    async run({ job }) {
+      await finishSessionDelete(kv, job.request);
+    },
   };
-  await kv.atomic()
-    .set(keys.sessionDeleting(session.id), job)
-    .delete(keys.session(session.id))
-    .delete(keys.sessionByOwner(session.ownerId, session.id))
-    .enqueue(job, { delay: 60_000 })
-    .commit();
-  await finishSessionDelete(kv, job);
 }
 
 /** Removes every record of a deleted session; safe to run more than once. */
 export async function finishSessionDelete(
   kv: Deno.Kv,
-  job: DeleteSessionJob,
+  request: DeleteSessionRequest,
 ): Promise<void> {
-  const { sessionId } = job;
+  const { sessionId } = request;
   for await (
     const entry of kv.list<string>({
       prefix: keys.artifactsBySessionPrefix(sessionId),
@@ -79,22 +90,7 @@ export async function finishSessionDelete(
   await kv.atomic()
     .delete(keys.eventSeq(sessionId))
     .delete(keys.session(sessionId))
-    .delete(keys.sessionByOwner(job.ownerId, sessionId))
-    .delete(keys.sessionDeleting(sessionId))
+    .delete(keys.sessionByOwner(request.ownerId, sessionId))
     .commit();
   log.info("session deleted", { session_id: sessionId });
-}
-
-/** Finishes every session delete that an earlier process left unfinished. */
-export async function resumeSessionDeletes(kv: Deno.Kv): Promise<number> {
-  let count = 0;
-  for await (
-    const entry of kv.list<DeleteSessionJob>({
-      prefix: keys.sessionsDeletingPrefix(),
-    })
-  ) {
-    await finishSessionDelete(kv, entry.value);
-    count++;
-  }
-  return count;
 }

@@ -1,25 +1,21 @@
 /**
- * Running workflows as jobs. `startWorkflow` checks the request against the
- * session's datasets and creates a queued job (record + queue message in one
- * commit). `runWorkflowJob` claims a job, runs its steps in order (each
- * step's output is stored as a dataset and becomes the next step's input),
- * reports `workflow_started`, `progress`, `workflow_completed` or
- * `workflow_failed` on the session's event log, and records each finished
- * step on the job, so a job interrupted by a restart resumes at the step it
- * was in. A runner's `resume` (start-up, then periodically) picks up jobs whose
- * runner went away; a job that keeps being interrupted is failed.
+ * Running workflows as jobs (`lib/jobs/runner.ts`). `startWorkflow` checks the
+ * request against the session's datasets, creates the job and starts it on
+ * this instance. The workflow job kind runs the steps in order (each step's
+ * output is stored as a dataset and becomes the next step's input), reports
+ * `workflow_started`, `progress`, `workflow_completed` or `workflow_failed` on
+ * the session's event log, and records each finished step on the job, so an
+ * instance that takes over an interrupted job resumes at the step it was in.
+ * The last event is committed with the job's final status.
  */
-import { appendEvent, type EventType } from "../kv/events.ts";
+import { addEventToCommit, type EventType } from "../kv/events.ts";
+import type { Job, JobOutput } from "../kv/jobs.ts";
 import {
-  claimJob,
-  createJob,
-  getJob,
-  type Job,
-  type JobFailure,
-  type JobOutput,
-  listActiveJobIds,
-  updateJob,
-} from "../kv/jobs.ts";
+  JobFailed,
+  JobInterrupted,
+  type JobKind,
+  type JobRunner,
+} from "../jobs/runner.ts";
 import {
   type Dataset,
   getDataset,
@@ -36,7 +32,6 @@ import { HttpError } from "../errors.ts";
 import { unreadable } from "../data/errors.ts";
 import { EXPORT_MIME, exportDataset, exportFilename } from "../data/export.ts";
 import type { RawCell } from "../data/infer.ts";
-import { log } from "../log.ts";
 import { runStep, type StepSource } from "./operations.ts";
 import { runSandboxedSql } from "../data/sandbox.ts";
 import type { StoredSource } from "../data/query.ts";
@@ -58,24 +53,11 @@ export interface WorkflowDeps {
   sqlMemoryBytes?: number;
   /** User statements one identity may run at once (SQL_CONCURRENCY); default 2. */
   sqlConcurrency?: number;
-  /** Identifies this process in job claims. */
-  runnerId: string;
-  /** A running job's heartbeat older than this means its runner died. */
-  leaseMs?: number;
-  /** Aborted at shutdown: the step stops and the job is left for the next start. */
-  signal?: AbortSignal;
   /** Runs before each step (tests use it to stop a job in the middle). */
   beforeStep?: (job: WorkflowJob, step: number) => Promise<void> | void;
 }
 
-/** How long a runner may go without a heartbeat before its job is taken over. */
-export const JOB_LEASE_MS = 30_000;
-/** Claims after which an interrupted job is failed rather than resumed. */
-export const MAX_ATTEMPTS = 3;
-const HEARTBEAT_MS = 5_000;
 const PROGRESS_EVERY_MS = 250;
-
-class Interrupted extends Error {}
 
 async function findInSession(
   kv: Deno.Kv,
@@ -94,9 +76,11 @@ async function findInSession(
 
 /**
  * Checks a workflow request against the session (the input and every joined
- * dataset must be its own) and creates a queued job; returns the job.
+ * dataset must be its own), creates the job and starts it on this instance;
+ * returns the job as created (queued).
  */
 export async function startWorkflow(
+  jobs: JobRunner,
   kv: Deno.Kv,
   input: {
     session: Session;
@@ -126,13 +110,16 @@ export async function startWorkflow(
     }
     step.arguments.dataset = other.id;
   }
-  return await createJob(kv, {
+  const { job } = await jobs.start<WorkflowRequest>({
+    type: "workflow",
     sessionId: session.id,
     ownerId: session.ownerId,
     request: { ...input.request, input: dataset.id },
     origin: input.origin,
     ttlMs: input.ttlMs,
+    listed: true,
   });
+  return job;
 }
 
 async function stepSource(kv: Deno.Kv, dataset: Dataset): Promise<StepSource> {
@@ -252,270 +239,176 @@ async function runUserSql(
   }
 }
 
-/**
- * Claims and runs a workflow job to its end (or to shutdown); returns the
- * final record, or null when the job was not this process's to run.
- */
-export async function runWorkflowJob(
-  deps: WorkflowDeps,
-  jobId: string,
-): Promise<WorkflowJob | null> {
+/** Returns the workflow job kind: runs the steps of a claimed job from where it stands. */
+export function workflowJobKind(deps: WorkflowDeps): JobKind<WorkflowRequest> {
   const { kv } = deps;
-  const leaseMs = deps.leaseMs ?? JOB_LEASE_MS;
-  let job = await claimJob<WorkflowRequest>(kv, jobId, deps.runnerId, leaseMs);
-  if (!job) return null;
-  const send = (type: EventType, data: Record<string, unknown>) =>
-    appendEvent(
+  const eventOps = (
+    job: WorkflowJob,
+    type: EventType,
+    data: Record<string, unknown>,
+  ) =>
+  (op: Deno.AtomicOperation) =>
+    addEventToCommit(
       kv,
-      job!.sessionId,
+      op,
+      job.sessionId,
       type,
-      { job_id: jobId, ...data },
+      { job_id: job.id, ...data },
       deps.datasetTtlMs,
-    );
-  const steps = job.request.steps;
-  const total = steps.length;
-  const mine = (j: WorkflowJob) =>
-    j.runner === deps.runnerId && j.status === "running";
-  const heartbeat = setInterval(() => {
-    updateJob<WorkflowRequest>(
-      kv,
-      jobId,
-      (j) => mine(j) ? { heartbeatAt: Date.now() } : null,
-    )
-      .catch((error) =>
-        log.warn("job heartbeat failed", { job_id: jobId, error })
-      );
-  }, HEARTBEAT_MS);
-  let current = job.outputs.length + 1;
-  try {
-    if (job.attempts > MAX_ATTEMPTS) {
-      throw unreadable(
-        "interrupted",
-        `the workflow was interrupted ${
-          job.attempts - 1
-        } times (the server restarted) and was stopped`,
-      );
-    }
-    const first = await getDataset(kv, job.request.input);
-    if (!first || first.sessionId !== job.sessionId) {
-      throw unreadable("unknown_dataset", "the input dataset no longer exists");
-    }
-    await send("workflow_started", {
-      input: { id: first.id, name: first.name },
-      steps: total,
-      operations: steps.map((s) => s.operation),
-      ...(job.outputs.length ? { resumed: true, from_step: current } : {}),
-    });
-    let input = job.outputs.length
-      ? await getDataset(kv, job.outputs[job.outputs.length - 1].datasetId)
-      : first;
-    if (!input) throw unreadable("unknown_dataset", "a step's output is gone");
-    for (let index = job.outputs.length; index < total; index++) {
-      current = index + 1;
-      const step = steps[index];
-      await deps.beforeStep?.(job, current);
-      if (deps.signal?.aborted) throw new Interrupted();
-      const result = await runStep({
-        step: current,
-        input: await stepSource(kv, input),
-        findDataset: async (ref) => {
-          const found = await findInSession(kv, job!.sessionId, ref);
-          return found ? await stepSource(kv, found) : null;
-        },
-        runSql: (source, sql) => runUserSql(deps, job!.ownerId, source, sql),
-        maxRows: deps.maxRows,
-      }, step);
-      let rowsDone = 0;
-      let lastReport = Date.now();
-      const signal = deps.signal;
-      const batches = (async function* (): AsyncGenerator<RawCell[][]> {
-        for await (const batch of result.batches) {
-          if (signal?.aborted) throw new Interrupted();
-          rowsDone += batch.length;
-          yield batch;
-          if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
-            lastReport = Date.now();
-            await send("progress", {
-              step: current,
-              total,
-              rows_done: rowsDone,
-              operation: step.operation,
-            });
-          }
-        }
-      })();
-      const output = await saveDerivedDataset(kv, {
-        sessionId: job.sessionId,
-        ownerId: job.ownerId,
-        name: outputName(input, step, index),
-        ttlMs: deps.datasetTtlMs,
-        origin: {
-          kind: "workflow",
-          jobId,
-          step: current,
-          operation: step.operation,
-          inputId: input.id,
-        },
-        names: result.names,
-        batches,
-        hints: result.hints,
-        maxRows: deps.maxRows,
-        repairs: result.notes,
-      });
-      await send("progress", {
-        step: current,
-        total,
-        rows_done: output.rowCount,
-        operation: step.operation,
-      });
-      const wantsFile = step.operation === "convert" || current === total;
-      const record: JobOutput = {
-        step: current,
-        operation: step.operation,
-        datasetId: output.id,
-        name: output.name,
-        rows: output.rowCount,
-        format: result.format,
-        file: wantsFile
-          ? await storeFile(deps, job, output, result.format)
-          : null,
-      };
-      const next = await updateJob<WorkflowRequest>(
-        kv,
-        jobId,
-        (j) =>
-          mine(j)
-            ? { outputs: [...j.outputs, record], heartbeatAt: Date.now() }
-            : null,
-      );
-      if (!next) throw new Interrupted();
-      job = next;
-      input = output;
-    }
-    const done = await updateJob<WorkflowRequest>(
-      kv,
-      jobId,
-      (j) =>
-        mine(j)
-          ? { status: "completed", finishedAt: Date.now(), runner: null }
-          : null,
-    );
-    if (!done) throw new Interrupted();
-    job = done;
-    const outputs = job.outputs.map((o) => outputView(job!.origin, o));
-    const last = outputs[outputs.length - 1];
-    await send("workflow_completed", {
-      outputs,
-      dataset_id: last.dataset_id,
-      download_url: last.download_url,
-      ...(last.file ? { file: last.file } : {}),
-    });
-    return job;
-  } catch (error) {
-    if (error instanceof Interrupted) {
-      // Hand the job back so the next start (or another instance) resumes it.
-      const back = await updateJob<WorkflowRequest>(
-        kv,
-        jobId,
-        (j) =>
-          mine(j)
-            ? { status: "queued", runner: null, heartbeatAt: null }
-            : null,
-      ).catch(() => null);
-      log.info("workflow interrupted", { job_id: jobId, step: current });
-      return back ?? await getJob<WorkflowRequest>(kv, jobId);
-    }
-    const failure: JobFailure = error instanceof HttpError
-      ? { step: current, code: error.code, message: error.message }
-      : {
-        step: current,
-        code: "internal",
-        message: "the step failed on our side; please try again",
-      };
-    if (!(error instanceof HttpError)) {
-      log.error("workflow step crashed", {
-        job_id: jobId,
-        step: current,
-        error,
-      });
-    }
-    const failed = await updateJob<WorkflowRequest>(
-      kv,
-      jobId,
-      (j) =>
-        j.status === "running" || j.status === "queued"
-          ? {
-            status: "failed",
-            error: failure,
-            finishedAt: Date.now(),
-            runner: null,
-          }
-          : null,
-    );
-    await send("workflow_failed", { ...failure });
-    return failed ?? await getJob<WorkflowRequest>(kv, jobId);
-  } finally {
-    clearInterval(heartbeat);
-  }
-}
-
-/** A process's workflow runner: runs delivered jobs, resumes abandoned ones, stops cleanly. */
-export interface WorkflowRunner {
-  /** Runs a job (from a queue message); resolves when it ends or stops. */
-  run(jobId: string): Promise<void>;
-  /**
-   * Takes up jobs no live runner holds: queued ones older than
-   * `queuedGraceMs` (their queue message may be lost) and running ones with a
-   * stale heartbeat; returns how many.
-   */
-  resume(options?: { queuedGraceMs?: number }): Promise<number>;
-  /** Interrupts running jobs (they go back to the queue) and waits for them. */
-  close(): Promise<void>;
-}
-
-/** Returns a runner for this process; jobs it starts stop when `close` is called. */
-export function createWorkflowRunner(
-  deps: Omit<WorkflowDeps, "signal" | "runnerId">,
-): WorkflowRunner {
-  const stop = new AbortController();
-  const full: WorkflowDeps = {
-    ...deps,
-    runnerId: crypto.randomUUID(),
-    signal: stop.signal,
-  };
-  const inFlight = new Set<Promise<unknown>>();
-  const track = <T>(p: Promise<T>) => {
-    inFlight.add(p);
-    p.finally(() => inFlight.delete(p)).catch(() => {});
-    return p;
-  };
+    ).then(() => {});
   return {
-    async run(jobId) {
-      if (stop.signal.aborted) return;
-      await track(runWorkflowJob(full, jobId)).catch((error) =>
-        log.error("workflow crashed", { job_id: jobId, error })
-      );
-    },
-    async resume(options = {}) {
-      if (stop.signal.aborted) return 0;
-      const now = Date.now();
-      const leaseMs = full.leaseMs ?? JOB_LEASE_MS;
-      let count = 0;
-      for (const id of await listActiveJobIds(full.kv)) {
-        const job = await getJob<WorkflowRequest>(full.kv, id);
-        if (!job) continue;
-        const takeable = (job.status === "queued" &&
-          now - job.updatedAt >= (options.queuedGraceMs ?? 0)) ||
-          (job.status === "running" && (job.heartbeatAt ?? 0) < now - leaseMs);
-        if (!takeable) continue;
-        count++;
-        this.run(id);
+    async run(ctx) {
+      let job = ctx.job;
+      // Events are committed under the job's lease: a runner that lost the
+      // job cannot add to its story.
+      const send = (type: EventType, data: Record<string, unknown>) =>
+        ctx.update(() => ({}), eventOps(job, type, data));
+      const steps = job.request.steps;
+      const total = steps.length;
+      let current = job.outputs.length + 1;
+      try {
+        const first = await getDataset(kv, job.request.input);
+        if (!first || first.sessionId !== job.sessionId) {
+          throw unreadable(
+            "unknown_dataset",
+            "the input dataset no longer exists",
+          );
+        }
+        await send("workflow_started", {
+          input: { id: first.id, name: first.name },
+          steps: total,
+          operations: steps.map((s) => s.operation),
+          ...(job.outputs.length ? { resumed: true, from_step: current } : {}),
+        });
+        let input = job.outputs.length
+          ? await getDataset(kv, job.outputs[job.outputs.length - 1].datasetId)
+          : first;
+        if (!input) {
+          throw unreadable("unknown_dataset", "a step's output is gone");
+        }
+        for (let index = job.outputs.length; index < total; index++) {
+          current = index + 1;
+          const step = steps[index];
+          await deps.beforeStep?.(job, current);
+          if (ctx.signal.aborted) throw new JobInterrupted();
+          const output = await runOneStep(
+            deps,
+            ctx.signal,
+            job,
+            input,
+            index,
+            send,
+          );
+          const wantsFile = step.operation === "convert" || current === total;
+          const record: JobOutput = {
+            step: current,
+            operation: step.operation,
+            datasetId: output.dataset.id,
+            name: output.dataset.name,
+            rows: output.dataset.rowCount,
+            format: output.format,
+            file: wantsFile
+              ? await storeFile(deps, job, output.dataset, output.format)
+              : null,
+          };
+          job = await ctx.update((j) => ({ outputs: [...j.outputs, record] }));
+          input = output.dataset;
+        }
+        const outputs = job.outputs.map((o) => outputView(job.origin, o));
+        const last = outputs[outputs.length - 1];
+        await ctx.complete(
+          {},
+          eventOps(job, "workflow_completed", {
+            outputs,
+            dataset_id: last.dataset_id,
+            download_url: last.download_url,
+            ...(last.file ? { file: last.file } : {}),
+          }),
+        );
+      } catch (error) {
+        if (error instanceof HttpError) {
+          throw new JobFailed({
+            step: current,
+            code: error.code,
+            message: error.message,
+          });
+        }
+        throw error;
       }
-      return count;
     },
-    async close() {
-      stop.abort();
-      await Promise.allSettled([...inFlight]);
+    async failed(job, failure, op) {
+      await eventOps(job, "workflow_failed", {
+        ...failure,
+        step: failure.step ?? job.outputs.length + 1,
+      })(op);
     },
   };
+}
+
+/** Runs one step into a stored dataset, reporting progress as its rows flow. */
+async function runOneStep(
+  deps: WorkflowDeps,
+  signal: AbortSignal,
+  job: WorkflowJob,
+  input: Dataset,
+  index: number,
+  send: (type: EventType, data: Record<string, unknown>) => Promise<unknown>,
+): Promise<{ dataset: Dataset; format: JobOutput["format"] }> {
+  const { kv } = deps;
+  const step = job.request.steps[index];
+  const current = index + 1;
+  const total = job.request.steps.length;
+  const result = await runStep({
+    step: current,
+    input: await stepSource(kv, input),
+    findDataset: async (ref) => {
+      const found = await findInSession(kv, job.sessionId, ref);
+      return found ? await stepSource(kv, found) : null;
+    },
+    runSql: (source, sql) => runUserSql(deps, job.ownerId, source, sql),
+    maxRows: deps.maxRows,
+  }, step);
+  let rowsDone = 0;
+  let lastReport = Date.now();
+  const batches = (async function* (): AsyncGenerator<RawCell[][]> {
+    for await (const batch of result.batches) {
+      if (signal.aborted) throw new JobInterrupted();
+      rowsDone += batch.length;
+      yield batch;
+      if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+        lastReport = Date.now();
+        await send("progress", {
+          step: current,
+          total,
+          rows_done: rowsDone,
+          operation: step.operation,
+        });
+      }
+    }
+  })();
+  const dataset = await saveDerivedDataset(kv, {
+    sessionId: job.sessionId,
+    ownerId: job.ownerId,
+    name: outputName(input, step, index),
+    ttlMs: deps.datasetTtlMs,
+    origin: {
+      kind: "workflow",
+      jobId: job.id,
+      step: current,
+      operation: step.operation,
+      inputId: input.id,
+    },
+    names: result.names,
+    batches,
+    hints: result.hints,
+    maxRows: deps.maxRows,
+    repairs: result.notes,
+  });
+  await send("progress", {
+    step: current,
+    total,
+    rows_done: dataset.rowCount,
+    operation: step.operation,
+  });
+  return { dataset, format: result.format };
 }

@@ -5,7 +5,6 @@ import {
   getBlobMeta,
   readBlob,
   streamBlob,
-  sweepAbandonedBlobs,
   writeBlob,
 } from "../../lib/kv/blobs.ts";
 import { keys } from "../../lib/kv/keys.ts";
@@ -131,20 +130,4 @@ Deno.test("blobs: an expired blob reads as absent", async () => {
   await new Promise((r) => setTimeout(r, 40));
   assert.equal(await getBlobMeta(store.kv, meta.id), null);
   assert.equal(await streamBlob(store.kv, meta.id), null);
-});
-
-Deno.test("blobs: the sweeper removes an abandoned write and keeps finished ones", async () => {
-  await using store = await tempKv();
-  const done = await writeBlob(store.kv, bytesOf(100), {
-    mime: "x/y",
-    expiresAt: Date.now() + HOUR,
-  });
-  const abandoned = "01HAAAAAAAAAAAAAAAAAAAAAAA";
-  await store.kv.set(keys.blobPending(abandoned), {
-    startedAt: Date.now() - HOUR,
-  });
-  await store.kv.set(keys.blobChunk(abandoned, 0), bytesOf(5));
-  assert.equal(await sweepAbandonedBlobs(store.kv, 60_000), 1);
-  assert.deepEqual(await chunkKeys(store.kv, abandoned), []);
-  assert.equal((await readBlob(store.kv, done.id))!.length, 100);
 });

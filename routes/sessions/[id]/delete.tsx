@@ -27,7 +27,7 @@ export const handler: Handlers = {
   /** Deletes the session with everything it owns, then goes home. */
   async POST(c) {
     const session = await ownedSession(c);
-    await deleteSession(c.var.kv, session);
+    await deleteSession(c.var.jobs, session);
     return c.redirect("/", 303);
   },
 };

@@ -16,8 +16,13 @@ export const handler: Handlers = {
     // A client that goes away cancels the stream (onCancel); shutdown ends it too.
     const abort = new AbortController();
     const stop = AbortSignal.any([abort.signal, c.var.closing]);
-    return sseResponse(followEvents(c.var.kv, session.id, after, stop), {
-      onCancel: () => abort.abort(),
-    });
+    return sseResponse(
+      followEvents(c.var.kv, session.id, after, stop, {
+        pollMs: c.var.eventPollMs,
+      }),
+      {
+        onCancel: () => abort.abort(),
+      },
+    );
   },
 };

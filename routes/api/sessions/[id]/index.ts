@@ -34,7 +34,7 @@ export const handler: Handlers = {
   },
   async DELETE(c) {
     const session = await ownedSession(c);
-    await deleteSession(c.var.kv, session);
+    await deleteSession(c.var.jobs, session);
     return c.body(null, 204);
   },
 };

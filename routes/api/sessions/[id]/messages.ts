@@ -38,6 +38,8 @@ export const handler: Handlers = {
         artifactTtlMs: c.var.config.ARTIFACT_TTL,
         downloadTtlMs: c.var.config.DOWNLOAD_TTL,
         wordDelayMs: c.var.config.STREAM_WORD_DELAY_MS,
+        jobs: c.var.jobs,
+        eventPollMs: c.var.eventPollMs,
       },
       session,
       content,

@@ -22,7 +22,7 @@ export const handler: Handlers = {
     const session = await ownedSession(c);
     const request = await jsonBody(c, WorkflowRequest);
     const origin = publicOrigin(c);
-    const job = await startWorkflow(c.var.kv, {
+    const job = await startWorkflow(c.var.jobs, c.var.kv, {
       session,
       request,
       origin,
