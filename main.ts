@@ -3,6 +3,7 @@ import { ConfigError, configFromEnv } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { startServer } from "./lib/server.ts";
 import { StoreError } from "./lib/kv/open.ts";
+import { scheduleHousekeeping } from "./lib/jobs/cron.ts";
 
 let running;
 try {
@@ -14,6 +15,8 @@ try {
   }
   throw error;
 }
+
+scheduleHousekeeping(running.instance.housekeeping);
 
 // Stop cleanly on Ctrl-C or a stop signal: end streams, finish requests, close KV.
 const server = running;

@@ -80,9 +80,20 @@ export async function startTestServer(
 /** A fetch client that keeps its cookies, like one browser. */
 export class Client {
   cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
+  readonly base: string;
+  readonly #bases: string[];
+  #turn = 0;
+
+  /** One server's URL, or several that requests go to in turn (round-robin). */
+  constructor(base: string | string[]) {
+    this.#bases = typeof base === "string" ? [base] : [...base];
+    this.base = this.#bases[0];
+  }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const base = /^https?:/.test(path)
+      ? ""
+      : this.#bases[this.#turn++ % this.#bases.length];
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0) {
       headers.set(
@@ -90,7 +101,7 @@ export class Client {
         [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
       );
     }
-    const response = await fetch(this.base + path, {
+    const response = await fetch(base + path, {
       ...init,
       headers,
       redirect: "manual",
