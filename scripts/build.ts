@@ -4,6 +4,9 @@
  * `static/build/`. With `--if-stale` the bundles are rebuilt only when a
  * source file changed since the last build.
  */
+import { concatBytes } from "../lib/bytes.ts";
+import { precompress } from "./precompress.ts";
+
 const root = new URL("../", import.meta.url);
 const buildDir = new URL("static/build/", root);
 const ifStale = Deno.args.includes("--if-stale");
@@ -86,18 +89,15 @@ const inputs = [
   "deno.json",
   "deno.lock",
 ];
-const hasher = new Uint8Array(
-  await Promise.all(
+// Names and contents joined into one buffer (not spread into an array: a
+// spread argument list overflows the stack once a file passes ~120 KB).
+const encoder = new TextEncoder();
+const hasher = concatBytes(
+  (await Promise.all(
     inputs.map((f) =>
       Deno.readFile(new URL(f, root)).catch(() => new Uint8Array())
     ),
-  ).then((parts) => {
-    const joined: number[] = [];
-    parts.forEach((p, i) => {
-      joined.push(...new TextEncoder().encode(inputs[i]), ...p);
-    });
-    return joined;
-  }),
+  )).flatMap((bytes, i) => [encoder.encode(inputs[i]), bytes]),
 );
 const stamp = await sha256Hex(hasher);
 const stampFile = new URL(".stamp", buildDir);
@@ -189,5 +189,7 @@ await Deno.writeTextFile(
   new URL("manifest.json", buildDir),
   JSON.stringify(assets, null, 2),
 );
+// Precompressed copies (.br, .gz) that the server sends to browsers that take them.
+await precompress(buildDir, await walk(buildDir));
 await Deno.writeTextFile(stampFile, stamp);
 console.log(`build: ${entries.length} bundles → static/build/`);

@@ -3,7 +3,6 @@
  * every route module (handlers and pages), the 404 page and the error handler.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import { serveStatic } from "hono/deno";
 import type { ComponentType } from "preact";
 import type { Config } from "../../fresh.config.ts";
 import { log } from "../log.ts";
@@ -13,6 +12,7 @@ import { identity } from "./identity.ts";
 import { originCheck } from "./guards.ts";
 import { recordRequest } from "./metrics.ts";
 import { registerIslands } from "./islands.ts";
+import { staticFiles } from "./static_files.ts";
 import { renderDocument } from "./pages.tsx";
 import type { AssetManifest } from "./assets.ts";
 import type { JobRunner } from "../jobs/runner.ts";
@@ -82,13 +82,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       }
     },
   );
-  app.use(
-    "/static/*",
-    serveStatic({
-      root: staticRoot,
-      rewriteRequestPath: (path) => path.replace(/^\/static/, ""),
-    }),
-  );
+  app.use("/static/*", staticFiles(staticRoot));
 
   app.use(identity(), originCheck());
   const routes = manifest.routes;
