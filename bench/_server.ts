@@ -4,14 +4,9 @@
  * sets, so its resident memory can be read apart from the benchmark's own.
  */
 
-/**
- * The environment `deno task start` sets (keep the two alike): a fixed malloc
- * mmap threshold, so the 5 MB pixel buffers of each render go back to the
- * system when freed instead of staying in a thread's malloc arena.
- */
-export const START_ENV = {
-  GLIBC_TUNABLES: "glibc.malloc.mmap_threshold=131072",
-};
+import { START_ENV } from "../scripts/start.ts";
+
+export { START_ENV };
 
 const ROOT = new URL("../", import.meta.url);
 

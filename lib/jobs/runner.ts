@@ -12,6 +12,7 @@ import { HttpError } from "../errors.ts";
 import { log } from "../log.ts";
 import {
   type AddOps,
+  checkLease,
   claimLease,
   keepLease,
   type Lease,
@@ -43,6 +44,11 @@ export interface JobContext<Request = unknown> {
     change: (job: Job<Request>) => Partial<Job<Request>>,
     also?: AddOps,
   ): Promise<Job<Request>>;
+  /**
+   * Adds to a commit of the job's own (an output it stores) a check that the
+   * job is still this instance's; throws JobLost when it is not.
+   */
+  guard(op: Deno.AtomicOperation): Promise<void>;
   /** Marks the job completed and ends its lease, with `also` in the same commit. */
   complete(
     patch?: Partial<Job<Request>>,
@@ -54,6 +60,8 @@ export interface JobContext<Request = unknown> {
 export interface JobKind<Request = unknown> {
   /** Does the work; resumes from the record when `job.attempts` > 1. */
   run(ctx: JobContext<Request>): Promise<void>;
+  /** Leave nothing of a completed job (a session's delete, which must not keep its ids). */
+  forgetWhenDone?: boolean;
   /** Adds what a failure also writes (e.g. its event) to the commit that fails the job. */
   failed?(
     job: Job<Request>,
@@ -187,19 +195,22 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         job,
         signal,
         update: (change, also) => updateJob(kv, held, leaseMs, change, also),
+        guard: async (op) => {
+          if (!await checkLease(kv, held, op)) throw new JobLost(held.id);
+        },
         complete: async (patch = {}, also) =>
           completed = await releaseJob(kv, held, {
             status: "completed",
             runner: null,
             finishedAt: Date.now(),
             ...patch,
-          }, { also }),
+          }, { also, remove: kind.forgetWhenDone }),
       });
       return completed ?? await releaseJob(kv, held, {
         status: "completed",
         runner: null,
         finishedAt: Date.now(),
-      });
+      }, { remove: kind.forgetWhenDone });
     } catch (error) {
       if (error instanceof JobLost || kept.signal.aborted) {
         log.info("job taken over", { job_id: held.id });

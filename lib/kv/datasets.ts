@@ -99,6 +99,11 @@ export interface DerivedInput {
   hints?: (ColumnType | undefined)[];
   maxRows: number;
   repairs?: string[];
+  /**
+   * Adds a condition to the commit that makes the dataset visible (a job's
+   * lease); throws when it cannot hold, and the dataset is then not stored.
+   */
+  guard?: (op: Deno.AtomicOperation) => Promise<void>;
 }
 
 const RAW_MIME: Record<UploadFormat, string> = {
@@ -168,12 +173,18 @@ async function removeBlobs(kv: Deno.Kv, ids: (string | null)[]): Promise<void> {
 }
 
 /** Writes the record and its index in one commit, if the session still exists. */
-async function commitRecord(kv: Deno.Kv, dataset: Dataset): Promise<void> {
+async function commitRecord(
+  kv: Deno.Kv,
+  dataset: Dataset,
+  guard?: (op: Deno.AtomicOperation) => Promise<void>,
+): Promise<void> {
   const expireIn = expireInFor(dataset.expiresAt);
   const outcome = await retryCommit("dataset commit", async () => {
     const session = await kv.get<Session>(keys.session(dataset.sessionId));
     if (!liveValue(session)) return { stored: false };
-    const result = await kv.atomic()
+    const op = kv.atomic();
+    await guard?.(op);
+    const result = await op
       .check(session)
       .check({ key: keys.dataset(dataset.id), versionstamp: null })
       .set(keys.dataset(dataset.id), dataset, { expireIn })
@@ -355,7 +366,7 @@ export async function saveDerivedDataset(
       createdAt: now,
       expiresAt,
     };
-    await commitRecord(kv, dataset);
+    await commitRecord(kv, dataset, input.guard);
     return dataset;
   } catch (error) {
     table.abort(error);

@@ -210,14 +210,21 @@ export async function updateJob<Request>(
 /**
  * Ends this claim of a job: with `handBack` the lease is left lapsed after
  * `delayMs` for any instance to take (the job is not done), else it is deleted
- * (the job completed or failed). The record gets `patch`, and `also` adds to
- * the same commit. Throws JobLost when the claim was no longer this one.
+ * (the job completed or failed). The record gets `patch` (or, with `remove`,
+ * is deleted), and `also` adds to the same commit. Returns the final record;
+ * throws JobLost when the claim was no longer this one.
  */
 export async function releaseJob<Request>(
   kv: Deno.Kv,
   held: Lease<JobLeaseData>,
   patch: Partial<Job<Request>>,
-  options: { handBack?: boolean; delayMs?: number; also?: AddOps } = {},
+  options: {
+    handBack?: boolean;
+    delayMs?: number;
+    also?: AddOps;
+    /** Delete the record (and its index) instead of keeping it: nothing is left of the job. */
+    remove?: boolean;
+  } = {},
 ): Promise<Job<Request>> {
   let next = null as Job<Request> | null;
   const released = await releaseLease(kv, held, {
@@ -225,7 +232,11 @@ export async function releaseJob<Request>(
     delayMs: options.delayMs,
     also: async (op) => {
       const job = await getJob<Request>(kv, held.id);
-      next = job ? nextRecord(job, patch, op) : null;
+      if (job && options.remove) {
+        op.delete(keys.job(job.id))
+          .delete(keys.jobBySession(job.sessionId, job.id));
+        next = { ...job, ...patch };
+      } else next = job ? nextRecord(job, patch, op) : null;
       if (job) await options.also?.(op);
     },
   });

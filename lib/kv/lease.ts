@@ -165,6 +165,22 @@ export async function commitUnderLease<T, V>(
 }
 
 /**
+ * Adds to `op` a check that `held` is still this claim, so the commit fails if
+ * another instance takes the lease over before it lands; returns false (and
+ * adds nothing) when the lease is already not this claim.
+ */
+export async function checkLease<T>(
+  kv: Deno.Kv,
+  held: Lease<T>,
+  op: Deno.AtomicOperation,
+): Promise<boolean> {
+  const entry = await kv.get<Lease<T>>(keys.lease(held.kind, held.id));
+  if (entry.value?.token !== held.token) return false;
+  op.check(entry);
+  return true;
+}
+
+/**
  * Extends `held` by `ttlMs` (optionally replacing its data); returns the
  * renewed lease, or null when it is no longer this claim.
  */

@@ -21,7 +21,7 @@ export interface DeleteSessionRequest {
   ownerId: string;
 }
 
-/** How long the record of a finished delete is kept (for diagnosis). */
+/** How long the record of a delete that keeps failing is kept (a finished one is removed). */
 const DELETE_RECORD_TTL_MS = 24 * 3600_000;
 
 /**
@@ -56,6 +56,7 @@ export function sessionDeleteJobKind(
     async run({ job }) {
       await finishSessionDelete(kv, job.request);
     },
+    forgetWhenDone: true,
   };
 }
 

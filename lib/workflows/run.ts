@@ -11,6 +11,7 @@
 import { addEventToCommit, type EventType } from "../kv/events.ts";
 import type { Job, JobOutput } from "../kv/jobs.ts";
 import {
+  type JobContext,
   JobFailed,
   JobInterrupted,
   type JobKind,
@@ -280,25 +281,23 @@ export function workflowJobKind(deps: WorkflowDeps): JobKind<WorkflowRequest> {
           operations: steps.map((s) => s.operation),
           ...(job.outputs.length ? { resumed: true, from_step: current } : {}),
         });
-        let input = job.outputs.length
+        const from = job.outputs.length
           ? await getDataset(kv, job.outputs[job.outputs.length - 1].datasetId)
           : first;
-        if (!input) {
+        if (!from) {
           throw unreadable("unknown_dataset", "a step's output is gone");
         }
+        let input: Dataset = from;
         for (let index = job.outputs.length; index < total; index++) {
           current = index + 1;
           const step = steps[index];
           await deps.beforeStep?.(job, current);
           if (ctx.signal.aborted) throw new JobInterrupted();
-          const output = await runOneStep(
-            deps,
-            ctx.signal,
-            job,
-            input,
-            index,
-            send,
-          );
+          // A step whose output was stored by a run that then died before
+          // recording it is not run again.
+          const output: { dataset: Dataset; format: JobOutput["format"] } =
+            await storedOutput(kv, job, index) ??
+              await runOneStep(deps, ctx, job, input, index, send);
           const wantsFile = step.operation === "convert" || current === total;
           const record: JobOutput = {
             step: current,
@@ -345,10 +344,26 @@ export function workflowJobKind(deps: WorkflowDeps): JobKind<WorkflowRequest> {
   };
 }
 
+/** Returns the output of step `index` stored by an earlier run of this job, if any. */
+async function storedOutput(
+  kv: Deno.Kv,
+  job: WorkflowJob,
+  index: number,
+): Promise<{ dataset: Dataset; format: JobOutput["format"] } | null> {
+  const step = job.request.steps[index];
+  const dataset = (await listSessionDatasets(kv, job.sessionId)).find((d) =>
+    d.origin.kind === "workflow" && d.origin.jobId === job.id &&
+    d.origin.step === index + 1
+  );
+  if (!dataset) return null;
+  const format = step.operation === "convert" ? step.arguments.format : "csv";
+  return { dataset, format };
+}
+
 /** Runs one step into a stored dataset, reporting progress as its rows flow. */
 async function runOneStep(
   deps: WorkflowDeps,
-  signal: AbortSignal,
+  ctx: JobContext<WorkflowRequest>,
   job: WorkflowJob,
   input: Dataset,
   index: number,
@@ -372,7 +387,7 @@ async function runOneStep(
   let lastReport = Date.now();
   const batches = (async function* (): AsyncGenerator<RawCell[][]> {
     for await (const batch of result.batches) {
-      if (signal.aborted) throw new JobInterrupted();
+      if (ctx.signal.aborted) throw new JobInterrupted();
       rowsDone += batch.length;
       yield batch;
       if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
@@ -403,6 +418,8 @@ async function runOneStep(
     hints: result.hints,
     maxRows: deps.maxRows,
     repairs: result.notes,
+    // An instance that lost the job must not add an output to the session.
+    guard: ctx.guard,
   });
   await send("progress", {
     step: current,

@@ -14,7 +14,9 @@ import { createJob, getJob, type Job } from "../../lib/kv/jobs.ts";
 import { getSession } from "../../lib/kv/sessions.ts";
 
 const ENV = {
-  JOB_LEASE: "1s",
+  // Short, so a takeover comes soon; not so short that a busy but live
+  // process loses its job on a loaded machine.
+  JOB_LEASE: "2s",
   STREAM_WORD_DELAY_MS: "3",
   RENDER_WORKERS: "1",
 };
@@ -78,6 +80,14 @@ Deno.test({
     const apps: AppProcess[] = [];
     const kv = await openKv(kvPath);
     try {
+      // `deno task start` rebuilds stale bundles; have that done before any
+      // process reads them.
+      const build = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "scripts/build.ts", "--if-stale"],
+        cwd: new URL("../../", import.meta.url),
+        stdout: "null",
+      }).output();
+      assert.ok(build.success);
       // The first creates the store; then two more at once, one of them by
       // `deno task start` (which may write only to the KV file's folder).
       apps.push(await spawnApp(kvPath, ENV));
@@ -143,7 +153,7 @@ Deno.test({
           const sessionId = await client.createSession();
           const upload = await client.fetch(
             `/api/sessions/${sessionId}/datasets?filename=big.csv`,
-            { method: "POST", body: customers(20_000) },
+            { method: "POST", body: customers(10_000) },
           );
           assert.equal(upload.status, 201, await upload.clone().text());
           await upload.body?.cancel();
@@ -194,16 +204,19 @@ Deno.test({
             50,
           );
           assert.equal(done.status, "completed", JSON.stringify(done.error));
-          assert.equal(done.attempts, 2);
+          assert.ok(done.attempts >= 2, `attempts ${done.attempts}`);
           assert.deepEqual(
             done.outputs.map((o: { step: number }) => o.step),
             [1, 2, 3, 4],
           );
           const events = (await ended).filter((f) => f.data.job_id === jobId);
           const starts = events.filter((f) => f.event === "workflow_started");
-          assert.equal(starts.length, 2);
-          assert.equal(starts[1].data.resumed, true);
-          assert.equal(starts[1].data.from_step, frozen.outputs.length + 1);
+          assert.equal(starts.length, done.attempts);
+          assert.ok(starts.slice(1).every((f) => f.data.resumed === true));
+          assert.ok(
+            Number(starts[1].data.from_step) > frozen.outputs.length,
+            "resumed after the steps A had finished",
+          );
           assert.equal(
             events.filter((f) => f.event === "workflow_completed").length,
             1,
@@ -288,7 +301,13 @@ Deno.test({
           );
           const owned: string[] = [];
           for await (const entry of kv.list({ prefix: [] })) {
-            if (entry.key.includes(sessionId)) owned.push(entry.key.join("/"));
+            // Keys that name it, and records that mention it (the job too).
+            const value = entry.value instanceof Uint8Array
+              ? ""
+              : JSON.stringify(entry.value) ?? "";
+            if (entry.key.includes(sessionId) || value.includes(sessionId)) {
+              owned.push(entry.key.join("/"));
+            }
           }
           assert.deepEqual(owned, []);
           assert.equal(

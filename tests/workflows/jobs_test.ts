@@ -12,6 +12,7 @@ import { startServer } from "../../lib/server.ts";
 import manifest from "../../fresh.gen.ts";
 import { getSession } from "../../lib/kv/sessions.ts";
 import { createJob, getJob } from "../../lib/kv/jobs.ts";
+import { saveDerivedDataset } from "../../lib/kv/datasets.ts";
 import type { WorkflowRequest } from "../../lib/workflows/schema.ts";
 import { exportDataset } from "../../lib/data/export.ts";
 
@@ -315,7 +316,7 @@ Deno.test({
   },
 });
 
-Deno.test("workflow job: a job whose runner died is taken over by the next request to any instance", async () => {
+Deno.test("workflow job: a job whose runner died is taken over by the next request to any instance, keeping the output it stored", async () => {
   await using server = await startTestServer({ JOB_LEASE: "1s" });
   const client = new Client(server.url);
   const sessionId = await client.createSession();
@@ -324,19 +325,41 @@ Deno.test("workflow job: a job whose runner died is taken over by the next reque
     `/api/sessions/${sessionId}/datasets`,
   )).json()).datasets[0];
   const session = await getSession(server.kv, sessionId);
-  // Another instance created it and died before running it: its lease lapses.
+  // Another instance created it, stored step 1's output and died before
+  // recording it on the job: its lease lapses.
   const { job } = await createJob(server.kv, {
     type: "workflow",
     sessionId,
     ownerId: session!.ownerId,
     request: {
       input: dataset.id,
-      steps: [{ operation: "convert", arguments: { format: "csv" } }],
+      steps: [
+        { operation: "select_columns", arguments: { columns: ["name"] } },
+        { operation: "convert", arguments: { format: "csv" } },
+      ],
     },
     origin: server.url,
     ttlMs: 60_000,
     listed: true,
   }, { owner: "dead-instance", leaseMs: 200 });
+  const stored = await saveDerivedDataset(server.kv, {
+    sessionId,
+    ownerId: session!.ownerId,
+    name: "customers · 1 select columns",
+    ttlMs: 60_000,
+    origin: {
+      kind: "workflow",
+      jobId: job.id,
+      step: 1,
+      operation: "select_columns",
+      inputId: dataset.id,
+    },
+    names: ["name"],
+    batches: (async function* () {
+      yield [["Ann"], ["Bob"]];
+    })(),
+    maxRows: 100,
+  });
   await new Promise((r) => setTimeout(r, 600));
   // No timer took it up: only a request does.
   assert.equal((await getJob(server.kv, job.id))!.status, "queued");
@@ -349,7 +372,67 @@ Deno.test("workflow job: a job whose runner died is taken over by the next reque
   }
   assert.equal(record.status, "completed");
   assert.equal(record.attempts, 2);
-  assert.equal(record.outputs.length, 1);
+  assert.deepEqual(
+    record.outputs.map((o: { dataset_id: string; rows: number }) => [
+      o.dataset_id === stored.id,
+      o.rows,
+    ]),
+    [[true, 2], [false, 2]],
+  );
+  const datasets = await (await client.fetch(
+    `/api/sessions/${sessionId}/datasets`,
+  )).json();
+  assert.equal(datasets.datasets.length, 3, "step 1 was not run again");
+});
+
+Deno.test({
+  name:
+    "workflow job: an instance that lost the job to another adds no output to the session",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "chartroom-fenced-" });
+    const config = testConfig({ KV_PATH: `${dir}/fenced.kv` });
+    const taken = Promise.withResolvers<void>();
+    const server = await startServer(config, manifest, {
+      quiet: true,
+      beforeWorkflowStep: async (job) => {
+        // Another instance takes the job over just as this one starts a step.
+        const key = ["lease", "job", job.id];
+        const entry = await server.kv.get<Record<string, unknown>>(key);
+        await server.kv.set(key, {
+          ...entry.value,
+          owner: "other",
+          token: "someone-else",
+          expiresAt: Date.now() + 60_000,
+        });
+        taken.resolve();
+      },
+    });
+    try {
+      const client = new Client(server.url);
+      const sessionId = await client.createSession();
+      await upload(client, sessionId, "customers.csv", CUSTOMERS);
+      const started = await client.json(
+        `/api/sessions/${sessionId}/workflows`,
+        "POST",
+        FOUR_STEPS,
+      );
+      const job = await started.json();
+      await taken.promise;
+      await new Promise((r) => setTimeout(r, 500));
+      const datasets =
+        await (await client.fetch(`/api/sessions/${sessionId}/datasets`))
+          .json();
+      assert.equal(datasets.datasets.length, 1, "only the upload");
+      const record = await getJob(server.kv, job.id);
+      assert.deepEqual(record!.outputs, []);
+      assert.equal(record!.status, "running", "left to its new owner");
+    } finally {
+      await server[Symbol.asyncDispose]();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
 });
 
 Deno.test("chat: a message asking to dedupe an upload and give an xlsx runs the workflow and offers the file", async () => {
