@@ -4,6 +4,7 @@
  * one KV file, so they meet only through the store.
  */
 import { START_ENV } from "../scripts/start.ts";
+import { createJob, type Job } from "../lib/kv/jobs.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -120,4 +121,32 @@ export async function eventually<T>(
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Creates a one-step workflow job (convert `datasetId` to CSV) as an instance
+ * that died before running it would leave it: its lease lapses at once.
+ */
+export async function orphanedWorkflowJob(
+  kv: Deno.Kv,
+  input: {
+    sessionId: string;
+    ownerId: string;
+    datasetId: string;
+    origin: string;
+  },
+): Promise<Job> {
+  const { job } = await createJob(kv, {
+    type: "workflow",
+    sessionId: input.sessionId,
+    ownerId: input.ownerId,
+    request: {
+      input: input.datasetId,
+      steps: [{ operation: "convert", arguments: { format: "csv" } }],
+    },
+    origin: input.origin,
+    ttlMs: 3600_000,
+    listed: true,
+  }, { owner: "gone", leaseMs: 1 });
+  return job;
 }

@@ -7,10 +7,15 @@
  */
 import assert from "node:assert/strict";
 import { Client, collectFrames, type Frame } from "../_fixtures.ts";
-import { type AppProcess, eventually, spawnApp } from "../_instances.ts";
+import {
+  type AppProcess,
+  eventually,
+  orphanedWorkflowJob,
+  spawnApp,
+} from "../_instances.ts";
 import { openKv } from "../../lib/kv/open.ts";
 import { keys } from "../../lib/kv/keys.ts";
-import { createJob, getJob, type Job } from "../../lib/kv/jobs.ts";
+import { getJob, type Job } from "../../lib/kv/jobs.ts";
 import { getSession } from "../../lib/kv/sessions.ts";
 
 const ENV = {
@@ -337,18 +342,12 @@ Deno.test({
           // Jobs whose instance died before running them: all lapse at once.
           const jobs: Job[] = [];
           for (let i = 0; i < 6; i++) {
-            const { job } = await createJob(kv, {
-              type: "workflow",
+            const job = await orphanedWorkflowJob(kv, {
               sessionId,
               ownerId: session.ownerId,
-              request: {
-                input: dataset.id,
-                steps: [{ operation: "convert", arguments: { format: "csv" } }],
-              },
+              datasetId: dataset.id,
               origin: c.url,
-              ttlMs: 3600_000,
-              listed: true,
-            }, { owner: "gone", leaseMs: 1 });
+            });
             jobs.push(job);
           }
           // Both take requests at the same moment.

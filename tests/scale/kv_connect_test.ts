@@ -14,9 +14,9 @@ import {
   claimLease,
   listLapsedLeases,
 } from "../../lib/kv/lease.ts";
-import { createJob, getJob } from "../../lib/kv/jobs.ts";
+import { getJob } from "../../lib/kv/jobs.ts";
 import { getSession } from "../../lib/kv/sessions.ts";
-import { eventually } from "../_instances.ts";
+import { eventually, orphanedWorkflowJob } from "../_instances.ts";
 
 const URL_ = Deno.env.get("DENO_KV_TEST_URL");
 
@@ -83,18 +83,12 @@ Deno.test({
         { method: "POST", body: "a,b\n1,2\n3,4\n" },
       );
       const dataset = await upload.json();
-      const { job } = await createJob(kvA, {
-        type: "workflow",
+      const job = await orphanedWorkflowJob(kvA, {
         sessionId,
         ownerId: session.ownerId,
-        request: {
-          input: dataset.id,
-          steps: [{ operation: "convert", arguments: { format: "csv" } }],
-        },
+        datasetId: dataset.id,
         origin: a.url,
-        ttlMs: 3600_000,
-        listed: true,
-      }, { owner: "gone", leaseMs: 1 });
+      });
       await Promise.all(
         [a.url, b.url].map(async (u) =>
           (await fetch(`${u}/health`)).body?.cancel()
