@@ -19,9 +19,11 @@ import { getJob, type Job } from "../../lib/kv/jobs.ts";
 import { getSession } from "../../lib/kv/sessions.ts";
 
 const ENV = {
-  // Short, so a takeover comes soon; not so short that a busy but live
-  // process loses its job on a loaded machine.
-  JOB_LEASE: "2s",
+  // Short, so a takeover comes soon. On a loaded machine a live but stalled
+  // process may still lose a job (and the takeover counts as an attempt), so
+  // the checks below are about effects happening once, not about attempts.
+  JOB_LEASE: "3s",
+  JOB_ATTEMPTS: "10",
   STREAM_WORD_DELAY_MS: "3",
   RENDER_WORKERS: "1",
 };
@@ -216,7 +218,7 @@ Deno.test({
           );
           const events = (await ended).filter((f) => f.data.job_id === jobId);
           const starts = events.filter((f) => f.event === "workflow_started");
-          assert.equal(starts.length, done.attempts);
+          assert.ok(starts.length >= 2 && starts.length <= done.attempts);
           assert.ok(starts.slice(1).every((f) => f.data.resumed === true));
           assert.ok(
             Number(starts[1].data.from_step) > frozen.outputs.length,
@@ -361,17 +363,30 @@ Deno.test({
           const finals = await eventually(
             "every job to end",
             async () => {
+              await Promise.all(
+                pair.map(async (p) =>
+                  (await fetch(`${p.url}/health`)).body?.cancel()
+                ),
+              );
               const all = await Promise.all(jobs.map((j) => getJob(kv, j.id)));
               return all.every((j) => j!.status === "completed") ? all : null;
             },
-            30_000,
-            50,
+            60_000,
+            100,
           );
-          assert.deepEqual(finals.map((j) => j!.attempts), jobs.map(() => 2));
+          for (const final of finals) {
+            assert.ok(final!.attempts >= 2);
+            assert.equal(final!.outputs.length, 1);
+          }
+          // One output dataset per job besides the upload: none ran twice.
+          const datasets = await (await survivors.fetch(
+            `/api/sessions/${sessionId}/datasets`,
+          )).json();
+          assert.equal(datasets.datasets.length, 1 + jobs.length);
           const events = await collectFrames(
             (await survivors.fetch(
               `${c.url}/api/sessions/${sessionId}/events?after=0`,
-              { signal: AbortSignal.timeout(30_000) },
+              { signal: AbortSignal.timeout(60_000) },
             )).body!,
             (() => {
               let completed = 0;
@@ -380,10 +395,12 @@ Deno.test({
             })(),
           );
           for (const job of jobs) {
-            const mine = events.filter((f) => f.data.job_id === job.id);
+            const kinds = events.filter((f) => f.data.job_id === job.id)
+              .map((f) => f.event).filter((e) => e !== "progress");
+            assert.equal(kinds[0], "workflow_started", job.id);
             assert.deepEqual(
-              mine.map((f) => f.event).filter((e) => e !== "progress"),
-              ["workflow_started", "workflow_completed"],
+              kinds.filter((e) => e === "workflow_completed"),
+              ["workflow_completed"],
               job.id,
             );
           }
