@@ -380,7 +380,7 @@ export const en: Language = {
       `,
     ),
     labelNumbers: w(
-      `id code zip postal cep cp year phone number no nr cylinders cylinder rank
+      `id code zip postal cep cp year phone cylinders cylinder rank
       grade class level quarter month week day floor room seats doors gears`,
     ),
     identifiers: w(

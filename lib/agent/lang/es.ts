@@ -155,6 +155,8 @@ export const es: Language = {
     ),
     lexicon: {
       potencia: "power|horsepower",
+      mundial: "world|global",
+      global: "global|world",
       si: "yes",
       ley: "law|bill",
       leyes: "laws|bills",
@@ -524,7 +526,7 @@ export const es: Language = {
       exportaciones importaciones emisiones consumo`,
     ),
     labelNumbers: w(
-      "codigo postal ano anio telefono numero cilindros nivel clase",
+      "codigo postal ano anio telefono cilindros nivel clase",
     ),
     identifiers: w("id codigo clave identificador"),
     yearNames: w("ano anos anio anios ejercicio temporada"),

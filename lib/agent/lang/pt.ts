@@ -154,6 +154,8 @@ export const pt: Language = {
     ),
     lexicon: {
       potencia: "power|horsepower",
+      mundial: "world|global",
+      global: "global|world",
       sim: "yes",
       nao: "no",
       lei: "law|bill",
@@ -512,7 +514,7 @@ export const pt: Language = {
       quantidade lucro mortes casos votos nascimentos pedidos compras visitas producao
       exportacoes importacoes emissoes consumo`,
     ),
-    labelNumbers: w("codigo cep ano telefone numero cilindros nivel classe"),
+    labelNumbers: w("codigo cep ano telefone cilindros nivel classe"),
     identifiers: w("id codigo chave identificador"),
     yearNames: w("ano anos exercicio temporada safra"),
     latitude: w("latitude"),

@@ -141,8 +141,13 @@ export function rolesOf(r: Reading): Roles {
     if (
       !prev || dropped.has(prev) || !isMeasure(prev.col) || !isMeasure(m.col)
     ) return;
-    const between = r.words.slice(prev.end, m.pos);
-    if (!between.every((w) => V.of.has(w) || V.articles.has(w))) return;
+    // Between them only "of", articles and words that name nothing ("mundial").
+    for (let k = prev.end; k < m.pos; k++) {
+      const w = r.words[k];
+      if (!V.of.has(w) && !V.articles.has(w) && !links.leftovers.includes(k)) {
+        return;
+      }
+    }
     dropped.add(m.score > prev.score ? prev : m);
   });
   const rest = rest0.filter((m) => !dropped.has(m));
@@ -327,6 +332,19 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
   filters.push(...rangeFilters(intents, timeCol, lang));
   let { dims, measures } = roles;
   const count = roles.aggs.includes("count") || roles.counted.length > 0;
+
+  // A measure "by" a quantity of many values ("math score by % low income")
+  // is two quantities against each other: a scatter of the rows.
+  const continuous = dims[0];
+  if (
+    continuous && continuous.numeric && continuous.role === "measure" &&
+    continuous.distinctCount > 30 && measures.length >= 1 && !intents.kind &&
+    !intents.timeSignal && !intents.bucket
+  ) {
+    measures = [continuous, ...measures.filter((c) => c !== continuous)];
+    dims = dims.slice(1);
+    intents.versus = { pos: -1 };
+  }
 
   // Scatter: two measures against each other.
   if (intents.kind === "scatter" || (intents.versus && measures.length >= 2)) {

@@ -58,10 +58,11 @@ function describe(
   }
   if (extras.length) title += ` — ${extras.join(", ")}`;
   if (title.length > 300) title = title.slice(0, 299) + "…";
-  const yLabel = q.x.kind === "value"
+  // A heatmap's rows are the split's values: its y axis names that column.
+  const yLabel = q.x.kind === "value" || q.x.kind === "bins"
     ? m.name
-    : q.x.kind === "bins"
-    ? m.name
+    : q.chartType === "heatmap" && q.split
+    ? q.split.column
     : q.split
     ? `${t.agg[m.agg]} ${m.column ?? m.name}`.trim()
     : measureNames;

@@ -134,7 +134,11 @@ function compoundScore(words: string[], name: string): number {
           at !== -1;
           at = name.indexOf(piece, at + 1)
         ) {
-          if (len < 3 && at !== 0) break;
+          // Short pieces open the name, or are a whole short word right after
+          // the previous piece ("id" of party id in "pid").
+          if (len < 3 && at !== 0 && !(len === form.length && used[at - 1])) {
+            continue;
+          }
           if (at === negated) continue;
           if (used.slice(at, at + len).some(Boolean)) continue;
           best = { at, len };
@@ -148,7 +152,10 @@ function compoundScore(words: string[], name: string): number {
   }
   const share = covered / name.length;
   // A short name must be a whole word's start ("mor" of mortality, not of "more").
-  if (name.length <= 3 && (share < 1 || words.some((w) => w.length < 5))) {
+  if (
+    name.length <= 3 &&
+    (share < 1 || (words.length === 1 && words[0].length < 5))
+  ) {
     return 0;
   }
   return share < 0.34 ? 0 : FULL * (0.5 + 0.4 * share);
@@ -244,6 +251,9 @@ function wordCandidates(df: DatasetFeat, word: string): Set<ColumnFeat> {
       for (const c of df.compounds.get(f.slice(0, 3)) ?? []) out.add(c);
     }
     for (const c of df.compounds.get(`^${f[0]}`) ?? []) out.add(c);
+    if (f.length === 2) {
+      for (const c of df.compounds.get(`2:${f}`) ?? []) out.add(c);
+    }
   }
   for (const c of df.byName.get(word) ?? []) out.add(c);
   if (out.size === 0 && word.length >= 2) {

@@ -273,6 +273,9 @@ function build(ds: DatasetProfile): DatasetFeat {
         push(compounds, name.slice(k, k + 3), col);
       }
       push(compounds, `^${name[0]}`, col);
+      for (let k = 1; k + 2 <= name.length; k++) {
+        push(compounds, `2:${name.slice(k, k + 2)}`, col);
+      }
     }
   }
   const valuesByFirst = new Map<string, [string, ValueHit[]][]>();
