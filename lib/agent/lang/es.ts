@@ -33,7 +33,7 @@ export const es: Language = {
       heatmap: p("mapa de calor, mapas de calor"),
     },
     weakKindWords: w(
-      "area areas columna columnas circular sectores correlacion relacion puntos anillo queso",
+      "area areas columna columnas linea lineas circular sectores correlacion relacion puntos anillo queso",
     ),
     kindPrepositions: w("de en como a"),
     horizontal: w("horizontal horizontales"),

@@ -32,7 +32,7 @@ export const pt: Language = {
       heatmap: p("mapa de calor, mapas de calor"),
     },
     weakKindWords: w(
-      "area areas coluna colunas circular setores correlacao relacao pontos anel",
+      "area areas coluna colunas linha linhas circular setores correlacao relacao pontos anel",
     ),
     kindPrepositions: w("de em como para"),
     horizontal: w("horizontal horizontais"),

@@ -57,6 +57,10 @@ function mentionAfter(r: Reading, from: number): ColMention | undefined {
     const m = r.links.cols.find((c) => c.pos === k);
     if (m) return m;
     if (r.links.values.some((v) => v.pos === k)) return undefined;
+    // Never across a "by": what follows it is another part of the request.
+    if (k > from && r.intents.by.some((b) => b.pos <= k && k < b.end)) {
+      return undefined;
+    }
     const nounOf = r.links.leftovers.includes(k) && V.of.has(r.words[k + 1]);
     if (!skippable(r, k) && !nounOf) return undefined;
   }

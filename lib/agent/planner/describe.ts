@@ -54,7 +54,8 @@ function describe(
     if (i >= 0) extras[i] = q.split.values.join(" vs ");
   }
   if (q.limit !== null && q.x.kind !== "value" && q.x.kind !== "bins") {
-    extras.push(q.sort?.dir === "asc" ? t.bottom(q.limit) : t.top(q.limit));
+    const end = q.limitDir ?? q.sort?.dir;
+    extras.push(end === "asc" ? t.bottom(q.limit) : t.top(q.limit));
   }
   if (extras.length) title += ` — ${extras.join(", ")}`;
   if (title.length > 300) title = title.slice(0, 299) + "…";

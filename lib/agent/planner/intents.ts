@@ -259,7 +259,8 @@ export function readIntents(
     if (V.alphabetical.has(words[i])) {
       it.sort = { by: "x", dir: "asc" };
       mark(i);
-    } else if (V.sort.hasForm(words[i])) {
+    } else if (V.sort.hasForm(words[i], false)) {
+      // (No stems: "orders" is a noun, not "order".)
       it.sort ??= { by: "value", dir: "desc" };
       mark(i);
       if (V.by.has(words[i + 1])) mark(i + 1);

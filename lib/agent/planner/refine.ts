@@ -53,10 +53,23 @@ export function refine(
   const dims = named.filter((c) =>
     c.role !== "measure" || roles.dims.includes(c)
   );
-  // A new measure with a new dimension is a new chart.
+  // A measure named with a dimension describes a whole chart: a new one
+  // ("revenue by product line" after "average revenue by region").
+  const sameChart =
+    dims.every((d) =>
+      d.name === base.x.column || d.name === base.split?.column
+    ) && roles.times.every((c) => c.name === base.x.column);
+  const measured = roles.measures.length > 0 || roles.counted.length > 0;
+  const axis = dims.length > 0 || roles.times.length > 0;
   if (
-    newMeasures.length && (dims.length || roles.times.length) &&
-    !intents.instead
+    measured && axis && !intents.instead && (newMeasures.length || !sameChart)
+  ) {
+    return null;
+  }
+  // A new measure over time ("monthly units over time") is a new chart too.
+  if (
+    newMeasures.length && !intents.instead &&
+    (intents.timeSignal || intents.bucket) && base.x.kind !== "time"
   ) {
     return null;
   }
@@ -190,7 +203,10 @@ export function refine(
   if (intents.top) {
     q.sort = { by: "value", dir: intents.top.dir };
     q.limit = intents.top.n;
+    delete q.limitDir;
   } else if (intents.sort) {
+    // "sort ascending" on a top 10 orders those ten; it does not pick the bottom ten.
+    if (q.limit !== null && q.sort?.by === "value") q.limitDir ??= q.sort.dir;
     q.sort = intents.sort;
   } else if (intents.superlative && q.x.kind === "category") {
     q.sort = { by: "value", dir: intents.superlative.dir };

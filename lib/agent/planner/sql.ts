@@ -225,15 +225,25 @@ export function buildSql(
   }
   const textX = x.kind === "category" && types.get(x.column) === "text";
   const collate = textX ? " COLLATE NOCASE" : "";
-  if (query.sort?.by === "value") {
-    sql += ` ORDER BY 2 ${
-      query.sort.dir === "asc" ? "ASC" : "DESC"
-    }, 1${collate} ASC`;
-  } else {
-    sql += ` ORDER BY 1${collate} ${
-      query.sort?.dir === "desc" ? "DESC" : "ASC"
+  const order = (sort: ChartQuery["sort"], first = "1") =>
+    sort?.by === "value"
+      ? ` ORDER BY 2 ${
+        sort.dir === "asc" ? "ASC" : "DESC"
+      }, ${first}${collate} ASC`
+      : ` ORDER BY ${first}${collate} ${sort?.dir === "desc" ? "DESC" : "ASC"}`;
+  // The top 10 shown lowest first: keep the top 10, then order them.
+  const keep = query.limitDir && query.limit !== null &&
+      (query.sort?.by !== "value" || query.sort.dir !== query.limitDir)
+    ? query.limitDir
+    : null;
+  if (keep) {
+    sql = `SELECT * FROM (${sql}${order({ by: "value", dir: keep })} LIMIT ?)${
+      order(query.sort)
     }`;
+    params.push(query.limit!);
+    return { sql, params };
   }
+  sql += order(query.sort);
   if (query.limit !== null) {
     sql += " LIMIT ?";
     params.push(query.limit);

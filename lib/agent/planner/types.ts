@@ -72,6 +72,8 @@ export interface ChartQuery {
   filters: Filter[];
   sort: { by: "value" | "x"; dir: "asc" | "desc" } | null;
   limit: number | null;
+  /** Which end of the values `limit` keeps, when it differs from the display order. */
+  limitDir?: "asc" | "desc";
   stacked?: boolean;
   horizontal?: boolean;
   lang: Lang;

@@ -56,7 +56,7 @@ export class PhraseSet {
   }
 
   /** Whether a word or an inflection of one is in the set ("descárgalo" for "descarga"). */
-  hasForm(word: string | undefined): boolean {
+  hasForm(word: string | undefined, stems = true): boolean {
     if (word === undefined) return false;
     if (this.words.has(word)) return true;
     // A pronoun joined to a verb: "ordénalo", "descárgala", "muéstramelos".
@@ -68,7 +68,8 @@ export class PhraseSet {
     ) {
       return true;
     }
-    return word.length >= 5 && stemsOf(word).some((s) => this.#stems.has(s));
+    return stems && word.length >= 5 &&
+      stemsOf(word).some((s) => this.#stems.has(s));
   }
 
   /**
