@@ -121,6 +121,7 @@ function compoundScore(words: string[], name: string): number {
   // A piece may not follow a negating prefix: "employment" is not in "unemp".
   const negated = /^(un|in|non|dis)/.exec(name)?.[0].length ?? -1;
   let covered = 0;
+  let endsName = false;
   for (const [w, word] of words.entries()) {
     let best: { at: number; len: number } | null = null;
     for (const form of senseOf(word).forms) {
@@ -149,6 +150,7 @@ function compoundScore(words: string[], name: string): number {
     if (!best) return 0;
     for (let k = best.at; k < best.at + best.len; k++) used[k] = true;
     covered += best.len;
+    endsName ||= best.at + best.len === name.length && best.len >= 4;
   }
   const share = covered / name.length;
   // A short name must be a whole word's start ("mor" of mortality, not of "more").
@@ -158,7 +160,11 @@ function compoundScore(words: string[], name: string): number {
   ) {
     return 0;
   }
-  return share < 0.34 ? 0 : FULL * (0.5 + 0.4 * share);
+  // One word must cover half the name ("emp" of TOTEMP) or end it ("dist" of
+  // COUNCILDIST), not share a beginning by chance ("pro" of product in
+  // "prompt"); several words may share it.
+  const least = words.length === 1 && !endsName ? 0.5 : 0.34;
+  return share < least ? 0 : FULL * (0.5 + 0.4 * share);
 }
 
 /** A span of words, read once for scoring against many columns. */
