@@ -22,6 +22,7 @@ const ConfigSchema = z.object({
   DOWNLOAD_TTL: duration.default(parseDuration("1h")),
   SECRET_KEY: z.string().min(32, "at least 32 characters").optional(),
   PUBLIC_URL: z.url().optional().transform((u) => u?.replace(/\/+$/, "")),
+  TRUST_PROXY: z.enum(["on", "off"], { error: "on or off" }).default("off"),
   MAX_MESSAGE_BYTES: bytes.default(8 * 1024),
   MAX_BODY_BYTES: bytes.default(1024 * 1024),
   MAX_UPLOAD_BYTES: bytes.default(50 * 1000 * 1000),

@@ -57,9 +57,11 @@ export default function ChatPanel(props: Props) {
   }, [items]);
 
   useEffect(() => {
+    // A link may suggest a prompt; only the person sends it (a GET must
+    // change nothing, and the link may come from another site).
     if (props.initialPrompt) {
       history.replaceState(null, "", location.pathname);
-      send(props.initialPrompt);
+      setDraft(props.initialPrompt);
     }
   }, []);
 

@@ -32,6 +32,7 @@ import {
 } from "../exports/mod.ts";
 import { signedDownloadPath } from "../http/links.ts";
 import { log } from "../log.ts";
+import { cleanName } from "../text.ts";
 import type { ChartSpec } from "../charts/spec.ts";
 import type { WorkflowRequest } from "../workflows/schema.ts";
 import type { JobRunner } from "../jobs/runner.ts";
@@ -130,7 +131,7 @@ export async function runChatTurn(
   });
   if (session.title === "Untitled session") {
     await updateSession(kv, session.id, ttl, () => ({
-      title: content.slice(0, 80),
+      title: cleanName(content).slice(0, 80),
     }));
   } else {
     await updateSession(kv, session.id, ttl);

@@ -107,15 +107,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     )
     .sort((a, b) => compareRoutePaths(a.path, b.path));
 
+  const allowed = new Map<string, string[]>();
   for (const { path, mod } of entries) {
     const handlers = (mod.handler ?? {}) as Handlers;
     const Page = mod.default as ComponentType<PageProps<unknown>> | undefined;
+    const methods: string[] = [];
+    allowed.set(path, methods);
     for (const method of METHODS) {
       let handle = handlers[method];
       if (!handle && method === "GET" && Page) {
         handle = (c) => c.render();
       }
       if (!handle) continue;
+      methods.push(method);
+      // Hono answers HEAD with the GET handler.
+      if (method === "GET" && !handlers.HEAD) methods.push("HEAD");
       const run = handle;
       app.on(method, path, async (c) => {
         if (Page) {
@@ -127,6 +133,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
         return await run(c);
       });
     }
+  }
+
+  // After every route's own methods: any other method of a known path.
+  for (const [path, methods] of allowed) {
+    if (methods.length === 0) continue;
+    const allow = [...new Set(methods)].join(", ");
+    app.all(path, (c) => {
+      c.header("allow", allow);
+      return c.json({
+        error: {
+          code: "method_not_allowed",
+          message: `${c.req.method} is not allowed here; use ${allow}`,
+        },
+      }, 405);
+    });
   }
 
   const NotFound = routes["./routes/_404.tsx"]?.default as

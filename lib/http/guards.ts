@@ -3,12 +3,14 @@ import type { MiddlewareHandler } from "hono";
 import { HttpError } from "../errors.ts";
 import { readTextWithin } from "../body.ts";
 import type { AppEnv } from "./types.ts";
-import { publicOrigin } from "./urls.ts";
+import { allowedOrigin } from "./urls.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * Refuses a state-changing request whose `Origin` is another site's (a browser
+ * Refuses a state-changing request whose `Origin` is not this app's public
+ * origin (PUBLIC_URL, else the request's own, forwarded headers only with
+ * TRUST_PROXY=on), i.e. another site's (a browser
  * always sends Origin on such requests; scripts without one are let through,
  * since they carry no ambient cookie of a victim).
  */
@@ -16,11 +18,7 @@ export function originCheck(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const origin = c.req.header("origin");
     if (!SAFE_METHODS.has(c.req.method) && origin) {
-      const allowed = new Set([
-        new URL(c.req.url).origin,
-        publicOrigin(c),
-      ]);
-      if (!allowed.has(origin)) {
+      if (origin !== allowedOrigin(c)) {
         throw new HttpError(
           403,
           "bad_origin",

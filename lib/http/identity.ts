@@ -7,6 +7,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import { signToken, verifyToken } from "./signing.ts";
 import { isId, newId } from "../ids.ts";
 import type { AppEnv } from "./types.ts";
+import { isSecureOrigin } from "./urls.ts";
 
 export const IDENTITY_COOKIE = "chartroom_id";
 const ONE_YEAR_S = 365 * 24 * 3600;
@@ -41,7 +42,7 @@ export function identity(): MiddlewareHandler<AppEnv> {
         sameSite: "Lax",
         path: "/",
         maxAge: ONE_YEAR_S,
-        secure: new URL(c.req.url).protocol === "https:",
+        secure: isSecureOrigin(c),
       });
     }
     c.set("ownerId", ownerId);

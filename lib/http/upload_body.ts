@@ -3,6 +3,7 @@
  * the file of a request, whether sent raw (the file name in `?filename=` or
  * an `X-Filename` header) or as `multipart/form-data` (a `file` field).
  */
+import { cleanName, percentDecoded } from "../text.ts";
 import { HttpError } from "../errors.ts";
 import { overLimit } from "../data/errors.ts";
 
@@ -36,6 +37,19 @@ export function limitBytes(
   );
 }
 
+/** A percent-encoded file name, decoded; a 400 naming the header when it is malformed. */
+function decodedName(text: string, header: string): string {
+  const name = percentDecoded(text);
+  if (name === null) {
+    throw new HttpError(
+      400,
+      "invalid_filename",
+      `${header} is not valid percent-encoding (UTF-8)`,
+    );
+  }
+  return name;
+}
+
 export interface UploadedFile {
   filename: string;
   body: ReadableStream<Uint8Array>;
@@ -46,7 +60,7 @@ export interface UploadedFile {
 function filenameFromDisposition(value: string | null): string | null {
   if (!value) return null;
   const star = /filename\*=UTF-8''([^;]+)/i.exec(value);
-  if (star) return decodeURIComponent(star[1]);
+  if (star) return decodedName(star[1], "Content-Disposition");
   return /filename="?([^";]+)"?/i.exec(value)?.[1] ?? null;
 }
 
@@ -95,15 +109,19 @@ export async function uploadedFile(
       if (typeof value === "string") fields[key] = value;
     }
     return {
-      filename: fields.filename || file.name || "upload",
+      filename: cleanName(fields.filename || file.name || "") || "upload",
       body: file.stream(),
       fields,
     };
   }
   const header = request.headers.get("x-filename");
   const filename = query.filename ||
-    (header ? decodeURIComponent(header) : null) ||
+    (header ? decodedName(header, "X-Filename") : null) ||
     filenameFromDisposition(request.headers.get("content-disposition")) ||
     "upload";
-  return { filename, body: limitBytes(request.body, limit), fields: query };
+  return {
+    filename: cleanName(filename) || "upload",
+    body: limitBytes(request.body, limit),
+    fields: query,
+  };
 }

@@ -3,6 +3,7 @@
  * and provenance; the snapshot is a blob (it can exceed a KV value). The record
  * and its indexes (by session; by owner and type) are written in one commit.
  */
+import { listValues } from "./cursor.ts";
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
 import { retryCommit } from "./commit.ts";
@@ -270,8 +271,7 @@ export async function listArtifactsBySession(
     { prefix: keys.artifactsBySessionPrefix(sessionId) },
     { reverse: true, limit, cursor: options.cursor },
   );
-  const ids: string[] = [];
-  for await (const entry of iter) ids.push(entry.value);
+  const ids = await listValues(iter);
   const now = Date.now();
   const values =
     (await getMany<Artifact>(kv, ids.map((id) => keys.artifact(id))))

@@ -1,4 +1,5 @@
 /** Sessions: the record and its by-owner index, written in one atomic commit. */
+import { listValues } from "./cursor.ts";
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
 import { retryCommit } from "./commit.ts";
@@ -67,8 +68,7 @@ export async function listSessionsByOwner(
     { prefix: keys.sessionsByOwnerPrefix(ownerId) },
     { reverse: true, limit: options.limit ?? 50, cursor: options.cursor },
   );
-  const ids: string[] = [];
-  for await (const entry of iter) ids.push(entry.value);
+  const ids = await listValues(iter);
   const entries = await getMany<Session>(kv, ids.map((id) => keys.session(id)));
   const now = Date.now();
   const values = entries

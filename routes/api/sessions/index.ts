@@ -6,9 +6,11 @@ import {
   listSessionsByOwner,
 } from "../../../lib/kv/sessions.ts";
 import { sessionView } from "../../../lib/http/views.ts";
+import { cleanName } from "../../../lib/text.ts";
 
-const CreateSession = z.object({ title: z.string().max(200).optional() })
-  .strict();
+const CreateSession = z.object({
+  title: z.string().transform(cleanName).pipe(z.string().max(200)).optional(),
+}).strict();
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(500).optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cleanName } from "../../../../lib/text.ts";
 import type { Handlers } from "../../../../lib/http/types.ts";
 import { ownedSession } from "../../../../lib/http/owned.ts";
 import { parseWith } from "../../../../lib/http/validate.ts";
@@ -13,7 +14,8 @@ import {
 import { UPLOAD_FORMATS } from "../../../../lib/data/sniff.ts";
 
 const UploadFields = z.object({
-  filename: z.string().trim().min(1).max(255).optional(),
+  filename: z.string().transform(cleanName).pipe(z.string().min(1).max(255))
+    .optional(),
   format: z.enum(UPLOAD_FORMATS).optional(),
   sheet: z.string().trim().max(100).optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cleanName } from "../../../../lib/text.ts";
 import type { Handlers } from "../../../../lib/http/types.ts";
 import { jsonBody } from "../../../../lib/http/validate.ts";
 import { ownedSession } from "../../../../lib/http/owned.ts";
@@ -8,7 +9,9 @@ import { deleteSession } from "../../../../lib/kv/session_delete.ts";
 import { messageView, sessionView } from "../../../../lib/http/views.ts";
 import { notFound } from "../../../../lib/errors.ts";
 
-const PatchSession = z.object({ title: z.string().trim().min(1).max(200) })
+const PatchSession = z.object({
+  title: z.string().transform(cleanName).pipe(z.string().min(1).max(200)),
+})
   .strict();
 
 export const handler: Handlers = {

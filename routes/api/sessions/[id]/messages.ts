@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cleanMessage } from "../../../../lib/text.ts";
 import type { Handlers } from "../../../../lib/http/types.ts";
 import { jsonBody } from "../../../../lib/http/validate.ts";
 import { ownedSession } from "../../../../lib/http/owned.ts";
@@ -11,7 +12,9 @@ import type { SessionEvent } from "../../../../lib/kv/events.ts";
 import { log } from "../../../../lib/log.ts";
 
 const SendMessage = z.object({
-  content: z.string().trim().min(1, "must not be empty"),
+  content: z.string().transform(cleanMessage).pipe(
+    z.string().trim().min(1, "must not be empty"),
+  ),
 }).strict();
 
 export const handler: Handlers = {
