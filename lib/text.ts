@@ -5,8 +5,8 @@
 
 // deno-lint-ignore no-control-regex
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-// deno-lint-ignore no-control-regex
 const CONTROLS_BUT_LINES =
+  // deno-lint-ignore no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 /** Returns a name or title on one line: controls removed, tabs and line breaks as spaces. */

@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { Client, startTestServer } from "../_fixtures.ts";
-import { barOption } from "../charts/_chart_options.ts";
 
 Deno.test("hostile input: malformed percent, base64 and cursors are a 400, prototype-named keys ordinary", async () => {
   await using server = await startTestServer();
@@ -91,6 +90,7 @@ Deno.test("hostile input: NUL and control characters never reach a name, a title
   const page = await (await client.fetch(`/sessions/${session.id}`, {
     headers: { accept: "text/html" },
   })).text();
+  // deno-lint-ignore no-control-regex
   assert.ok(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(page));
 });
 
