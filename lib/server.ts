@@ -22,6 +22,7 @@ import {
 import { warmUpRenderer } from "./charts/warm_up.ts";
 import { openKv, storeKind } from "./kv/open.ts";
 import { closeSqlService, startSqlService } from "./data/sql_service.ts";
+import { closeInterruptedTurns } from "./kv/turns.ts";
 
 /** An instance of the app: everything but the listening socket. */
 export interface Instance {
@@ -97,7 +98,11 @@ export async function createInstance(
   const housekeeping = createHousekeeping({
     kv,
     instanceId: jobs.instanceId,
-    reclaim: [() => jobs.claimLapsed()],
+    reclaim: [
+      () => jobs.claimLapsed(),
+      // Chat turns whose server died before they ended.
+      () => closeInterruptedTurns(kv, jobs.instanceId),
+    ],
     sweepEveryMs: config.SWEEP_INTERVAL,
     reclaimEveryMs: Math.min(5000, Math.max(250, config.JOB_LEASE / 4)),
   });

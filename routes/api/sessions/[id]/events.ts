@@ -4,6 +4,7 @@ import { parseWith } from "../../../../lib/http/validate.ts";
 import { ownedSession } from "../../../../lib/http/owned.ts";
 import { sseResponse } from "../../../../lib/http/sse.ts";
 import { followEvents } from "../../../../lib/kv/events.ts";
+import { watchTurn } from "../../../../lib/kv/turns.ts";
 
 const LastEventId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -16,6 +17,8 @@ export const handler: Handlers = {
     // A client that goes away cancels the stream (onCancel); shutdown ends it too.
     const abort = new AbortController();
     const stop = AbortSignal.any([abort.signal, c.var.closing]);
+    // A turn whose server died is closed here, so this client sees its end.
+    watchTurn(c.var.kv, session.id, c.var.requestId, stop);
     return sseResponse(
       followEvents(c.var.kv, session.id, after, stop, {
         pollMs: c.var.eventPollMs,

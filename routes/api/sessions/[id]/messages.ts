@@ -10,6 +10,10 @@ import { listMessages } from "../../../../lib/kv/messages.ts";
 import { messageView } from "../../../../lib/http/views.ts";
 import type { SessionEvent } from "../../../../lib/kv/events.ts";
 import { log } from "../../../../lib/log.ts";
+import { beginTurn, endCrashedTurn } from "../../../../lib/kv/turns.ts";
+
+/** How long a message waits for the session's previous turn before a 409. */
+const TURN_WAIT_MS = 120_000;
 
 const SendMessage = z.object({
   content: z.string().transform(cleanMessage).pipe(
@@ -31,6 +35,12 @@ export const handler: Handlers = {
       SendMessage,
       c.var.config.MAX_MESSAGE_BYTES,
     );
+    // One turn of a session at a time (a second waits, or gets a 409).
+    const turn = await beginTurn(c.var.kv, session.id, {
+      owner: c.var.requestId,
+      ttlMs: c.var.config.ARTIFACT_TTL,
+      waitMs: TURN_WAIT_MS,
+    });
     const queue = new EventQueue<SessionEvent>();
     // Not awaited: the turn completes and is stored even if the client leaves.
     runChatTurn(
@@ -47,8 +57,15 @@ export const handler: Handlers = {
       session,
       content,
       (event) => queue.push(event),
-    ).catch((error) => log.error("chat turn crashed", { error }))
-      .finally(() => queue.end());
+    ).catch(async (error) => {
+      log.error("chat turn crashed", { error });
+      await endCrashedTurn(c.var.kv, session.id, c.var.config.ARTIFACT_TTL)
+        .then((events) => events.forEach((e) => queue.push(e)))
+        .catch(() => {});
+    }).finally(async () => {
+      await turn.end();
+      queue.end();
+    });
     return sseResponse(queue);
   },
 };
