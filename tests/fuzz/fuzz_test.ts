@@ -194,7 +194,8 @@ const MAKERS: [weight: number, Maker][] = [
       ]
     ) {
       if (rng.chance(0.3)) {
-        headers[name] = weird(rng).replace(/[\r\n\u0000]/g, "") || "x";
+        headers[name] =
+          weird(rng).replace(/[\r\n]/g, "").replaceAll("\u0000", "") || "x";
       }
     }
     const method = rng.pick([
