@@ -41,15 +41,17 @@ const json = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-/** A weird query value, percent-encoded (a lone surrogate as its raw bytes). */
-function q(rng: Rng): string {
-  const text = weird(rng);
+/** Percent-encodes `text`; a lone surrogate goes as its raw bytes. */
+function encode(text: string): string {
   try {
     return encodeURIComponent(text);
   } catch {
     return "%ED%A0%80";
   }
 }
+
+/** A weird query value, percent-encoded. */
+const q = (rng: Rng) => encode(weird(rng));
 
 const MAKERS: [weight: number, Maker][] = [
   [3, (rng, t) => {
@@ -93,9 +95,9 @@ const MAKERS: [weight: number, Maker][] = [
       }
     }
     if (rng.chance(0.3)) {
-      const params = `c=${encodeURIComponent(JSON.stringify(body.option))}&w=${
-        q(rng)
-      }&f=${rng.pick(["png", "svg", "pdf", "x"])}`;
+      const params = `c=${encode(JSON.stringify(body.option))}&w=${q(rng)}&f=${
+        rng.pick(["png", "svg", "pdf", "x"])
+      }`;
       return { what: "render GET", path: `/api/render?${params}`, init: {} };
     }
     return { what: "render POST", path: "/api/render", init: json(body) };
@@ -154,7 +156,7 @@ const MAKERS: [weight: number, Maker][] = [
     const params = Array.from(
       { length: rng.int(4) },
       () =>
-        `${encodeURIComponent(rng.pick(keys))}=${
+        `${encode(rng.pick(keys))}=${
           rng.chance(0.5) ? q(rng) : rng.pick([
             "png",
             "svg",
