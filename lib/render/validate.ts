@@ -237,6 +237,15 @@ function checkSeries(option: Record<string, unknown>): void {
 }
 
 function checkString(value: string, step: Step): void {
+  // The render pool checks this too; here it costs no trip to a worker.
+  if (value.length > RENDER_BUDGET.maxTextLength) {
+    throw badRequest(
+      "text_too_long",
+      `${
+        where(step)
+      }: a text of ${value.length} characters; at most ${RENDER_BUDGET.maxTextLength} are drawn`,
+    );
+  }
   const key = nearestKey(step);
   // Where ECharts' JS API would take a callback (formatters, sizes, colours,
   // positions...), a function's source is refused; names and data are text.

@@ -11,8 +11,6 @@ const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 async function respond(c: AppContext, request: RenderRequest) {
   const ttlMs = c.var.config.RENDER_CACHE_TTL;
-  // A render is the same for everyone: no identity cookie on the image.
-  c.header("set-cookie", undefined);
   const cacheControl = `public, max-age=${Math.floor(ttlMs / 1000)}`;
   const image = await renderImage(c.var.kv, request, {
     ttlMs,
@@ -43,6 +41,8 @@ async function respond(c: AppContext, request: RenderRequest) {
 export const handler: Handlers = {
   /** Draws `?c=<option JSON>&w=&h=&s=&f=png|svg|pdf&bg=` (for Markdown and email). */
   async GET(c) {
+    // A render is the same for everyone: no identity cookie, not even on a 400.
+    c.header("set-cookie", undefined);
     const request = renderRequestFromQuery(
       c.req.query(),
       c.var.config.MAX_BODY_BYTES,
@@ -51,6 +51,7 @@ export const handler: Handlers = {
   },
   /** Draws `{option, width, height, scale, format, background}`. */
   async POST(c) {
+    c.header("set-cookie", undefined);
     const request = await renderRequestFromBody(
       c.req.raw,
       c.var.config.MAX_BODY_BYTES,
