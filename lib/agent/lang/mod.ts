@@ -23,10 +23,11 @@ export function fold(text: string): string {
   return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
 }
 
+/** Hint words, and (for Spanish and Portuguese) the words of their lexicons. */
 const HINTS: Record<Lang, Set<string>> = {
   en: new Set(en.vocab.hints),
-  es: new Set(es.vocab.hints),
-  pt: new Set(pt.vocab.hints),
+  es: new Set([...es.vocab.hints, ...Object.keys(es.vocab.lexicon)]),
+  pt: new Set([...pt.vocab.hints, ...Object.keys(pt.vocab.lexicon)]),
 };
 
 /**

@@ -16,6 +16,11 @@ export interface Sense {
   keys: Keys;
   /** The word and the English words it stands for (for matching inside compound names). */
   forms: string[];
+  /**
+   * English look-alikes of a Spanish or Portuguese word the lexicon does not
+   * hold ("biología" → biology, "producción" → production), matched with a typo's slack.
+   */
+  cognates: string[];
   /** Multi-word expansions ("mpg" → miles per gallon), each word's keys. */
   phrases: Keys[][];
 }
@@ -87,6 +92,56 @@ function plainKeys(word: string, weight: number): Keys {
   return keys;
 }
 
+/** Spanish and Portuguese endings and the English endings of their cognates. */
+const COGNATE_ENDINGS: [RegExp, string][] = [
+  [/ciones$/, "tions"],
+  [/cion$/, "tion"],
+  [/coes$/, "tions"],
+  [/cao$/, "tion"],
+  [/sion(es)?$/, "sion"],
+  [/sao$/, "sion"],
+  [/dades?$/, "ty"],
+  [/dad$/, "ty"],
+  [/erias?$/, "eering"],
+  [/ias$/, "ies"],
+  [/ia$/, "y"],
+  [/ismos?$/, "ism"],
+  [/istas?$/, "ist"],
+  [/icas$/, "ics"],
+  [/ic[oa]s?$/, "ic"],
+  [/mente$/, "ly"],
+  [/os[oa]s?$/, "ous"],
+  [/uras?$/, "ure"],
+  [/aje$/, "age"],
+  [/agem$/, "age"],
+  [/ari[oa]s?$/, "ary"],
+  [/iv[oa]s?$/, "ive"],
+  [/encias?$/, "ence"],
+  [/ancias?$/, "ance"],
+  [/entes?$/, "ent"],
+  [/antes?$/, "ant"],
+  [/ales$/, "als"],
+  [/eis$/, "els"],
+  [/[oa]s$/, ""],
+  [/[oae]$/, ""],
+];
+
+/** English look-alikes of a word by its ending (none for short or English-looking words). */
+function cognatesOf(word: string): string[] {
+  if (word.length < 5 || /\d/.test(word)) return [];
+  const out = new Set<string>();
+  for (const [ending, english] of COGNATE_ENDINGS) {
+    if (ending.test(word)) {
+      // Spelling Romance languages share: "qu" for "c", "f" for "ph", "t" for "th".
+      const stem = word.replace(ending, english);
+      out.add(stem);
+      out.add(stem.replace(/qu/g, "ch").replace(/^f/, "ph"));
+    }
+  }
+  out.delete(word);
+  return [...out].filter((w) => w.length >= 4);
+}
+
 const cache = new Map<string, Sense>();
 
 /** Returns what a folded word can mean (cached: words repeat across requests and columns). */
@@ -104,7 +159,12 @@ export function senseOf(word: string): Sense {
       phrases.push(alt.map((x) => plainKeys(x, TRANSLATED)));
     }
   }
-  const sense = { keys, phrases, forms: [...new Set(forms)] };
+  const sense = {
+    keys,
+    phrases,
+    forms: [...new Set(forms)],
+    cognates: forms.length === 1 ? cognatesOf(word) : [],
+  };
   if (cache.size > 50_000) cache.clear();
   cache.set(word, sense);
   return sense;

@@ -72,7 +72,19 @@ function fuzzy(token: string, slot: string): number {
   return 0;
 }
 
-export interface Virtual {
+export /** A Spanish or Portuguese word against an English name word by their look-alike ("ingeniería", engineering). */
+function cognate(word: string, slot: string): number {
+  for (const c of senseOf(word).cognates) {
+    if (c === slot) return 0.75;
+    if (c.length >= 5 && slot.length >= 5) {
+      const d = editDistance(c, slot);
+      if (d <= (Math.min(c.length, slot.length) >= 8 ? 2 : 1)) return 0.65;
+    }
+  }
+  return 0;
+}
+
+interface Virtual {
   word: string;
   keys: Keys;
 }
@@ -87,6 +99,7 @@ function cover(tokens: Virtual[], slots: Slot[]): number {
     slots.forEach((s, k) => {
       let q = keyMatch(tk.keys, s.keys);
       if (q === 0) q = fuzzy(tk.word, s.word);
+      if (q === 0) q = cognate(tk.word, s.word);
       if (q > best || (q === best && q > 0 && !used.has(k) && used.has(at))) {
         best = q;
         at = k;
@@ -264,6 +277,7 @@ function wordCandidates(df: DatasetFeat, word: string): Set<ColumnFeat> {
   for (const c of df.byName.get(word) ?? []) out.add(c);
   if (out.size === 0 && word.length >= 2) {
     for (const c of df.byFirst.get(word[0]) ?? []) {
+      if (c.words.some((w) => cognate(word, w) > 0)) out.add(c);
       if (
         c.compact.startsWith(word) || c.words.some((w) => fuzzy(word, w) > 0)
       ) {
