@@ -442,8 +442,14 @@ export function readIntents(
     V.periodNouns.has(words[i]) && V.of.has(words[i + 1]) &&
     words[i + 2] !== undefined &&
     !keywordOrNumber(toks[i + 2]);
+  // "number of days with …" counts days: a grain word after a count is what is counted.
+  const counted = (i: number) =>
+    it.aggs.some((a) =>
+      a.agg === "count" &&
+      (a.end === i || (a.end === i - 1 && V.of.has(words[i - 1])))
+    );
   for (let i = 0; i < n; i++) {
-    if (ofThing(i)) continue;
+    if (ofThing(i) || counted(i)) continue;
     const bucket = bucketAt(i) ??
       (words[i] === "data" && V.by.has(words[i - 1]) && open(i)
         ? "day"

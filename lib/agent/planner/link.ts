@@ -139,7 +139,9 @@ function compoundScore(words: string[], name: string): number {
     let best: { at: number; len: number } | null = null;
     for (const form of senseOf(word).forms) {
       // Pieces under three letters only open the name ("t" of t-bill rate, "p" of party size).
-      const shortest = w === 0 ? 1 : Math.min(3, form.length);
+      const shortest = w === 0 && words.length > 1
+        ? 1
+        : Math.min(3, form.length);
       for (let len = form.length; len >= shortest; len--) {
         if (best && len <= best.len) break;
         const piece = form.slice(0, len);
