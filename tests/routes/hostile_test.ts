@@ -89,11 +89,15 @@ Deno.test({
     // machine); here a bound generous enough for a busy test machine that a
     // request thread held by the statement (for the whole SQL_TIMEOUT_MS)
     // cannot meet.
+    // A held thread makes every probe wait: the median would be seconds, and
+    // one probe would wait out the whole statement. (A busy machine alone
+    // delays a few probes a second or two.)
     const worst = Math.max(...health);
+    const median = quantile(health, 0.5);
     assert.ok(
-      worst < TIMEOUT_MS / 2,
+      worst < TIMEOUT_MS && median < 500,
       `/health took up to ${Math.round(worst)} ms (median ${
-        Math.round(quantile(health, 0.5))
+        Math.round(median)
       })`,
     );
     // A render API request parses and checks its option (2 MB here) on the
