@@ -379,6 +379,9 @@ export const en: Language = {
       emissions consumption usage yield harvest budget expenditure expenditures payments amount
       `,
     ),
+    ratios: w(
+      "per rate rates ratio ratios avg average mean pct percent percentage share index median",
+    ),
     labelNumbers: w(
       `id code zip postal cep cp year phone cylinders cylinder rank
       grade class level quarter month week day floor room seats doors gears`,

@@ -543,6 +543,7 @@ export const es: Language = {
       ganancia ganancias muertes casos votos nacimientos pedidos compras visitas produccion
       exportaciones importaciones emisiones consumo`,
     ),
+    ratios: w("por tasa tasas razon promedio media porcentaje indice mediana"),
     labelNumbers: w(
       "codigo postal ano anio telefono cilindros nivel clase",
     ),

@@ -532,6 +532,9 @@ export const pt: Language = {
       quantidade lucro mortes casos votos nascimentos pedidos compras visitas producao
       exportacoes importacoes emissoes consumo`,
     ),
+    ratios: w(
+      "por taxa taxas razao media porcentagem percentual indice mediana",
+    ),
     labelNumbers: w("codigo cep ano telefone cilindros nivel classe"),
     identifiers: w("id codigo chave identificador"),
     yearNames: w("ano anos exercicio temporada safra"),

@@ -115,6 +115,8 @@ export interface Vocabulary {
   lexicon: Readonly<Record<string, string>>;
   /** Words for quantities that add up (summed when no aggregation is named). */
   additive: Words;
+  /** Name parts of rates and averages, which do not add up ("per", "rate"). */
+  ratios: Words;
   /** Name parts that make a whole-number column a label, not a quantity. */
   labelNumbers: Words;
   /** Name parts that mark an identifier column ("id", "code"). */

@@ -8,6 +8,7 @@
 import type { Agg, Bucket, ChartKind } from "../lang/types.ts";
 import type { Token } from "./text.ts";
 import { KEYWORDS, V } from "./vocab.ts";
+import { superlativeBase } from "./lexicon.ts";
 
 export type CompareOp = "gt" | "gte" | "lt" | "lte" | "eq";
 
@@ -432,6 +433,12 @@ export function readIntents(
     if (open(i) && V.distinct.has(words[i])) {
       it.distinct = true;
       mark(i);
+    }
+  }
+  // "the heaviest cars by origin": the largest weight (the word still names the measure).
+  for (let i = 0; i < n; i++) {
+    if (free(i) && superlativeBase(words[i])) {
+      it.aggs.push({ agg: "max", pos: i, end: i + 1 });
     }
   }
   it.aggs.sort((a, b) => a.pos - b.pos);

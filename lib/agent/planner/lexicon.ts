@@ -48,6 +48,25 @@ for (const lang of [LANGUAGES.es, LANGUAGES.pt]) {
     foreignStems.set(stem, [...(foreignStems.get(stem) ?? []), ...alts]);
   }
 }
+/** Every English word the lexicons know (the words translations and synonyms name). */
+const englishWords = new Set<string>();
+for (const lang of Object.values(LANGUAGES)) {
+  // (Not en.ts's keys: many are abbreviations — "realgdp", "mpg".)
+  for (const value of Object.values(lang.vocab.lexicon)) {
+    for (const alt of alternatives(value)) {
+      for (const w of alt) englishWords.add(w);
+    }
+  }
+}
+
+/**
+ * Whether a name word is an ordinary English word ("name", "product"):
+ * such a name is not a run of abbreviations to match piece by piece.
+ */
+export function isKnownWord(word: string): boolean {
+  return singulars(word).some((w) => englishWords.has(w));
+}
+
 /** English word → synonyms and expansions. */
 const synonyms = new Map<string, string[][]>(
   Object.entries(LANGUAGES.en.vocab.lexicon).map((
@@ -82,6 +101,20 @@ function synonymsOf(word: string): string[][] {
   const out: string[][] = [];
   for (const form of singulars(word)) out.push(...(synonyms.get(form) ?? []));
   return out;
+}
+
+/**
+ * The plain adjective of an English superlative the lexicon knows
+ * ("heaviest" → heavy, "fastest" → fast), or null.
+ */
+export function superlativeBase(word: string): string | null {
+  if (word.length < 6) return null;
+  const bases = word.endsWith("iest")
+    ? [word.slice(0, -4) + "y"]
+    : word.endsWith("est")
+    ? [word.slice(0, -3), word.slice(0, -2), word.slice(0, -4)]
+    : [];
+  return bases.find((b) => synonyms.has(b)) ?? null;
 }
 
 /** The keys of a word without following translations or synonyms. */
@@ -151,7 +184,14 @@ export function senseOf(word: string): Sense {
   const keys = plainKeys(word, EXACT);
   const phrases: Keys[][] = [];
   const forms = [word];
-  for (const alt of [...translationsOf(word), ...synonymsOf(word)]) {
+  const base = superlativeBase(word);
+  for (
+    const alt of [
+      ...translationsOf(word),
+      ...synonymsOf(word),
+      ...(base ? synonymsOf(base) : []),
+    ]
+  ) {
     forms.push(...alt);
     if (alt.length === 1) {
       for (const [k, v] of plainKeys(alt[0], TRANSLATED)) put(keys, k, v);

@@ -233,7 +233,7 @@ export function scoreSpan(span: Span, col: ColumnFeat): number {
       best = Math.max(best, cover(expanded, slots));
     }
   }
-  if (best < 0.75 * FULL && col.slots.length === 1) {
+  if (best < 0.75 * FULL && col.compound) {
     best = Math.max(best, compoundScore(content, col.words[0]));
   }
   // A word the name starts with ("temp" for temperature_max) is a weak match.
@@ -358,10 +358,31 @@ export function linkDataset(
         cands.push({
           start: i,
           end: i + len,
-          score: FULL + 0.01 * len,
+          score: hit.initials ? 0.8 * FULL : FULL + 0.01 * len,
           col: hit.col,
           value: hit.value,
         });
+      }
+      // A word made from a value ("japanese" of Japan, "european" of Europe).
+      if (
+        len === 1 && key.length >= 5 && !KEYWORDS.has(key) &&
+        !df.values.has(key)
+      ) {
+        for (const [vk, hits] of df.valuesByFirst.get(key[0]) ?? []) {
+          if (
+            vk.length >= 4 && key.startsWith(vk) && key.length - vk.length <= 4
+          ) {
+            for (const hit of hits) {
+              cands.push({
+                start: i,
+                end: i + 1,
+                score: 2,
+                col: hit.col,
+                value: hit.value,
+              });
+            }
+          }
+        }
       }
       if (len <= 5) {
         const read = spanOf(span);

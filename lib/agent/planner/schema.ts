@@ -7,7 +7,7 @@
  * function of the immutable profile, so no instance needs another's copy).
  */
 import type { ColumnProfile, DatasetProfile } from "../../data/table.ts";
-import { keyMatch, type Keys, senseOf } from "./lexicon.ts";
+import { isKnownWord, keyMatch, type Keys, senseOf } from "./lexicon.ts";
 import { compact, identifierWords, tokenize } from "./text.ts";
 import { KEYWORDS, V } from "./vocab.ts";
 
@@ -43,6 +43,8 @@ export interface ColumnFeat {
   values: Map<string, string>;
   /** Summed (not averaged) when no aggregation is named. */
   additive: boolean;
+  /** A name of one run of letters that is no known word ("realgdp", "TOTEMP"): matched piece by piece. */
+  compound: boolean;
   /** Name words most columns of the dataset share (matched, but naming none alone). */
   commonWords: Set<string>;
   /** A column of years with a sibling column of quarters or months: together one time axis. */
@@ -52,6 +54,8 @@ export interface ColumnFeat {
 export interface ValueHit {
   col: ColumnFeat;
   value: string;
+  /** Matched by its initials ("GM"), not spelled out: a weaker match than a column name. */
+  initials?: true;
 }
 
 export interface DatasetFeat {
@@ -179,8 +183,12 @@ function columnFeat(col: ColumnProfile, index: number): ColumnFeat {
     yearNumbers,
     distinctCount: col.distinctCount ?? col.distinct?.length ?? 0,
     values,
-    additive: words.some((w) => V.additive.has(w)),
+    // "revenue" adds up; "revenue per head", a rate or an average does not.
+    additive: words.some((w) => V.additive.has(w)) &&
+      !words.some((w) => V.ratios.has(w)),
     commonWords: new Set(),
+    compound: words.length === 1 && words[0].length >= 3 &&
+      !isKnownWord(words[0]),
   };
 }
 
@@ -240,6 +248,7 @@ function build(ds: DatasetProfile): DatasetFeat {
       byInitials.set(initials, [...(byInitials.get(initials) ?? []), {
         col,
         value,
+        initials: true,
       }]);
     }
   }
@@ -267,7 +276,7 @@ function build(ds: DatasetProfile): DatasetFeat {
     for (const i of col.initials) push(byName, i, col);
     push(byFirst, col.compact[0], col);
     for (const w of col.words) push(byFirst, w[0], col);
-    if (col.words.length === 1 && col.words[0].length >= 3) {
+    if (col.compound) {
       const name = col.words[0];
       for (let k = 0; k + 3 <= name.length; k++) {
         push(compounds, name.slice(k, k + 3), col);

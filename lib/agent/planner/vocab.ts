@@ -154,6 +154,7 @@ export const V = {
   articles: merged("articles"),
   export: merged("export"),
   additive: merged("additive"),
+  ratios: merged("ratios"),
   labelNumbers: merged("labelNumbers"),
   identifiers: merged("identifiers"),
   yearNames: merged("yearNames"),
