@@ -25,6 +25,13 @@ const PROMPTS = [
 ];
 const ENV = { STREAM_WORD_DELAY_MS: "0", RENDER_WORKERS: "1" };
 
+/** A process's CPU seconds so far (user + system), from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]
+    .split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
@@ -82,6 +89,7 @@ async function measure(processes: number) {
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
+    const cpuBefore = apps.map((a) => cpuSeconds(a.pid));
     const started = performance.now();
     await Promise.all(clients.map(async ({ client, sessionId }, i) => {
       for (let n = i; performance.now() < until; n++) {
@@ -90,8 +98,12 @@ async function measure(processes: number) {
       }
     }));
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = apps.map((a, i) =>
+      (cpuSeconds(a.pid) - cpuBefore[i]) / elapsed
+    );
     await healthLoop;
     return {
+      cores: cpu.reduce((a, b) => a + b, 0),
       turnsPerSecond: done / elapsed,
       failed,
       healthP50: percentile(health, 0.5),
@@ -107,9 +119,11 @@ async function measure(processes: number) {
 const one = await measure(1);
 const three = await measure(3);
 const fmt = (r: typeof one) =>
-  `${r.turnsPerSecond.toFixed(2)} turns/s (${r.failed} failed); /health p50 ${
-    r.healthP50.toFixed(1)
-  } ms, p99 ${r.healthP99.toFixed(1)} ms, max ${r.healthMax.toFixed(1)} ms`;
+  `${r.turnsPerSecond.toFixed(2)} turns/s (${r.failed} failed, server CPU ${
+    r.cores.toFixed(2)
+  } cores); /health p50 ${r.healthP50.toFixed(1)} ms, p99 ${
+    r.healthP99.toFixed(1)
+  } ms, max ${r.healthMax.toFixed(1)} ms`;
 console.log(
   `instances (${CLIENTS} clients, ${SECONDS} s each, ${navigator.hardwareConcurrency} cores, KV file in ${
     KV_DIR || "the temp folder"

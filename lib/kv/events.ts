@@ -5,7 +5,7 @@
  */
 import { keys } from "./keys.ts";
 import { type Expiring, liveValue } from "./ttl.ts";
-import { retryCommit } from "./commit.ts";
+import { appendEventBatched } from "./event_batch.ts";
 
 export const EVENT_TYPES = [
   "message",
@@ -59,7 +59,11 @@ export async function addEventToCommit(
   return event;
 }
 
-/** Appends an event to a session's log and returns it with its sequence number. */
+/**
+ * Appends an event to a session's log and returns it with its sequence number,
+ * once stored. Appends made at the same time in this process share a commit
+ * (`event_batch.ts`).
+ */
 export function appendEvent(
   kv: Deno.Kv,
   sessionId: string,
@@ -67,11 +71,7 @@ export function appendEvent(
   data: Record<string, unknown>,
   ttlMs: number,
 ): Promise<SessionEvent> {
-  return retryCommit("event append", async () => {
-    const op = kv.atomic();
-    const event = await addEventToCommit(kv, op, sessionId, type, data, ttlMs);
-    return (await op.commit()).ok ? event : null;
-  });
+  return appendEventBatched(kv, sessionId, type, data, ttlMs);
 }
 
 /** Lists a session's events with a sequence number above `afterSeq`, in order. */

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { tempKv } from "../_fixtures.ts";
+import { openKv } from "../../lib/kv/open.ts";
 import {
   appendEvent,
   followEvents,
@@ -21,6 +22,65 @@ Deno.test("events: concurrent appends get distinct, gapless sequence numbers", a
   assert.deepEqual(seqs, Array.from({ length: 20 }, (_, i) => i + 1));
   const listed = await listEventsAfter(store.kv, SESSION, 15);
   assert.deepEqual(listed.map((e) => e.seq), [16, 17, 18, 19, 20]);
+});
+
+Deno.test("events: appends made at once share commits; each session's log stays gapless and in call order", async () => {
+  await using store = await tempKv();
+  const other = await openKv(store.path);
+  try {
+    let commits = 0;
+    const counting = new Proxy(store.kv, {
+      get(target, prop) {
+        if (prop !== "atomic") {
+          const value = Reflect.get(target, prop, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return () => {
+          const op = target.atomic();
+          const commit = op.commit.bind(op);
+          op.commit = () => {
+            commits++;
+            return commit();
+          };
+          return op;
+        };
+      },
+    });
+    const sessions = ["S1", "S2", "S3", "S4"];
+    // Eight appenders per session, in this process and, for S1, in another
+    // connection to the same file racing for its counter.
+    await Promise.all([
+      ...sessions.flatMap((s) =>
+        Array.from({ length: 8 }, async (_, i) => {
+          for (let n = 0; n < 5; n++) {
+            await appendEvent(counting, s, "delta", { i, n }, TTL);
+          }
+        })
+      ),
+      (async () => {
+        for (let n = 0; n < 20; n++) {
+          await appendEvent(other, "S1", "delta", { other: n }, TTL);
+        }
+      })(),
+    ]);
+    assert.ok(commits < 160 / 2, `${commits} commits for 160 events`);
+    for (const s of sessions) {
+      const log = await listEventsAfter(store.kv, s, 0);
+      const expected = s === "S1" ? 60 : 40;
+      assert.deepEqual(
+        log.map((e) => e.seq),
+        Array.from({ length: expected }, (_, i) => i + 1),
+        s,
+      );
+      // Each appender's events are in the order it made them.
+      for (let i = 0; i < 8; i++) {
+        const mine = log.filter((e) => e.data.i === i).map((e) => e.data.n);
+        assert.deepEqual(mine, [0, 1, 2, 3, 4], `${s} appender ${i}`);
+      }
+    }
+  } finally {
+    other.close();
+  }
 });
 
 Deno.test("events: follow replays stored events, then yields new ones live", async () => {

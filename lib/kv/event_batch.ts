@@ -1,0 +1,135 @@
+/**
+ * Group commit for the session event logs. Appends that arrive while a
+ * commit is under way (other turns, other sessions, in this process) go
+ * together in the next commit: each session's counter is read once, checked
+ * once and advanced by its events, in the order they arrived. A store takes
+ * one write at a time however many processes share it, so fewer, fuller
+ * commits are what lets more turns run at once. A lone append commits at
+ * once, as before.
+ */
+import { keys } from "./keys.ts";
+import { getMany } from "./batch.ts";
+import type { EventType, SessionEvent } from "./events.ts";
+
+interface Pending {
+  sessionId: string;
+  type: EventType;
+  data: Record<string, unknown>;
+  ttlMs: number;
+  bytes: number;
+  resolve: (event: SessionEvent) => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many events, and this much data, in one commit (KV allows 1,000 mutations and 800 KiB). */
+const MAX_EVENTS = 64;
+const MAX_BYTES = 256 * 1024;
+const TRIES = 30;
+
+class EventBatcher {
+  #queue: Pending[] = [];
+  #flushing = false;
+
+  constructor(readonly kv: Deno.Kv) {}
+
+  append(
+    sessionId: string,
+    type: EventType,
+    data: Record<string, unknown>,
+    ttlMs: number,
+  ): Promise<SessionEvent> {
+    const { promise, resolve, reject } = Promise.withResolvers<SessionEvent>();
+    const bytes = JSON.stringify(data).length + 128;
+    this.#queue.push({ sessionId, type, data, ttlMs, bytes, resolve, reject });
+    if (!this.#flushing) this.#flush();
+    return promise;
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#take();
+        try {
+          const events = await this.#commit(batch);
+          batch.forEach((p, i) => p.resolve(events[i]));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  #take(): Pending[] {
+    const batch: Pending[] = [];
+    let bytes = 0;
+    while (
+      this.#queue.length > 0 && batch.length < MAX_EVENTS &&
+      (batch.length === 0 || bytes + this.#queue[0].bytes <= MAX_BYTES)
+    ) {
+      const next = this.#queue.shift()!;
+      bytes += next.bytes;
+      batch.push(next);
+    }
+    return batch;
+  }
+
+  /** Commits the batch, re-reading the counters when another writer moved one first. */
+  async #commit(batch: Pending[]): Promise<SessionEvent[]> {
+    const sessions = [...new Set(batch.map((p) => p.sessionId))];
+    for (let attempt = 0; attempt < TRIES; attempt++) {
+      const counters = await getMany<number>(
+        this.kv,
+        sessions.map((id) => keys.eventSeq(id)),
+      );
+      const next = new Map(
+        sessions.map((id, i) => [id, counters[i].value ?? 0]),
+      );
+      const now = Date.now();
+      const op = this.kv.atomic();
+      counters.forEach((entry) => op.check(entry));
+      const events = batch.map((p) => {
+        const seq = next.get(p.sessionId)! + 1;
+        next.set(p.sessionId, seq);
+        const event: SessionEvent = {
+          seq,
+          type: p.type,
+          data: p.data,
+          createdAt: now,
+          expiresAt: now + p.ttlMs,
+        };
+        op.set(keys.event(p.sessionId, seq), event, { expireIn: p.ttlMs });
+        return event;
+      });
+      // Each counter lives as long as the last event written with it.
+      const ttlOf = new Map(batch.map((p) => [p.sessionId, p.ttlMs]));
+      for (const id of sessions) {
+        op.set(keys.eventSeq(id), next.get(id)!, { expireIn: ttlOf.get(id)! });
+      }
+      if ((await op.commit()).ok) return events;
+      await new Promise((r) =>
+        setTimeout(r, Math.random() * 3 * (attempt + 1))
+      );
+    }
+    throw new Error(
+      "could not commit event append: too many concurrent changes",
+    );
+  }
+}
+
+const batchers = new WeakMap<Deno.Kv, EventBatcher>();
+
+/** Appends an event through this process's group commit for `kv`; resolves with it once stored. */
+export function appendEventBatched(
+  kv: Deno.Kv,
+  sessionId: string,
+  type: EventType,
+  data: Record<string, unknown>,
+  ttlMs: number,
+): Promise<SessionEvent> {
+  let batcher = batchers.get(kv);
+  if (!batcher) batchers.set(kv, batcher = new EventBatcher(kv));
+  return batcher.append(sessionId, type, data, ttlMs);
+}
