@@ -1,21 +1,36 @@
 /** Entry point: `deno task start`. Reads config, opens KV and serves. */
 import { ConfigError, configFromEnv } from "./fresh.config.ts";
-import manifest from "./fresh.gen.ts";
-import { startServer } from "./lib/server.ts";
 import { StoreError } from "./lib/kv/open.ts";
-import { scheduleHousekeeping } from "./lib/jobs/cron.ts";
+import { prestartRenderer } from "./lib/render/pool_config.ts";
+
+let config;
+try {
+  config = configFromEnv();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  Deno.exit(1);
+}
+// With the warm-up on, a render worker loads ECharts and resvg on its own
+// thread while this one loads the app.
+prestartRenderer(config);
+const [{ default: manifest }, { startServer }, { scheduleHousekeeping }] =
+  await Promise.all([
+    import("./fresh.gen.ts"),
+    import("./lib/server.ts"),
+    import("./lib/jobs/cron.ts"),
+  ]);
 
 let running;
 try {
-  running = await startServer(configFromEnv(), manifest);
+  running = await startServer(config, manifest);
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof StoreError) {
+  if (error instanceof StoreError) {
     console.error(error.message);
     Deno.exit(1);
   }
   throw error;
 }
-
 scheduleHousekeeping(running.instance.housekeeping);
 
 // Stop cleanly on Ctrl-C or a stop signal: end streams, finish requests, close KV.

@@ -1,10 +1,10 @@
 /**
  * A Chartroom server for benchmarks: `main.ts` in its own process, on
- * 127.0.0.1, with a temporary KV file and the environment `deno task start`
- * sets, so its resident memory can be read apart from the benchmark's own.
+ * 127.0.0.1, with a temporary KV file and the environment and V8 flags
+ * `deno task start` sets, so its resident memory can be read apart from the benchmark's own.
  */
 
-import { START_ENV } from "../scripts/start.ts";
+import { START_ENV, START_V8_FLAGS } from "../scripts/start.ts";
 
 export { START_ENV };
 
@@ -30,7 +30,7 @@ export async function startServerProcess(
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: ["run", "-A", `--v8-flags=${START_V8_FLAGS.join(",")}`, "main.ts"],
     cwd: ROOT,
     env: {
       ...START_ENV,

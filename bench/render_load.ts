@@ -16,6 +16,7 @@
  */
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 import { START_ENV, startServerProcess } from "./_server.ts";
+import { START_V8_FLAGS } from "../scripts/start.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const peers = await loadPeerCharts();
@@ -41,7 +42,14 @@ async function coldStart(): Promise<number> {
   try {
     const started = performance.now();
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "bench/cold_png.ts", out],
+      // With the V8 flags `deno task start` gives the server.
+      args: [
+        "run",
+        "-A",
+        `--v8-flags=${START_V8_FLAGS.join(",")}`,
+        "bench/cold_png.ts",
+        out,
+      ],
       cwd: ROOT,
       stdout: "piped",
       stderr: "inherit",

@@ -14,11 +14,8 @@ import { type WorkflowDeps, workflowJobKind } from "./workflows/run.ts";
 import { createJobRunner, type JobRunner } from "./jobs/runner.ts";
 import { createHousekeeping, type Housekeeping } from "./jobs/housekeeping.ts";
 import { log, setLogLevel } from "./log.ts";
-import {
-  closeRenderPool,
-  configureRenderPool,
-  getRenderPool,
-} from "./charts/render_pool.ts";
+import { closeRenderPool, getRenderPool } from "./charts/render_pool.ts";
+import { configureRenderer } from "./render/pool_config.ts";
 import { warmUpRenderer } from "./charts/warm_up.ts";
 import { openKv, storeKind } from "./kv/open.ts";
 import { closeSqlService, startSqlService } from "./data/sql_service.ts";
@@ -60,13 +57,7 @@ export async function createInstance(
   options: InstanceOptions = {},
 ): Promise<Instance> {
   setLogLevel(config.LOG_LEVEL);
-  configureRenderPool({
-    size: config.RENDER_WORKERS,
-    fontPaths: config.FONT_PATHS,
-    idleMs: config.RENDER_IDLE_TIMEOUT,
-    timeoutMs: config.RENDER_TIMEOUT,
-    maxOutputBytes: config.RENDER_MAX_BYTES,
-  });
+  configureRenderer(config);
   startSqlService({
     size: config.SQL_WORKERS,
     memoryBytes: config.SQL_MEMORY,

@@ -3,7 +3,7 @@
  * (or `deno task start`) in its own process on a free port, several sharing
  * one KV file, so they meet only through the store.
  */
-import { START_ENV } from "../scripts/start.ts";
+import { START_ENV, START_V8_FLAGS } from "../scripts/start.ts";
 import { createJob, type Job } from "../lib/kv/jobs.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -52,8 +52,9 @@ export async function waitUntilUp(
 
 /**
  * Starts the app on a free port with `KV_PATH=kvPath` and `env`: `main.ts`
- * under `deno run -A` as `deno task start` would run it, or with `task` the
- * real `deno task start`. Resolves once it answers /health.
+ * under `deno run -A` with the environment and V8 flags `deno task start`
+ * gives it, or with `task` the real `deno task start`. Resolves once it
+ * answers /health.
  */
 export async function spawnApp(
   kvPath: string,
@@ -62,7 +63,9 @@ export async function spawnApp(
 ): Promise<AppProcess> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: options.task ? ["task", "-q", "start"] : ["run", "-A", "main.ts"],
+    args: options.task
+      ? ["task", "-q", "start"]
+      : ["run", "-A", `--v8-flags=${START_V8_FLAGS.join(",")}`, "main.ts"],
     cwd: ROOT,
     env: {
       ...START_ENV,

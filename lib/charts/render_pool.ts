@@ -210,6 +210,16 @@ export class RenderPool {
   }
 
   /**
+   * Starts one worker now, when none runs, so it loads ECharts, resvg and the
+   * fonts while the process does other start-up work, instead of after the
+   * first render asks for it. It stops again after the idle timeout.
+   */
+  prestart(): void {
+    if (this.#closed || !this.usesWorkers || this.#slots.length > 0) return;
+    if (this.#spawn()) this.#dispatch();
+  }
+
+  /**
    * Returns the output of `job`. Rejects with a RenderError when the option
    * cannot be drawn, a 400 HttpError when the job is over the render budget
    * (budget.ts: pixels, text, output bytes, RENDER_TIMEOUT), a 503 when too

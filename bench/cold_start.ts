@@ -1,0 +1,78 @@
+/**
+ * Cold start of the server, as a person meets it: the server process started
+ * the way `deno task start` starts it (its permissions and V8 flags), and
+ * `POST /api/render` of the peer line chart (800×400 @2x) sent until it
+ * answers; the time is from spawning the process to the PNG written to a
+ * file. Median of five fresh processes, without and with the renderer
+ * warm-up (RENDER_WARMUP), each on its own new KV file.
+ *
+ * Run: deno run -A bench/cold_start.ts [runs]
+ */
+import { loadConfig } from "../fresh.config.ts";
+import { serverArgs, START_ENV } from "../scripts/start.ts";
+import { freePort } from "../tests/_instances.ts";
+import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
+
+const RUNS = Number(Deno.args[0] ?? 5);
+const ROOT = new URL("../", import.meta.url);
+const peers = await loadPeerCharts();
+if (!peers) {
+  console.warn("cold_start: peer-charts.json not found; skipping");
+  Deno.exit(0);
+}
+const body = JSON.stringify({ option: peers.line, ...PEER_SIZE });
+
+async function once(warmup: "on" | "off"): Promise<number> {
+  const dir = await Deno.makeTempDir({ prefix: "chartroom-cold-" });
+  const env = {
+    PORT: String(freePort()),
+    HOSTNAME: "127.0.0.1",
+    KV_PATH: `${dir}/cold.kv`,
+    LOG_LEVEL: "warn",
+    RENDER_WARMUP: warmup,
+  };
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: serverArgs(loadConfig(env), { cwd: ROOT.pathname }),
+    cwd: ROOT,
+    env: { ...START_ENV, ...env },
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  try {
+    const url = `http://127.0.0.1:${env.PORT}/api/render`;
+    for (;;) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      }).catch(() => null);
+      if (response?.ok) {
+        await Deno.writeFile(
+          `${dir}/first.png`,
+          new Uint8Array(await response.arrayBuffer()),
+        );
+        return performance.now() - started;
+      }
+      await response?.body?.cancel();
+      if (performance.now() - started > 60_000) throw new Error("no PNG");
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    child.kill();
+    await child.status;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+for (const warmup of ["off", "on"] as const) {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push(await once(warmup));
+  console.log(
+    `server cold start, process start → first PNG written (RENDER_WARMUP=${warmup}): median ${
+      median(times).toFixed(0)
+    } ms (${times.map((t) => t.toFixed(0)).join(", ")})`,
+  );
+}
