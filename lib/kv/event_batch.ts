@@ -9,6 +9,7 @@
  */
 import { keys } from "./keys.ts";
 import { getMany } from "./batch.ts";
+import { ConflictError } from "./commit.ts";
 import type { EventType, SessionEvent } from "./events.ts";
 
 interface Pending {
@@ -54,7 +55,9 @@ class EventBatcher {
           const events = await this.#commit(batch);
           batch.forEach((p, i) => p.resolve(events[i]));
         } catch (error) {
-          for (const p of batch) p.reject(error);
+          if (batch.length === 1) batch[0].reject(error);
+          // One event the store refuses (too large, say) fails alone.
+          else for (const p of batch) await this.#commitAlone(p);
         }
       }
     } finally {
@@ -74,6 +77,14 @@ class EventBatcher {
       batch.push(next);
     }
     return batch;
+  }
+
+  async #commitAlone(p: Pending): Promise<void> {
+    try {
+      p.resolve((await this.#commit([p]))[0]);
+    } catch (error) {
+      p.reject(error);
+    }
   }
 
   /** Commits the batch, re-reading the counters when another writer moved one first. */
@@ -113,9 +124,7 @@ class EventBatcher {
         setTimeout(r, Math.random() * 3 * (attempt + 1))
       );
     }
-    throw new Error(
-      "could not commit event append: too many concurrent changes",
-    );
+    throw new ConflictError("event append");
   }
 }
 

@@ -83,6 +83,24 @@ Deno.test("events: appends made at once share commits; each session's log stays 
   }
 });
 
+Deno.test("events: an event the store refuses fails alone; the appends that shared its commit are stored", async () => {
+  await using store = await tempKv();
+  const results = await Promise.allSettled([
+    appendEvent(store.kv, SESSION, "delta", { n: 1 }, TTL),
+    appendEvent(store.kv, SESSION, "delta", { n: 2 }, TTL),
+    appendEvent(store.kv, SESSION, "delta", { text: "x".repeat(70_000) }, TTL),
+    appendEvent(store.kv, SESSION, "delta", { n: 3 }, TTL),
+  ]);
+  assert.deepEqual(results.map((r) => r.status), [
+    "fulfilled",
+    "fulfilled",
+    "rejected",
+    "fulfilled",
+  ]);
+  const log = await listEventsAfter(store.kv, SESSION, 0);
+  assert.deepEqual(log.map((e) => [e.seq, e.data.n]), [[1, 1], [2, 2], [3, 3]]);
+});
+
 Deno.test("events: follow replays stored events, then yields new ones live", async () => {
   await using store = await tempKv();
   await appendEvent(store.kv, SESSION, "message", { n: 1 }, TTL);
