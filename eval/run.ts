@@ -20,13 +20,26 @@ export interface EvalSet {
   data: URL;
 }
 
+/** The team's shared eval folder, kept outside the repository. */
+export const SHARED_EVAL = new URL("../shared/eval/", ROOT);
+/** The snapshot of it in the repository, for machines (CI) that lack it. */
+export const SHARED_EVAL_COPY = new URL("eval/shared/", ROOT);
+
+function sharedEvalFolder(): URL {
+  try {
+    if (Deno.statSync(SHARED_EVAL).isDirectory) return SHARED_EVAL;
+  } catch {
+    // Not on this machine: the repository's snapshot.
+  }
+  return SHARED_EVAL_COPY;
+}
+
 /**
- * The shared sets (kept outside the repository) and the repository's own
+ * The shared sets (`../shared/eval/`, or the repository's snapshot of it in
+ * `eval/shared/` where that folder is absent) and the repository's own
  * `statsmodels` set (`eval/data/README.md`).
  */
-export function evalSets(
-  shared = new URL("../shared/eval/", ROOT),
-): EvalSet[] {
+export function evalSets(shared = sharedEvalFolder()): EvalSet[] {
   return [
     {
       name: "synthetic",

@@ -271,7 +271,7 @@ export async function listArtifactsBySession(
     { prefix: keys.artifactsBySessionPrefix(sessionId) },
     { reverse: true, limit, cursor: options.cursor },
   );
-  const ids = await listValues(iter);
+  const ids = await listValues(iter, options.cursor);
   const now = Date.now();
   const values =
     (await getMany<Artifact>(kv, ids.map((id) => keys.artifact(id))))

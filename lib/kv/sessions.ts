@@ -68,7 +68,7 @@ export async function listSessionsByOwner(
     { prefix: keys.sessionsByOwnerPrefix(ownerId) },
     { reverse: true, limit: options.limit ?? 50, cursor: options.cursor },
   );
-  const ids = await listValues(iter);
+  const ids = await listValues(iter, options.cursor);
   const entries = await getMany<Session>(kv, ids.map((id) => keys.session(id)));
   const now = Date.now();
   const values = entries

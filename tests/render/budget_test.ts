@@ -94,7 +94,7 @@ Deno.test("render budget: exports, vector exports and the render API share one p
 
 Deno.test("render budget: a drawing past RENDER_TIMEOUT is stopped with its worker, and the next one draws", async () => {
   await using server = await startTestServer({
-    RENDER_TIMEOUT: "3s",
+    RENDER_TIMEOUT: "1s",
     MAX_BODY_BYTES: "4MiB",
   });
   // Warm: a worker is started and has drawn once.
@@ -106,14 +106,19 @@ Deno.test("render budget: a drawing past RENDER_TIMEOUT is stopped with its work
   assert.equal(warm.status, 200);
   await warm.body?.cancel();
   const started = performance.now();
-  // ~10 s of layout and drawing in one worker.
+  // 100,000 points in a 30-pixel line filled at 2800 × 2800: about 14 s of
+  // drawing on a quiet 2-core machine, far past the deadline on a fast one too.
+  const line = lineOption(100_000);
+  const [series] = line.series as Record<string, unknown>[];
   const slow = await render(server.url, {
-    option: lineOption(100_000),
-    format: "svg",
+    option: { ...line, series: [{ ...series, lineStyle: { width: 30 } }] },
+    format: "png",
+    width: 2800,
+    height: 2800,
   });
   const error = await refusal(slow);
   assert.equal(error.code, "render_timeout");
-  assert.match(error.message, /longer than 3 s \(RENDER_TIMEOUT\)/);
+  assert.match(error.message, /longer than 1 s \(RENDER_TIMEOUT\)/);
   assert.ok(performance.now() - started < 15_000, "stopped near its deadline");
   const next = await render(server.url, {
     option: barOption(),

@@ -31,7 +31,7 @@ Deno.test("hostile input: malformed percent, base64 and cursors are a 400, proto
   assert.equal(disposition.status, 400);
   await disposition.body?.cancel();
 
-  for (const cursor of ["%2F%2F%2F", "AQ", "%00"]) {
+  for (const cursor of ["%2F%2F%2F", "AQ", "%00", "%F0%9F%98%80"]) {
     const response = await client.fetch(`/api/sessions?cursor=${cursor}`);
     assert.equal(response.status, 400, cursor);
     assert.equal((await response.json()).error.code, "invalid_cursor");
