@@ -129,7 +129,7 @@ export async function runChatTurn(
     content,
     created_at: new Date(userMessage.createdAt).toISOString(),
   });
-  if (session.title === "Untitled session") {
+  if (session.title === "Untitled session" && cleanName(content)) {
     await updateSession(kv, session.id, ttl, () => ({
       title: cleanName(content).slice(0, 80),
     }));

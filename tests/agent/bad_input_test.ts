@@ -110,21 +110,25 @@ Deno.test("bad input: odd requests get a reply or a chart, never an error, never
   );
 });
 
-Deno.test("bad input: an empty or blank message is refused with 400 and writes nothing", async () => {
+Deno.test("bad input: an empty or blank message gets the help reply, no chart and no error; a missing one is a 400", async () => {
   await using server = await startTestServer();
   const client = new Client(server.url);
   const sessionId = await client.createSession();
   for (const content of ["", "   \n\t "]) {
-    const response = await client.json(
-      `/api/sessions/${sessionId}/messages`,
-      "POST",
-      { content },
-    );
-    assert.equal(response.status, 400);
-    const body = await response.json();
-    assert.equal(typeof body.error.code, "string");
+    const o = outcome(await client.chat(sessionId, content));
+    assert.ok(o.done);
+    assert.deepEqual(o.errors, []);
+    assert.equal(o.artifact, undefined);
+    assert.match(o.reply, /chart/i, JSON.stringify(content));
   }
-  const messages =
-    await (await client.fetch(`/api/sessions/${sessionId}/messages`)).json();
-  assert.deepEqual(messages.messages, []);
+  const session = await (await client.fetch(`/api/sessions/${sessionId}`))
+    .json();
+  assert.equal(session.title, "Untitled session");
+  const missing = await client.json(
+    `/api/sessions/${sessionId}/messages`,
+    "POST",
+    {},
+  );
+  assert.equal(missing.status, 400);
+  assert.equal((await missing.json()).error.code, "invalid_input");
 });

@@ -38,10 +38,10 @@ Deno.test("bad input: every refusal is a clear error and changes nothing", async
       code: "malformed_json",
     },
     {
-      name: "an empty message",
+      name: "a message that is not text",
       send: () =>
         client.json(`/api/sessions/${sessionId}/messages`, "POST", {
-          content: "  ",
+          content: 42,
         }),
       status: 400,
       code: "invalid_input",

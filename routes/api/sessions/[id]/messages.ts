@@ -15,10 +15,9 @@ import { beginTurn, endCrashedTurn } from "../../../../lib/kv/turns.ts";
 /** How long a message waits for the session's previous turn before a 409. */
 const TURN_WAIT_MS = 120_000;
 
+// An empty or blank message is not an error: it gets the help reply.
 const SendMessage = z.object({
-  content: z.string().transform(cleanMessage).pipe(
-    z.string().trim().min(1, "must not be empty"),
-  ),
+  content: z.string().transform(cleanMessage),
 }).strict();
 
 export const handler: Handlers = {
