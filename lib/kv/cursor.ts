@@ -1,8 +1,8 @@
 /** Paging through KV lists with a cursor a client sent back. */
 import { badRequest } from "../errors.ts";
 
-/** Deno KV gives out cursors in URL-safe base64. */
-const CURSOR = /^[A-Za-z0-9_-]*$/;
+/** Deno KV gives out cursors in URL-safe base64 (padded with = at times). */
+const CURSOR = /^[A-Za-z0-9_=-]*$/;
 
 const invalidCursor = () =>
   badRequest("invalid_cursor", "cursor is not one this API gave out");

@@ -21,14 +21,15 @@ const floors = JSON.parse(
   Deno.readTextFileSync(new URL("../../eval/floors.json", import.meta.url)),
 ) as Record<string, number>;
 
-const present = evalSets().filter((set) => {
+const sets = evalSets();
+const present = sets.filter((set) => {
   try {
     return Deno.statSync(set.cases).isFile;
   } catch {
     return false;
   }
 });
-const missing = evalSets().filter((s) => !present.includes(s));
+const missing = sets.filter((s) => !present.includes(s));
 
 if (missing.length && Deno.env.get("CI") === "true") {
   Deno.test("eval: every eval set is present", () => {

@@ -94,7 +94,7 @@ Deno.test("render budget: exports, vector exports and the render API share one p
 
 Deno.test("render budget: a drawing past RENDER_TIMEOUT is stopped with its worker, and the next one draws", async () => {
   await using server = await startTestServer({
-    RENDER_TIMEOUT: "1s",
+    RENDER_TIMEOUT: "3s",
     MAX_BODY_BYTES: "4MiB",
   });
   // Warm: a worker is started and has drawn once.
@@ -106,19 +106,29 @@ Deno.test("render budget: a drawing past RENDER_TIMEOUT is stopped with its work
   assert.equal(warm.status, 200);
   await warm.body?.cancel();
   const started = performance.now();
-  // 100,000 points in a 30-pixel line filled at 2800 × 2800: about 14 s of
-  // drawing on a quiet 2-core machine, far past the deadline on a fast one too.
+  // 100,000 points, each a 40-pixel circle, on a 30-pixel line at 2800 × 2800:
+  // over 30 s of drawing on a quiet 2-core machine, far past the deadline on a
+  // fast one too (the first, small drawing must stay inside it on a busy one).
   const line = lineOption(100_000);
   const [series] = line.series as Record<string, unknown>[];
   const slow = await render(server.url, {
-    option: { ...line, series: [{ ...series, lineStyle: { width: 30 } }] },
+    option: {
+      ...line,
+      series: [{
+        ...series,
+        showSymbol: true,
+        showAllSymbol: true,
+        symbolSize: 40,
+        lineStyle: { width: 30 },
+      }],
+    },
     format: "png",
     width: 2800,
     height: 2800,
   });
   const error = await refusal(slow);
   assert.equal(error.code, "render_timeout");
-  assert.match(error.message, /longer than 1 s \(RENDER_TIMEOUT\)/);
+  assert.match(error.message, /longer than 3 s \(RENDER_TIMEOUT\)/);
   assert.ok(performance.now() - started < 15_000, "stopped near its deadline");
   const next = await render(server.url, {
     option: barOption(),
