@@ -16,24 +16,67 @@ import { fetchArtifact, forgetLatest } from "../lib/client/artifacts.ts";
 import type { ArtifactDetail, ArtifactView } from "../lib/client/api_types.ts";
 import EChart from "../lib/client/components/EChart.tsx";
 import ExportMenu, {
+  EXPORT_WORDS,
   exportHref,
 } from "../lib/client/components/ExportMenu.tsx";
+import { DATASET_WORDS } from "../lib/client/components/DatasetPreview.tsx";
+import { t, tParts, type UiKey, type UiText } from "../lib/client/ui.ts";
+
+/** The page words this island shows (the page passes them as `ui`). */
+export const CANVAS_WORDS = [
+  ...EXPORT_WORDS,
+  ...DATASET_WORDS,
+  "canvas",
+  "charts",
+  "chartsCount",
+  "noCharts",
+  "chart",
+  "data",
+  "query",
+  "interpretation",
+  "kind.line",
+  "kind.bar",
+  "kind.area",
+  "kind.pie",
+  "kind.donut",
+  "kind.scatter",
+  "kind.histogram",
+  "kind.heatmap",
+  "couldNotOpen",
+  "version",
+  "newestMark",
+  "lookingAt",
+  "restore",
+  "showNewest",
+  "restored",
+  "couldNotRestore",
+  "queryAbout",
+  "params",
+  "showingOf",
+] as const satisfies readonly UiKey[];
+
+type Ui = UiText<typeof CANVAS_WORDS[number]>;
 
 interface Props {
   sessionId: string;
   artifacts: ArtifactView[];
   initial: ArtifactDetail | null;
+  ui: Ui;
 }
 
 type Tab = "chart" | "data" | "query" | "notes";
-const TABS: { id: Tab; label: string }[] = [
-  { id: "chart", label: "Chart" },
-  { id: "data", label: "Data" },
-  { id: "query", label: "Query" },
-  { id: "notes", label: "Interpretation" },
+const TABS: {
+  id: Tab;
+  label: "chart" | "data" | "query" | "interpretation";
+}[] = [
+  { id: "chart", label: "chart" },
+  { id: "data", label: "data" },
+  { id: "query", label: "query" },
+  { id: "notes", label: "interpretation" },
 ];
 
 export default function ChartCanvas(props: Props) {
+  const { ui } = props;
   const [list, setList] = useState<ArtifactView[]>(props.artifacts);
   const [open, setOpen] = useState<ArtifactDetail | null>(props.initial);
   const [tab, setTab] = useState<Tab>("chart");
@@ -54,7 +97,7 @@ export default function ChartCanvas(props: Props) {
       setNotice(null);
       setOpen(await fetchArtifact(id, version));
     } catch (e) {
-      setError(`Could not open the chart: ${(e as Error).message}`);
+      setError(t(ui, "couldNotOpen", { message: (e as Error).message }));
     }
   };
 
@@ -76,16 +119,20 @@ export default function ChartCanvas(props: Props) {
   const previewing = openedDataset.value;
   if (previewing) {
     return (
-      <section class="canvas dataset-view" aria-label="Chart canvas">
-        <DatasetPreview datasetId={previewing} onClose={closeDataset} />
+      <section class="canvas dataset-view" aria-label={ui.canvas}>
+        <DatasetPreview
+          datasetId={previewing}
+          onClose={closeDataset}
+          ui={ui}
+        />
       </section>
     );
   }
 
   if (!open) {
     return (
-      <section class="canvas empty" aria-label="Chart canvas">
-        <p>Your charts will open here.</p>
+      <section class="canvas empty" aria-label={ui.canvas}>
+        <p>{ui.noCharts}</p>
       </section>
     );
   }
@@ -109,23 +156,23 @@ export default function ChartCanvas(props: Props) {
       }
       forgetLatest(open.id);
       setOpen(body);
-      setNotice(`Version ${open.version} restored as version ${body.version}.`);
+      setNotice(t(ui, "restored", { from: open.version, to: body.version }));
       refreshList();
     } catch (e) {
-      setError(`Could not restore the version: ${(e as Error).message}`);
+      setError(t(ui, "couldNotRestore", { message: (e as Error).message }));
     } finally {
       setRestoring(false);
     }
   };
 
   return (
-    <section class="canvas" aria-label="Chart canvas">
+    <section class="canvas" aria-label={ui.canvas}>
       <header class="canvas-head">
         <h2 class="canvas-title">{open.title}</h2>
         <div class="canvas-actions">
           {open.versions.length > 1 && (
             <label class="versions">
-              Version{" "}
+              {ui.version}{" "}
               <select
                 value={open.version}
                 onChange={(e) =>
@@ -134,7 +181,7 @@ export default function ChartCanvas(props: Props) {
                 {open.versions.map((v) => (
                   <option key={v} value={v}>
                     v{v}
-                    {v === newest ? " (newest)" : ""}
+                    {v === newest ? ` ${ui.newestMark}` : ""}
                   </option>
                 ))}
               </select>
@@ -152,60 +199,68 @@ export default function ChartCanvas(props: Props) {
             artifactId={open.id}
             sessionId={props.sessionId}
             version={shownVersion}
+            ui={ui}
           />
         </div>
         {!isLatest && (
           <p class="version-note" role="status">
-            You are looking at version {open.version} of {newest}.{" "}
+            {t(ui, "lookingAt", { version: open.version, newest })}{" "}
             <button
               type="button"
               class="button"
               disabled={restoring}
               onClick={restore}
             >
-              Restore as newest
+              {ui.restore}
             </button>{" "}
             <button
               type="button"
               class="link"
               onClick={() => show(open.id, newest)}
             >
-              Show the newest
+              {ui.showNewest}
             </button>
           </p>
         )}
         {notice && <p class="version-note" role="status">{notice}</p>}
       </header>
       <nav class="tabs" role="tablist">
-        {TABS.map((t) => (
+        {TABS.map((each) => (
           <button
             type="button"
             role="tab"
-            key={t.id}
-            aria-selected={tab === t.id}
-            onClick={() => setTab(t.id)}
+            key={each.id}
+            aria-selected={tab === each.id}
+            onClick={() => setTab(each.id)}
           >
-            {t.label}
+            {ui[each.label]}
           </button>
         ))}
       </nav>
       {error && <p class="error" role="alert">{error}</p>}
       <div class="tab-body">
         {tab === "chart" && (
-          <EChart option={open.option} class="main-chart" label={open.title} />
+          <EChart
+            option={open.option}
+            class="main-chart"
+            label={open.title}
+            locale={ui.locale}
+          />
         )}
-        {tab === "data" && <DataTable detail={open} />}
+        {tab === "data" && <DataTable detail={open} ui={ui} />}
         {tab === "query" && (
           <div class="query">
             <p>
-              Dataset <strong>{open.provenance.dataset_name}</strong>,{" "}
-              {open.provenance.row_count} result rows in{" "}
-              {open.provenance.execution_ms} ms.
+              {tParts(ui, "queryAbout", {
+                dataset: <strong>{open.provenance.dataset_name}</strong>,
+                rows: open.provenance.row_count,
+                ms: open.provenance.execution_ms,
+              })}
             </p>
             <pre><code>{open.provenance.query}</code></pre>
             {open.provenance.params.length > 0 && (
               <p class="muted">
-                Parameters, in order:{" "}
+                {ui.params}{" "}
                 {open.provenance.params.map((p, i) => (
                   <code key={i}>{JSON.stringify(p)}</code>
                 ))}
@@ -215,8 +270,8 @@ export default function ChartCanvas(props: Props) {
         )}
         {tab === "notes" && <p class="interpretation">{open.interpretation}</p>}
       </div>
-      <aside class="history" aria-label="Charts of this session">
-        <h3>Charts ({list.length})</h3>
+      <aside class="history" aria-label={ui.charts}>
+        <h3>{t(ui, "chartsCount", { n: list.length })}</h3>
         <ol>
           {list.map((a) => (
             <li key={a.id}>
@@ -228,7 +283,10 @@ export default function ChartCanvas(props: Props) {
                   show(a.id);
                 }}
               >
-                <span class="kind">{a.chart_type}</span> {a.title}
+                <span class="kind">
+                  {ui[`kind.${a.chart_type}`] ?? a.chart_type}
+                </span>{" "}
+                {a.title}
                 {a.version > 1 && <span class="badge">v{a.version}</span>}
               </button>
             </li>
@@ -239,7 +297,7 @@ export default function ChartCanvas(props: Props) {
   );
 }
 
-function DataTable({ detail }: { detail: ArtifactDetail }) {
+function DataTable({ detail, ui }: { detail: ArtifactDetail; ui: Ui }) {
   const { columns, rows } = detail.data;
   const shown = rows.slice(0, 500);
   return (
@@ -264,8 +322,7 @@ function DataTable({ detail }: { detail: ArtifactDetail }) {
       </table>
       {rows.length > shown.length && (
         <p class="muted">
-          Showing {shown.length} of {rows.length}{" "}
-          rows; download the CSV for all.
+          {t(ui, "showingOf", { shown: shown.length, total: rows.length })}
         </p>
       )}
     </div>

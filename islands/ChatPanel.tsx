@@ -7,13 +7,42 @@ import {
   requestUpload,
 } from "../lib/client/session_state.ts";
 import type { MessageView } from "../lib/client/api_types.ts";
-import ChartPreview from "../lib/client/components/ChartPreview.tsx";
+import ChartPreview, {
+  PREVIEW_WORDS,
+} from "../lib/client/components/ChartPreview.tsx";
+import { t, type UiKey, type UiText } from "../lib/client/ui.ts";
+
+/** The page words this island shows (the page passes them as `ui`). */
+export const CHAT_WORDS = [
+  ...PREVIEW_WORDS,
+  "chat",
+  "chatEmpty",
+  "message",
+  "send",
+  "askPlaceholder",
+  "thinking",
+  "error",
+  "couldNotSend",
+  "openInCanvas",
+  "stepProgress",
+  "op.select_columns",
+  "op.rename_columns",
+  "op.drop_duplicates",
+  "op.filter",
+  "op.sort",
+  "op.normalize",
+  "op.fill_missing",
+  "op.sql",
+  "op.join",
+  "op.convert",
+] as const satisfies readonly UiKey[];
 
 interface Props {
   sessionId: string;
   messages: MessageView[];
   samplePrompts: string[];
   initialPrompt?: string;
+  ui: UiText<typeof CHAT_WORDS[number]>;
 }
 
 interface Download {
@@ -45,6 +74,7 @@ const fromView = (m: MessageView): ChatItem => ({
 });
 
 export default function ChatPanel(props: Props) {
+  const { ui } = props;
   const [items, setItems] = useState<ChatItem[]>(props.messages.map(fromView));
   const [draft, setDraft] = useState("");
   const [busy, setBusy] = useState(false);
@@ -110,9 +140,13 @@ export default function ChatPanel(props: Props) {
       case "progress":
         updateLast((item) => ({
           ...item,
-          progress: `Step ${data.step} of ${data.total}: ${
-            String(data.operation ?? "").replace("_", " ")
-          }, ${Number(data.rows_done).toLocaleString("en")} rows`,
+          progress: t(ui, "stepProgress", {
+            step: Number(data.step),
+            total: Number(data.total),
+            operation: (ui as Record<string, string>)[`op.${data.operation}`] ??
+              String(data.operation ?? "").replace("_", " "),
+            rows: Number(data.rows_done),
+          }),
         }));
         return false;
       case "workflow_completed":
@@ -202,14 +236,12 @@ export default function ChatPanel(props: Props) {
       }
       if (!done) done = await resume();
       if (!done) {
-        setNotice(
-          "The connection dropped; reload the page to see the full reply.",
-        );
+        setNotice(ui.error);
       }
     } catch (error) {
       setItems((all) => all.slice(0, -2));
       setDraft(content);
-      setNotice(`Could not send: ${(error as Error).message}`);
+      setNotice(t(ui, "couldNotSend", { message: (error as Error).message }));
     } finally {
       updateLast((item) =>
         item.role === "assistant" ? { ...item, streaming: false } : item
@@ -221,7 +253,7 @@ export default function ChatPanel(props: Props) {
   return (
     <section
       class="chat"
-      aria-label="Chat"
+      aria-label={ui.chat}
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
         // A file dropped on the chat is uploaded to the session (by the Uploader).
@@ -234,10 +266,7 @@ export default function ChatPanel(props: Props) {
       <ol class="messages" ref={listRef} aria-live="polite">
         {items.length === 0 && (
           <li class="empty">
-            <p>
-              Ask for a chart of the demo data or of a file you drop here, for
-              example:
-            </p>
+            <p>{ui.chatEmpty}</p>
             <ul class="samples">
               {props.samplePrompts.map((prompt) => (
                 <li key={prompt}>
@@ -282,10 +311,10 @@ export default function ChatPanel(props: Props) {
                 type="button"
                 key={id}
                 class="preview"
-                title="Open in the canvas"
+                title={ui.openInCanvas}
                 onClick={() => announceChart(id)}
               >
-                <ChartPreview artifactId={id} />
+                <ChartPreview artifactId={id} ui={ui} />
               </button>
             ))}
             {item.downloads.map((d) => (
@@ -316,7 +345,7 @@ export default function ChatPanel(props: Props) {
           name="content"
           rows={2}
           maxLength={8000}
-          placeholder="Ask for a chart, e.g. “line chart of pm25 by date for Kampala”"
+          placeholder={ui.askPlaceholder}
           value={draft}
           onInput={(e) => setDraft((e.target as HTMLTextAreaElement).value)}
           onKeyDown={(e) => {
@@ -325,10 +354,10 @@ export default function ChatPanel(props: Props) {
               send(draft);
             }
           }}
-          aria-label="Message"
+          aria-label={ui.message}
         />
         <button type="submit" disabled={busy || !draft.trim()}>
-          {busy ? "Working…" : "Send"}
+          {busy ? ui.thinking : ui.send}
         </button>
       </form>
     </section>

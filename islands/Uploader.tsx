@@ -20,11 +20,37 @@ import {
   formatBytes,
   uploadFile,
 } from "../lib/client/datasets.ts";
+import { t, tn, tParts, type UiKey, type UiText } from "../lib/client/ui.ts";
+
+/** The page words this island shows (the page passes them as `ui`). */
+export const UPLOADER_WORDS = [
+  "yourData",
+  "dropHint",
+  "chooseFile",
+  "upTo",
+  "uploadFile",
+  "uploading",
+  "reading",
+  "checking",
+  "uploadProgress",
+  "tooBig",
+  "couldNotUpload",
+  "repairedWith",
+  "confirmDeleteDataset",
+  "couldNotDelete",
+  "previewInCanvas",
+  "rowCount_one",
+  "rowCount_other",
+  "columnCount_one",
+  "columnCount_other",
+  "delete",
+] as const satisfies readonly UiKey[];
 
 interface Props {
   sessionId: string;
   datasets: DatasetView[];
   maxBytes: number;
+  ui: UiText<typeof UPLOADER_WORDS[number]>;
 }
 
 interface Upload {
@@ -37,6 +63,8 @@ interface Upload {
 const ACCEPT = ".csv,.tsv,.tab,.txt,.xlsx,.xlsm,.json,.ndjson,.jsonl";
 
 export default function Uploader(props: Props) {
+  const { ui } = props;
+  const bytes = (n: number) => formatBytes(n, ui.locale);
   const [datasets, setDatasets] = useState<DatasetView[]>(props.datasets);
   const [upload, setUpload] = useState<Upload | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -61,9 +89,11 @@ export default function Uploader(props: Props) {
     setNotes(null);
     if (file.size > props.maxBytes) {
       setError(
-        `${file.name} is ${formatBytes(file.size)}; the limit is ${
-          formatBytes(props.maxBytes)
-        }.`,
+        t(ui, "tooBig", {
+          name: file.name,
+          size: bytes(file.size),
+          limit: bytes(props.maxBytes),
+        }),
       );
       return;
     }
@@ -84,7 +114,12 @@ export default function Uploader(props: Props) {
       datasetsChanged();
       openDataset(dataset.id);
     } catch (e) {
-      setError(`Could not upload ${file.name}: ${(e as Error).message}`);
+      setError(
+        t(ui, "couldNotUpload", {
+          name: file.name,
+          message: (e as Error).message,
+        }),
+      );
     } finally {
       setUpload(null);
       if (input.current) input.current.value = "";
@@ -106,20 +141,25 @@ export default function Uploader(props: Props) {
   }, []);
 
   const remove = async (d: DatasetView) => {
-    if (!confirm(`Delete ${d.name}? Charts made from it keep their data.`)) {
+    if (!confirm(t(ui, "confirmDeleteDataset", { name: d.name }))) {
       return;
     }
     try {
       await deleteDatasetRequest(d.id);
       setDatasets((all) => all.filter((x) => x.id !== d.id));
     } catch (e) {
-      setError(`Could not delete ${d.name}: ${(e as Error).message}`);
+      setError(
+        t(ui, "couldNotDelete", {
+          name: d.name,
+          message: (e as Error).message,
+        }),
+      );
     }
   };
 
   const percent = upload ? Math.round(upload.fraction * 100) : 0;
   return (
-    <section class="uploader" aria-label="Your data">
+    <section class="uploader" aria-label={ui.yourData}>
       <div
         class={`dropzone${over ? " over" : ""}${upload ? " busy" : ""}`}
         data-testid="dropzone"
@@ -139,27 +179,35 @@ export default function Uploader(props: Props) {
           ? (
             <div class="upload-progress" role="status">
               <span>
-                {upload.parsing ? "Reading" : "Uploading"} {upload.name}…
+                {t(ui, upload.parsing ? "reading" : "uploading", {
+                  name: upload.name,
+                })}
               </span>
-              <progress max={100} value={percent} aria-label="Upload progress">
+              <progress
+                max={100}
+                value={percent}
+                aria-label={ui.uploadProgress}
+              >
                 {percent}%
               </progress>
               <span class="muted">
-                {upload.parsing ? "checking rows and types" : `${percent}%`}
+                {upload.parsing ? ui.checking : `${percent}%`}
               </span>
             </div>
           )
           : (
             <p>
-              Drop a CSV, TSV, XLSX or JSON file here, or{" "}
+              {ui.dropHint}{" "}
               <button
                 type="button"
                 class="link"
                 onClick={() => input.current?.click()}
               >
-                choose a file
+                {ui.chooseFile}
               </button>{" "}
-              <span class="muted">(up to {formatBytes(props.maxBytes)})</span>
+              <span class="muted">
+                {t(ui, "upTo", { size: bytes(props.maxBytes) })}
+              </span>
             </p>
           )}
         <input
@@ -167,7 +215,7 @@ export default function Uploader(props: Props) {
           type="file"
           accept={ACCEPT}
           hidden
-          aria-label="Upload a data file"
+          aria-label={ui.uploadFile}
           onChange={(e) => {
             const file = (e.target as HTMLInputElement).files?.[0];
             if (file) send(file);
@@ -178,7 +226,9 @@ export default function Uploader(props: Props) {
       {notes && (
         <div class="repairs" role="status">
           <p>
-            <strong>{notes.name}</strong> was read with these repairs:
+            {tParts(ui, "repairedWith", {
+              name: <strong>{notes.name}</strong>,
+            })}
           </p>
           <ul>
             {notes.repairs.map((r) => <li key={r}>{r}</li>)}
@@ -197,14 +247,14 @@ export default function Uploader(props: Props) {
                 <button
                   type="button"
                   class="link dataset-name"
-                  title="Preview in the canvas"
+                  title={ui.previewInCanvas}
                   onClick={() => openDataset(d.id)}
                 >
                   {d.name}
                 </button>
                 <span class="muted">
-                  {d.rows.toLocaleString("en")} rows × {d.columns.length}{" "}
-                  columns
+                  {tn(ui, "rowCount", d.rows)} ×{" "}
+                  {tn(ui, "columnCount", d.columns.length)}
                   {d.format ? ` · ${d.format.toUpperCase()}` : ""}
                 </span>
               </div>
@@ -223,7 +273,7 @@ export default function Uploader(props: Props) {
                   class="link danger-link"
                   onClick={() => remove(d)}
                 >
-                  Delete
+                  {ui.delete}
                 </button>
               </div>
             </li>

@@ -1,12 +1,12 @@
-export default function NotFoundPage() {
+import type { PageProps } from "../lib/http/types.ts";
+
+export default function NotFoundPage({ ui }: PageProps) {
   return (
     <main class="narrow">
-      <h1>Not found</h1>
+      <h1>{ui.notFound}</h1>
+      <p>{ui.notFoundText}</p>
       <p>
-        There is nothing here, or it belongs to someone else, or it has expired.
-      </p>
-      <p>
-        <a href="/">Go to your sessions</a>
+        <a href="/">{ui.goHome}</a>
       </p>
     </main>
   );

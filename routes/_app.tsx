@@ -1,8 +1,8 @@
 import type { AppProps } from "../lib/http/types.ts";
 
-export default function App({ Component }: AppProps) {
+export default function App({ Component, lang, ui }: AppProps) {
   return (
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -12,7 +12,7 @@ export default function App({ Component }: AppProps) {
       <body>
         <header class="topbar">
           <a class="brand" href="/">Chartroom</a>
-          <span class="tagline">chat to chart</span>
+          <span class="tagline">{ui.brandTagline}</span>
         </header>
         <Component />
       </body>

@@ -1,9 +1,12 @@
 import type { Handlers, PageProps } from "../lib/http/types.ts";
 import { listSessionsByOwner, type Session } from "../lib/kv/sessions.ts";
-import { SAMPLE_PROMPTS } from "../lib/agent/samples.ts";
+import { samplePrompts } from "../lib/agent/samples.ts";
+import { relativeTime, t } from "../lib/client/ui.ts";
+import { sessionTitle } from "../lib/http/page_words.ts";
 
 interface HomeData {
   sessions: Session[];
+  now: number;
 }
 
 export const handler: Handlers = {
@@ -11,26 +14,30 @@ export const handler: Handlers = {
     const { values } = await listSessionsByOwner(c.var.kv, c.var.ownerId, {
       limit: 50,
     });
-    return c.render({ sessions: values } satisfies HomeData);
+    return c.render({ sessions: values, now: Date.now() } satisfies HomeData);
   },
 };
 
-export default function Home({ data }: PageProps<HomeData>) {
+const FEATURES = [
+  ["featCharts", "featChartsText"],
+  ["featData", "featDataText"],
+  ["featExports", "featExportsText"],
+  ["featWorkflows", "featWorkflowsText"],
+  ["featVersions", "featVersionsText"],
+] as const;
+
+export default function Home({ data, lang, ui }: PageProps<HomeData>) {
   return (
     <main class="home">
       <section class="start">
-        <h1>Turn a question about your data into a chart</h1>
-        <p>
-          Chat with the assistant about the built-in demo datasets (synthetic
-          air quality, bank ratios and sales); every chart is kept in your
-          session and downloads as PNG or CSV.
-        </p>
+        <h1>{ui.appTagline}</h1>
+        <p class="intro">{ui.homeIntro}</p>
         <form method="post" action="/sessions">
-          <button type="submit" class="primary">New session</button>
+          <button type="submit" class="primary">{ui.newSession}</button>
         </form>
-        <h2>Or start with one of these</h2>
+        <h2>{ui.tryOne}</h2>
         <ul class="samples">
-          {SAMPLE_PROMPTS.map((prompt) => (
+          {samplePrompts(lang).map((prompt) => (
             <li key={prompt}>
               <form method="post" action="/sessions">
                 <input type="hidden" name="prompt" value={prompt} />
@@ -41,34 +48,51 @@ export default function Home({ data }: PageProps<HomeData>) {
         </ul>
       </section>
       <section class="sessions">
-        <h2>Your sessions</h2>
+        <h2>{ui.yourSessions}</h2>
         {data.sessions.length === 0
-          ? <p class="muted">No sessions yet.</p>
+          ? <p class="muted">{ui.noSessions}</p>
           : (
             <ul>
-              {data.sessions.map((s) => (
-                <li key={s.id}>
-                  <a href={`/sessions/${s.id}`}>{s.title}</a>{" "}
-                  <time
-                    class="muted"
-                    dateTime={new Date(s.updatedAt).toISOString()}
-                  >
-                    {new Date(s.updatedAt).toISOString().slice(0, 16).replace(
-                      "T",
-                      " ",
-                    )} UTC
-                  </time>{" "}
-                  <a
-                    class="muted"
-                    href={`/sessions/${s.id}/delete`}
-                    aria-label={`Delete ${s.title}`}
-                  >
-                    delete
-                  </a>
-                </li>
-              ))}
+              {data.sessions.map((s) => {
+                const title = sessionTitle(s, ui);
+                return (
+                  <li key={s.id}>
+                    <a href={`/sessions/${s.id}`}>{title}</a>{" "}
+                    <time
+                      class="muted"
+                      dateTime={new Date(s.updatedAt).toISOString()}
+                      title={new Date(s.updatedAt).toLocaleString(ui.locale, {
+                        dateStyle: "long",
+                        timeStyle: "short",
+                        timeZone: "UTC",
+                        timeZoneName: "short",
+                      })}
+                    >
+                      {relativeTime(s.updatedAt, data.now, ui.locale)}
+                    </time>{" "}
+                    <a
+                      class="muted"
+                      href={`/sessions/${s.id}/delete`}
+                      aria-label={t(ui, "deleteNamed", { title })}
+                    >
+                      {ui.delete}
+                    </a>
+                  </li>
+                );
+              })}
             </ul>
           )}
+      </section>
+      <section class="features">
+        <h2>{ui.featuresTitle}</h2>
+        <ul>
+          {FEATURES.map(([title, text]) => (
+            <li key={title}>
+              <h3>{ui[title]}</h3>
+              <p>{ui[text]}</p>
+            </li>
+          ))}
+        </ul>
       </section>
     </main>
   );

@@ -1,8 +1,20 @@
-/** Sample prompts shown to a new user; each works on the built-in demo data. */
-export const SAMPLE_PROMPTS = [
-  "line chart of pm25 by date for Kampala",
-  "bar chart of average no2 per city",
-  "monthly average roe by bank",
-  "pie chart of total revenue by region",
-  "top 5 products by units sold",
-] as const;
+/** Sample prompts shown to a new user; each makes a chart of the built-in demo data. */
+import { language } from "./lang/mod.ts";
+import type { Lang } from "./lang/types.ts";
+
+/** Returns the sample prompts in `lang`. */
+export function samplePrompts(lang: Lang): string[] {
+  const ui = language(lang).text.ui;
+  return [
+    ui.sample1,
+    ui.sample2,
+    ui.sample3,
+    ui.sample4,
+    ui.sample5,
+    ui.sample6,
+    ui.sample7,
+  ];
+}
+
+/** The English sample prompts (benchmarks use them). */
+export const SAMPLE_PROMPTS: readonly string[] = samplePrompts("en");

@@ -11,7 +11,7 @@ import {
   type SessionEvent,
 } from "../kv/events.ts";
 import { createMessage, listMessages } from "../kv/messages.ts";
-import { type Session, updateSession } from "../kv/sessions.ts";
+import { type Session, UNTITLED, updateSession } from "../kv/sessions.ts";
 import {
   type Artifact,
   createArtifact,
@@ -129,18 +129,21 @@ export async function runChatTurn(
     content,
     created_at: new Date(userMessage.createdAt).toISOString(),
   });
-  if (session.title === "Untitled session" && cleanName(content)) {
-    await updateSession(kv, session.id, ttl, () => ({
-      title: cleanName(content).slice(0, 80),
-    }));
-  } else {
-    await updateSession(kv, session.id, ttl);
-  }
+  // The language of the request: every word of the reply is in it.
+  const lang = requestLang(content);
+  // The first request that says something names the session and sets the
+  // language of its page; a blank one changes neither.
+  const said = cleanName(content);
+  await updateSession(kv, session.id, ttl, (current) =>
+    said
+      ? {
+        ...(current.title === UNTITLED ? { title: said.slice(0, 80) } : {}),
+        ...(current.lang ? {} : { lang }),
+      }
+      : {});
 
   const artifactIds: string[] = [];
   let options: string[] | undefined;
-  // The language of the request: every word of the reply is in it.
-  const lang = requestLang(content);
   const t = language(lang).text;
   try {
     const datasets = await listChatDatasets(kv, session.id);

@@ -126,10 +126,9 @@ export function uploadFile(
   });
 }
 
-/** Returns a byte count as "12 KB" / "3.4 MB". */
-export function formatBytes(n: number): string {
+/** Returns a byte count as "12 KB" / "3.4 MB" (decimal units, the locale's decimal mark). */
+export function formatBytes(n: number, locale = "en-US"): string {
   if (n < 1000) return `${n} B`;
   if (n < 1_000_000) return `${Math.round(n / 1000)} KB`;
-  const mb = n / 1_000_000;
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+  return `${(Math.round(n / 100_000) / 10).toLocaleString(locale)} MB`;
 }

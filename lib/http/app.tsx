@@ -14,6 +14,9 @@ import { recordRequest } from "./metrics.ts";
 import { registerIslands } from "./islands.ts";
 import { staticFiles } from "./static_files.ts";
 import { renderDocument } from "./pages.tsx";
+import { langFromAcceptLanguage } from "../agent/lang/mod.ts";
+import type { Lang } from "../agent/lang/types.ts";
+import { uiText } from "../agent/lang/ui.ts";
 import type { AssetManifest } from "./assets.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import type { Housekeeping } from "../jobs/housekeeping.ts";
@@ -57,6 +60,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("jobs", deps.jobs);
     c.set("eventPollMs", deps.eventPollMs);
     c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) ?? newId());
+    c.set("lang", langFromAcceptLanguage(c.req.header("accept-language")));
     await next();
     const ms = performance.now() - started;
     c.header("x-request-id", c.var.requestId);
@@ -98,7 +102,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     url: URL,
     params: Record<string, string>,
     data: unknown,
-  ) => renderDocument(App, Page, { data, params, url }, assets);
+    lang: Lang,
+  ) =>
+    renderDocument(
+      App,
+      Page,
+      { data, params, url, lang, ui: uiText(lang) },
+      assets,
+    );
 
   const entries = Object.entries(routes)
     .map(([file, mod]) => ({ file, mod, path: routePathOf(file) }))
@@ -126,9 +137,19 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       app.on(method, path, async (c) => {
         if (Page) {
           // c.html keeps any status the handler set with c.status().
-          c.setRenderer((data?: unknown) =>
-            c.html(renderPage(Page, new URL(c.req.url), c.req.param(), data))
-          );
+          c.setRenderer((data?: unknown) => {
+            // The words follow Accept-Language unless a session chose them.
+            c.header("vary", "Accept-Language");
+            return c.html(
+              renderPage(
+                Page,
+                new URL(c.req.url),
+                c.req.param(),
+                data,
+                c.var.lang,
+              ),
+            );
+          });
         }
         return await run(c);
       });
@@ -156,8 +177,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.notFound((c) => {
     const wantsHtml = (c.req.header("accept") ?? "").includes("text/html");
     if (NotFound && wantsHtml && !c.req.path.startsWith("/api/")) {
+      c.header("vary", "Accept-Language");
       return c.html(
-        renderPage(NotFound, new URL(c.req.url), {}, undefined),
+        renderPage(NotFound, new URL(c.req.url), {}, undefined, c.var.lang),
         404,
       );
     }

@@ -14,7 +14,9 @@ export function renderDocument(
 ): string {
   const Component = () => h(Page, props);
   const { result: body, islands } = withIslands(() =>
-    renderToString(h(App, { Component, url: props.url }))
+    renderToString(
+      h(App, { Component, url: props.url, lang: props.lang, ui: props.ui }),
+    )
   );
   const usedBundles = Object.fromEntries(
     [...new Set(islands.map((i) => i.name))].map((name) => [

@@ -3,6 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { ComponentType } from "preact";
 import type { Config } from "../../fresh.config.ts";
 import type { JobRunner } from "../jobs/runner.ts";
+import type { Lang, UiText } from "../agent/lang/types.ts";
 
 /** What every request can reach through `c.var`. */
 export interface AppVariables {
@@ -18,6 +19,11 @@ export interface AppVariables {
   jobs: JobRunner;
   /** How often SSE followers poll the store (0: kv.watch sees every write). */
   eventPollMs: number;
+  /**
+   * The language pages are rendered in: the browser's (Accept-Language),
+   * which a session's page replaces with the session's own.
+   */
+  lang: Lang;
 }
 
 export interface AppEnv {
@@ -38,6 +44,9 @@ export interface PageProps<T = unknown> {
   data: T;
   params: Record<string, string>;
   url: URL;
+  lang: Lang;
+  /** The page's words, in `lang`. */
+  ui: UiText;
 }
 
 export interface RouteModule {
@@ -49,6 +58,8 @@ export interface RouteModule {
 export interface AppProps {
   Component: ComponentType;
   url: URL;
+  lang: Lang;
+  ui: UiText;
 }
 
 /** The generated manifest (`fresh.gen.ts`): every route and island, imported statically. */

@@ -10,6 +10,7 @@ export function sessionView(session: Session) {
   return {
     id: session.id,
     title: session.title,
+    lang: session.lang ?? null,
     created_at: iso(session.createdAt),
     updated_at: iso(session.updatedAt),
     expires_at: iso(session.expiresAt),

@@ -5,11 +5,17 @@ import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
 import { retryCommit } from "./commit.ts";
 import { newId } from "../ids.ts";
 import { getMany } from "./batch.ts";
+import type { Lang } from "../agent/lang/types.ts";
+
+/** The title of a session until its first request names it. */
+export const UNTITLED = "Untitled session";
 
 export interface Session extends Expiring {
   id: string;
   ownerId: string;
   title: string;
+  /** The language of its first request: its page speaks it. */
+  lang?: Lang;
   createdAt: number;
   updatedAt: number;
 }
@@ -23,7 +29,7 @@ export async function createSession(
   const session: Session = {
     id: newId(),
     ownerId: input.ownerId,
-    title: input.title?.trim() || "Untitled session",
+    title: input.title?.trim() || UNTITLED,
     createdAt: now,
     updatedAt: now,
     expiresAt: now + input.ttlMs,
@@ -86,7 +92,8 @@ export function updateSession(
   kv: Deno.Kv,
   sessionId: string,
   ttlMs: number,
-  change: (session: Session) => Partial<Pick<Session, "title">> = () => ({}),
+  change: (session: Session) => Partial<Pick<Session, "title" | "lang">> =
+    () => ({}),
 ): Promise<Session | null> {
   return retryCommit("session update", async () => {
     const entry = await kv.get<Session>(keys.session(sessionId));

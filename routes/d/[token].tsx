@@ -5,8 +5,8 @@ import { blobResponse } from "../../lib/http/blob_response.ts";
 
 interface LinkProblem {
   status: 404 | 410;
-  title: string;
-  text: string;
+  title: "linkInvalid" | "linkExpired";
+  text: "linkInvalidText" | "linkExpiredText";
 }
 
 export const handler: Handlers = {
@@ -21,30 +21,22 @@ export const handler: Handlers = {
       if (found) return blobResponse(found.meta, found.stream);
     }
     const problem: LinkProblem = token.status === "invalid"
-      ? {
-        status: 404,
-        title: "This download link is not valid",
-        text:
-          "The link is incomplete or was altered. Ask for a new link from the chart's export menu.",
-      }
-      : {
-        status: 410,
-        title: "This download link has expired",
-        text:
-          "Download links work for a limited time. Open the session and export the chart again for a fresh link.",
-      };
+      ? { status: 404, title: "linkInvalid", text: "linkInvalidText" }
+      : { status: 410, title: "linkExpired", text: "linkExpiredText" };
     c.status(problem.status);
     return c.render(problem);
   },
 };
 
-export default function DownloadProblem({ data }: PageProps<LinkProblem>) {
+export default function DownloadProblem(
+  { data, ui }: PageProps<LinkProblem>,
+) {
   return (
     <main class="narrow">
-      <h1>{data.title}</h1>
-      <p>{data.text}</p>
+      <h1>{ui[data.title]}</h1>
+      <p>{ui[data.text]}</p>
       <p>
-        <a href="/">Go to your sessions</a>
+        <a href="/">{ui.goHome}</a>
       </p>
     </main>
   );

@@ -16,17 +16,19 @@ import {
 } from "../../lib/kv/datasets.ts";
 import { datasetView } from "../../lib/http/dataset_views.ts";
 import type { DatasetView } from "../../lib/client/datasets.ts";
-import { SAMPLE_PROMPTS } from "../../lib/agent/samples.ts";
+import { samplePrompts } from "../../lib/agent/samples.ts";
+import { pickUi } from "../../lib/agent/lang/ui.ts";
+import { sessionTitle } from "../../lib/http/page_words.ts";
 import type {
   ArtifactDetail,
   ArtifactView,
   DatasetSummary,
   MessageView,
 } from "../../lib/client/api_types.ts";
-import ChatPanel from "../../islands/ChatPanel.tsx";
-import ChartCanvas from "../../islands/ChartCanvas.tsx";
+import ChatPanel, { CHAT_WORDS } from "../../islands/ChatPanel.tsx";
+import ChartCanvas, { CANVAS_WORDS } from "../../islands/ChartCanvas.tsx";
 import DatasetList from "../../components/DatasetList.tsx";
-import Uploader from "../../islands/Uploader.tsx";
+import Uploader, { UPLOADER_WORDS } from "../../islands/Uploader.tsx";
 
 interface SessionPageData {
   session: ReturnType<typeof sessionView>;
@@ -42,6 +44,8 @@ interface SessionPageData {
 export const handler: Handlers = {
   async GET(c) {
     const session = await ownedSession(c);
+    // The session's language once its first request set it, else the browser's.
+    if (session.lang) c.set("lang", session.lang);
     const kv = c.var.kv;
     const origin = publicOrigin(c);
     const [messages, artifacts, stored] = await Promise.all([
@@ -84,33 +88,38 @@ export const handler: Handlers = {
   },
 };
 
-export default function SessionPage({ data }: PageProps<SessionPageData>) {
+export default function SessionPage(
+  { data, lang, ui }: PageProps<SessionPageData>,
+) {
   return (
     <main class="workspace" data-session-id={data.session.id}>
       <div class="left">
         <div class="session-head">
-          <h1 class="session-title">{data.session.title}</h1>
+          <h1 class="session-title">{sessionTitle(data.session, ui)}</h1>
           <a class="muted" href={`/sessions/${data.session.id}/delete`}>
-            Delete
+            {ui.delete}
           </a>
         </div>
         <ChatPanel
           sessionId={data.session.id}
           messages={data.messages}
-          samplePrompts={[...SAMPLE_PROMPTS]}
+          samplePrompts={samplePrompts(lang)}
           initialPrompt={data.prompt}
+          ui={pickUi(lang, CHAT_WORDS)}
         />
         <Uploader
           sessionId={data.session.id}
           datasets={data.uploads}
           maxBytes={data.maxUploadBytes}
+          ui={pickUi(lang, UPLOADER_WORDS)}
         />
-        <DatasetList datasets={data.datasets} />
+        <DatasetList datasets={data.datasets} ui={ui} />
       </div>
       <ChartCanvas
         sessionId={data.session.id}
         artifacts={data.artifacts}
         initial={data.initial}
+        ui={pickUi(lang, CANVAS_WORDS)}
       />
     </main>
   );

@@ -11,6 +11,8 @@ import {
   parseExportOptions,
 } from "../../lib/exports/mod.ts";
 import { EXPORT_CATALOG } from "../../lib/exports/catalog.ts";
+import { LANGS } from "../../lib/agent/lang/mod.ts";
+import { uiText } from "../../lib/agent/lang/ui.ts";
 import { renderCsv } from "../../lib/exports/csv.ts";
 import { jsonForScript } from "../../lib/exports/escape.ts";
 import { HttpError } from "../../lib/errors.ts";
@@ -24,9 +26,14 @@ import {
 } from "./_inputs.ts";
 
 Deno.test("exports: the menu's catalog describes exactly the registered formats", () => {
-  assert.deepEqual(EXPORT_CATALOG.map((f) => f.id), [...EXPORT_FORMATS]);
-  for (const format of EXPORT_CATALOG) {
-    assert.ok(format.label.length > 0 && format.description.length <= 70);
+  assert.deepEqual([...EXPORT_CATALOG], [...EXPORT_FORMATS]);
+  for (const lang of LANGS) {
+    const ui = uiText(lang);
+    for (const id of EXPORT_CATALOG) {
+      const label = ui[`format.${id}`];
+      const description = ui[`format.${id}.about`];
+      assert.ok(label.length > 0 && description.length <= 70, `${lang} ${id}`);
+    }
   }
 });
 

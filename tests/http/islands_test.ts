@@ -7,6 +7,7 @@ import {
   serializeIslandData,
 } from "../../lib/http/islands.ts";
 import type { AppProps } from "../../lib/http/types.ts";
+import { uiText } from "../../lib/agent/lang/ui.ts";
 
 function Counter(props: { label: string; count: { value: number } }) {
   return h("button", null, `${props.label}: ${props.count.value}`);
@@ -41,6 +42,8 @@ Deno.test("islands: an island renders on the server inside a host, with its prop
     data: null,
     params: {},
     url: new URL("http://x/"),
+    lang: "en",
+    ui: uiText("en"),
   }, assets);
   assert.match(
     html,
@@ -66,6 +69,8 @@ Deno.test("islands: a page without islands ships no JavaScript", () => {
     data: null,
     params: {},
     url: new URL("http://x/"),
+    lang: "en",
+    ui: uiText("en"),
   }, assets);
   assert.ok(!html.includes("<script"));
 });

@@ -284,34 +284,185 @@ export interface Texts {
   ui: Readonly<Record<UiKey, string>>;
 }
 
-/** Keys of the page words every language defines. */
+/**
+ * Keys of the page words every language defines. A value may hold `{name}`
+ * placeholders (filled by `lib/client/ui.ts`); a key ending in `_one` or
+ * `_other` is the form for a count of exactly one or any other.
+ */
 export type UiKey =
+  // layout, home, and the pages without a session
+  | "brandTagline"
   | "appTagline"
   | "homeIntro"
+  | "featuresTitle"
+  | "featCharts"
+  | "featChartsText"
+  | "featData"
+  | "featDataText"
+  | "featExports"
+  | "featExportsText"
+  | "featWorkflows"
+  | "featWorkflowsText"
+  | "featVersions"
+  | "featVersionsText"
   | "newSession"
   | "yourSessions"
   | "noSessions"
   | "tryOne"
+  | `sample${1 | 2 | 3 | 4 | 5 | 6 | 7}`
+  | "untitled"
+  | "deleteNamed"
+  | "goHome"
+  | "notFound"
+  | "notFoundText"
+  | "linkInvalid"
+  | "linkInvalidText"
+  | "linkExpired"
+  | "linkExpiredText"
+  | "deleteTitle"
+  | "deleteText_one"
+  | "deleteText_other"
+  | "deleteSession"
+  | "cancel"
+  // the session page and its islands
   | "delete"
+  | "demoData"
+  | `demo.${DemoName}`
+  | "synthetic"
+  | "syntheticTitle"
+  | `type.${ColumnTypeName}`
+  | "rows"
+  | "rowCount_one"
+  | "rowCount_other"
+  | "columnCount_one"
+  | "columnCount_other"
+  | "chat"
+  | "chatEmpty"
+  | "message"
   | "send"
   | "askPlaceholder"
+  | "thinking"
+  | "error"
+  | "couldNotSend"
+  | "openInCanvas"
+  | "stepProgress"
+  | `op.${WorkflowOperation}`
+  | "loadingChart"
+  | "chartUnavailable"
+  | "previewOf"
   | "yourData"
   | "chooseFile"
   | "dropHint"
+  | "upTo"
+  | "uploadFile"
+  | "uploading"
+  | "reading"
+  | "checking"
+  | "uploadProgress"
+  | "tooBig"
+  | "couldNotUpload"
+  | "repairedWith"
+  | "confirmDeleteDataset"
+  | "couldNotDelete"
+  | "previewInCanvas"
+  | "canvas"
   | "charts"
+  | "chartsCount"
   | "noCharts"
   | "chart"
   | "data"
   | "query"
   | "interpretation"
+  | `kind.${ChartKind}`
+  | "couldNotOpen"
   | "versions"
   | "version"
+  | "newestMark"
+  | "lookingAt"
   | "restore"
+  | "showNewest"
+  | "restored"
+  | "couldNotRestore"
+  | "queryAbout"
+  | "params"
+  | "showingOf"
   | "download"
-  | "synthetic"
-  | "thinking"
-  | "error"
-  | "rows";
+  | "export"
+  | `format.${ExportMenuFormat}`
+  | `format.${ExportMenuFormat}.about`
+  | "versionFiles"
+  | "makingLink"
+  | "linkCopied"
+  | "copyThisLink"
+  | "couldNotLink"
+  | "size"
+  | "scale"
+  | "delimiter"
+  | "comma"
+  | "semicolon"
+  | "tab"
+  | "bom"
+  | "copyLink"
+  | "sessionZip"
+  | "sessionZipAbout"
+  | "dataset"
+  | "backToCharts"
+  | "sheet"
+  | "repairs_one"
+  | "repairs_other"
+  | "statValues"
+  | "statEmpty"
+  | "statInvalid"
+  | "statDistinct"
+  | "statMin"
+  | "statMax"
+  | "statMean"
+  | "statTop"
+  | "previous"
+  | "next"
+  | "rowsRange";
+
+/** The built-in demo datasets, by name (`lib/data/demo.ts`). */
+export type DemoName = "air_quality" | "bank_ratios" | "sales";
+/** Column types as the dataset views name them. */
+export type ColumnTypeName =
+  | "integer"
+  | "number"
+  | "boolean"
+  | "date"
+  | "datetime"
+  | "text";
+/** Workflow operations, as progress events name them (`lib/workflows/schema.ts`). */
+export type WorkflowOperation =
+  | "select_columns"
+  | "rename_columns"
+  | "drop_duplicates"
+  | "filter"
+  | "sort"
+  | "normalize"
+  | "fill_missing"
+  | "sql"
+  | "join"
+  | "convert";
+/** The export menu's formats, in menu order (`lib/exports/catalog.ts`). */
+export type ExportMenuFormat =
+  | "png"
+  | "svg"
+  | "pdf"
+  | "csv"
+  | "xlsx"
+  | "xml"
+  | "json"
+  | "html"
+  | "ipynb"
+  | "py"
+  | "requirements"
+  | "zip";
+
+/** Page words picked for a page or an island, with the locale for numbers and dates. */
+export type UiText<K extends UiKey = UiKey> =
+  & Readonly<Record<K, string>>
+  & { readonly locale: string };
 
 /** Everything of one language. */
 export interface Language {

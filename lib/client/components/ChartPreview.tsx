@@ -2,10 +2,23 @@
 import { useEffect, useState } from "preact/hooks";
 import { fetchArtifact } from "../artifacts.ts";
 import { compileOption } from "../../charts/compile.ts";
+import { t, type UiKey, type UiText } from "../ui.ts";
 import EChart from "./EChart.tsx";
 
+/** The page words a chart preview shows. */
+export const PREVIEW_WORDS = [
+  "loadingChart",
+  "chartUnavailable",
+  "previewOf",
+] as const satisfies readonly UiKey[];
+
 /** Renders a thumbnail of the newest version of an artifact, with its title. */
-export default function ChartPreview({ artifactId }: { artifactId: string }) {
+export default function ChartPreview(
+  { artifactId, ui }: {
+    artifactId: string;
+    ui: UiText<typeof PREVIEW_WORDS[number]>;
+  },
+) {
   const [state, setState] = useState<
     | { title: string; option: Record<string, unknown> }
     | { error: string }
@@ -26,10 +39,14 @@ export default function ChartPreview({ artifactId }: { artifactId: string }) {
     );
   }, [artifactId]);
 
-  if (!state) return <span class="preview-card loading">Loading chart…</span>;
+  if (!state) {
+    return <span class="preview-card loading">{ui.loadingChart}</span>;
+  }
   if ("error" in state) {
     return (
-      <span class="preview-card error">Chart unavailable: {state.error}</span>
+      <span class="preview-card error">
+        {t(ui, "chartUnavailable", { message: state.error })}
+      </span>
     );
   }
   return (
@@ -37,7 +54,8 @@ export default function ChartPreview({ artifactId }: { artifactId: string }) {
       <EChart
         option={state.option}
         class="preview-chart"
-        label={`Preview: ${state.title}`}
+        label={t(ui, "previewOf", { title: state.title })}
+        locale={ui.locale}
       />
       <span class="preview-title">{state.title}</span>
     </span>

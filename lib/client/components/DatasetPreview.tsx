@@ -9,40 +9,85 @@ import {
   fetchDatasetPage,
   formatBytes,
 } from "../datasets.ts";
+import { formatNumber, t, tn, type UiKey, type UiText } from "../ui.ts";
 
 const PAGE = 50;
+
+/** The page words the dataset view shows. */
+export const DATASET_WORDS = [
+  "data",
+  "dataset",
+  "backToCharts",
+  "sheet",
+  "rowCount_one",
+  "rowCount_other",
+  "columnCount_one",
+  "columnCount_other",
+  "repairs_one",
+  "repairs_other",
+  "type.integer",
+  "type.number",
+  "type.boolean",
+  "type.date",
+  "type.datetime",
+  "type.text",
+  "statValues",
+  "statEmpty",
+  "statInvalid",
+  "statDistinct",
+  "statMin",
+  "statMax",
+  "statMean",
+  "statTop",
+  "previous",
+  "next",
+  "rowsRange",
+] as const satisfies readonly UiKey[];
+
+type Ui = UiText<typeof DATASET_WORDS[number]>;
 
 interface Props {
   datasetId: string;
   onClose: () => void;
+  ui: Ui;
 }
 
-function statLine(page: DatasetPage, name: string): string {
+/** Returns a column type in the page's words. */
+function typeName(ui: Ui, type: string): string {
+  return (ui as Record<string, string>)[`type.${type}`] ?? type;
+}
+
+function statLine(ui: Ui, page: DatasetPage, name: string): string {
   const s = page.stats.find((x) => x.name === name);
   if (!s) return "";
-  const parts = [`${s.type}`, `${s.count.toLocaleString("en")} values`];
-  if (s.nulls) parts.push(`${s.nulls.toLocaleString("en")} empty`);
-  if (s.invalid) {
+  const type = typeName(ui, s.type);
+  const parts = [type, t(ui, "statValues", { n: s.count })];
+  if (s.nulls) parts.push(t(ui, "statEmpty", { n: s.nulls }));
+  if (s.invalid) parts.push(t(ui, "statInvalid", { n: s.invalid, type }));
+  parts.push(
+    (s.distinct_exact ? "" : "≥ ") +
+      t(ui, "statDistinct", { n: s.distinct }),
+  );
+  if (s.min !== undefined) {
     parts.push(
-      `${s.invalid.toLocaleString("en")} did not fit ${s.type} (read as empty)`,
+      t(ui, "statMin", { value: String(s.min) }),
+      t(ui, "statMax", { value: String(s.max) }),
     );
   }
-  parts.push(
-    `${s.distinct_exact ? "" : "≥ "}${
-      s.distinct.toLocaleString("en")
-    } distinct`,
-  );
-  if (s.min !== undefined) parts.push(`min ${s.min}`, `max ${s.max}`);
-  if (s.mean !== undefined) parts.push(`mean ${Number(s.mean.toPrecision(6))}`);
+  if (s.mean !== undefined) {
+    parts.push(t(ui, "statMean", { value: formatNumber(ui, s.mean) }));
+  }
   if (s.top?.length) {
     parts.push(
-      `most common: ${s.top.slice(0, 3).map((t) => t.value).join(", ")}`,
+      t(ui, "statTop", {
+        values: s.top.slice(0, 3).map((x) => x.value).join(", "),
+      }),
     );
   }
   return parts.join(" · ");
 }
 
-export default function DatasetPreview({ datasetId, onClose }: Props) {
+export default function DatasetPreview({ datasetId, onClose, ui }: Props) {
   const [page, setPage] = useState<DatasetPage | null>(null);
   const [offset, setOffset] = useState(0);
   const [sort, setSort] = useState<string | null>(null);
@@ -88,7 +133,7 @@ export default function DatasetPreview({ datasetId, onClose }: Props) {
   return (
     <div class="dataset-preview" data-loading={loading ? "true" : "false"}>
       <header class="canvas-head">
-        <h2 class="canvas-title">{page?.name ?? "Dataset"}</h2>
+        <h2 class="canvas-title">{page?.name ?? ui.dataset}</h2>
         <div class="canvas-actions">
           {page && (
             <>
@@ -108,29 +153,26 @@ export default function DatasetPreview({ datasetId, onClose }: Props) {
               </a>
             </>
           )}
-          <button type="button" onClick={onClose}>Back to charts</button>
+          <button type="button" onClick={onClose}>{ui.backToCharts}</button>
         </div>
       </header>
       <nav class="tabs" role="tablist">
-        <button type="button" role="tab" aria-selected>Data</button>
+        <button type="button" role="tab" aria-selected>{ui.data}</button>
       </nav>
       {error && <p class="error" role="alert">{error}</p>}
       {page && (
         <div class="tab-body">
           <p class="muted dataset-summary">
-            {total.toLocaleString("en")} rows × {page.columns.length} columns
+            {tn(ui, "rowCount", total)} ×{" "}
+            {tn(ui, "columnCount", page.columns.length)}
             {page.format ? ` · ${page.format.toUpperCase()}` : ""}
             {page.encoding ? ` · ${page.encoding}` : ""}
-            {page.sheet ? ` · sheet “${page.sheet}”` : ""}
-            {` · ${formatBytes(page.byte_size)}`}
+            {page.sheet ? ` · ${t(ui, "sheet", { name: page.sheet })}` : ""}
+            {` · ${formatBytes(page.byte_size, ui.locale)}`}
           </p>
           {page.repairs.length > 0 && (
             <details class="repairs">
-              <summary>
-                {page.repairs.length} repair{page.repairs.length > 1 ? "s" : ""}
-                {" "}
-                made while reading
-              </summary>
+              <summary>{tn(ui, "repairs", page.repairs.length)}</summary>
               <ul>
                 {page.repairs.map((r) => <li key={r}>{r}</li>)}
               </ul>
@@ -143,7 +185,7 @@ export default function DatasetPreview({ datasetId, onClose }: Props) {
                   {page.preview.columns.map((c) => (
                     <th
                       key={c.name}
-                      title={statLine(page, c.name)}
+                      title={statLine(ui, page, c.name)}
                       aria-sort={sort === c.name
                         ? (dir === "asc" ? "ascending" : "descending")
                         : "none"}
@@ -156,7 +198,7 @@ export default function DatasetPreview({ datasetId, onClose }: Props) {
                         {c.name}
                         {sort === c.name ? (dir === "asc" ? " ▲" : " ▼") : ""}
                       </button>
-                      <span class="col-type">{c.type}</span>
+                      <span class="col-type">{typeName(ui, c.type)}</span>
                     </th>
                   ))}
                 </tr>
@@ -182,18 +224,21 @@ export default function DatasetPreview({ datasetId, onClose }: Props) {
               disabled={offset === 0}
               onClick={() => setOffset(Math.max(0, offset - PAGE))}
             >
-              ← Previous
+              {ui.previous}
             </button>
             <span class="muted">
-              rows {total === 0 ? 0 : (offset + 1).toLocaleString("en")}–{last
-                .toLocaleString("en")} of {total.toLocaleString("en")}
+              {t(ui, "rowsRange", {
+                from: total === 0 ? 0 : offset + 1,
+                to: last,
+                total,
+              })}
             </span>
             <button
               type="button"
               disabled={last >= total}
               onClick={() => setOffset(offset + PAGE)}
             >
-              Next →
+              {ui.next}
             </button>
           </div>
         </div>

@@ -6,16 +6,18 @@ interface Props {
   option: Record<string, unknown> | null;
   class?: string;
   label: string;
+  /** The page's locale, for the numbers of tooltips. */
+  locale: string;
 }
-
-const numbers = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4 });
 
 /** Adds what JSON cannot carry: a tooltip that rounds long decimals. */
 function withFormatters(
   option: Record<string, unknown>,
+  locale: string,
 ): Record<string, unknown> {
   const tooltip = option.tooltip as Record<string, unknown> | undefined;
   if (!tooltip) return option;
+  const numbers = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });
   return {
     ...option,
     tooltip: {
@@ -33,7 +35,9 @@ type Chart = {
 };
 
 /** Renders `option` into a div that fills its box; redraws when the option changes. */
-export default function EChart({ option, class: className, label }: Props) {
+export default function EChart(
+  { option, class: className, label, locale }: Props,
+) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<Chart | null>(null);
 
@@ -45,7 +49,7 @@ export default function EChart({ option, class: className, label }: Props) {
       chart.current = echarts.init(host.current, null, {
         renderer: "canvas",
       }) as Chart;
-      if (option) chart.current.setOption(withFormatters(option), true);
+      if (option) chart.current.setOption(withFormatters(option, locale), true);
       observer = new ResizeObserver(() => chart.current?.resize());
       observer.observe(host.current);
       host.current.dataset.rendered = "true";
@@ -63,7 +67,9 @@ export default function EChart({ option, class: className, label }: Props) {
     // A heatmap after a line chart first needs the heatmap chunk.
     let current = true;
     loadECharts(option).then(() => {
-      if (current) chart.current?.setOption(withFormatters(option), true);
+      if (current) {
+        chart.current?.setOption(withFormatters(option, locale), true);
+      }
     });
     return () => {
       current = false;

@@ -7,12 +7,38 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { EXPORT_CATALOG } from "../../exports/catalog.ts";
+import { t, type UiKey, type UiText } from "../ui.ts";
+
+/** The page words the export menu shows. */
+export const EXPORT_WORDS = [
+  ...EXPORT_CATALOG.flatMap((id) => [
+    `format.${id}` as const,
+    `format.${id}.about` as const,
+  ]),
+  "export",
+  "versionFiles",
+  "makingLink",
+  "linkCopied",
+  "copyThisLink",
+  "couldNotLink",
+  "size",
+  "scale",
+  "delimiter",
+  "comma",
+  "semicolon",
+  "tab",
+  "bom",
+  "copyLink",
+  "sessionZip",
+  "sessionZipAbout",
+] as const satisfies readonly UiKey[];
 
 interface Props {
   artifactId: string;
   sessionId: string;
   /** The version on screen; omitted for the newest. */
   version?: number;
+  ui: UiText<typeof EXPORT_WORDS[number]>;
 }
 
 const PNG_SIZES = [
@@ -23,11 +49,7 @@ const PNG_SIZES = [
   { label: "600 × 600", width: 600, height: 600 },
 ] as const;
 
-const DELIMITERS = [
-  { value: "comma", label: "Comma (,)" },
-  { value: "semicolon", label: "Semicolon (;)" },
-  { value: "tab", label: "Tab" },
-] as const;
+const DELIMITERS = ["comma", "semicolon", "tab"] as const;
 
 type Options = Record<string, string>;
 
@@ -47,7 +69,7 @@ export function exportHref(
 
 /** Returns the export menu for one chart. */
 export default function ExportMenu(
-  { artifactId, sessionId, version }: Props,
+  { artifactId, sessionId, version, ui }: Props,
 ) {
   const menu = useRef<HTMLDetailsElement>(null);
   const [pngSize, setPngSize] = useState(0);
@@ -96,7 +118,7 @@ export default function ExportMenu(
     exportHref(artifactId, format, optionsOf(format), version);
 
   const copyLink = async (format: string) => {
-    setStatus("Making a link…");
+    setStatus(ui.makingLink);
     setManualUrl(null);
     try {
       const response = await fetch(`/api/artifacts/${artifactId}/links`, {
@@ -112,31 +134,29 @@ export default function ExportMenu(
       if (!response.ok) {
         throw new Error(body?.error?.message ?? response.statusText);
       }
-      const expires = new Date(body.expires_at).toLocaleTimeString([], {
+      const expires = new Date(body.expires_at).toLocaleTimeString(ui.locale, {
         hour: "2-digit",
         minute: "2-digit",
       });
       try {
         await navigator.clipboard.writeText(body.url);
-        setStatus(`Link copied; it works until ${expires}.`);
+        setStatus(t(ui, "linkCopied", { time: expires }));
       } catch {
         // No clipboard (an insecure origin, or permission refused): show it.
         setManualUrl(body.url);
-        setStatus(`Copy this link; it works until ${expires}.`);
+        setStatus(t(ui, "copyThisLink", { time: expires }));
       }
     } catch (error) {
-      setStatus(`Could not make a link: ${(error as Error).message}`);
+      setStatus(t(ui, "couldNotLink", { message: (error as Error).message }));
     }
   };
 
   return (
     <details class="export-menu" ref={menu}>
-      <summary class="button" aria-haspopup="true">Export ▾</summary>
+      <summary class="button" aria-haspopup="true">{ui.export} ▾</summary>
       <div class="export-panel">
         {version && (
-          <p class="export-status">
-            Files and links below are of version {version}.
-          </p>
+          <p class="export-status">{t(ui, "versionFiles", { version })}</p>
         )}
         {status && <p class="export-status" role="status">{status}</p>}
         {manualUrl && (
@@ -148,22 +168,18 @@ export default function ExportMenu(
           />
         )}
         <ul class="export-list">
-          {EXPORT_CATALOG.map((format) => (
-            <li key={format.id} class="export-item">
+          {EXPORT_CATALOG.map((id) => (
+            <li key={id} class="export-item">
               <div class="export-text">
-                <a
-                  href={hrefOf(format.id)}
-                  download
-                  data-export={format.id}
-                >
-                  {format.label}
+                <a href={hrefOf(id)} download data-export={id}>
+                  {ui[`format.${id}`]}
                 </a>
-                <span class="muted">{format.description}</span>
+                <span class="muted">{ui[`format.${id}.about`]}</span>
               </div>
-              {format.id === "png" && (
+              {id === "png" && (
                 <div class="export-options">
                   <label>
-                    Size{" "}
+                    {ui.size}{" "}
                     <select
                       value={pngSize}
                       onChange={(e) =>
@@ -177,7 +193,7 @@ export default function ExportMenu(
                     </select>
                   </label>
                   <label>
-                    Scale{" "}
+                    {ui.scale}{" "}
                     <select
                       value={pngScale}
                       onChange={(e) =>
@@ -190,17 +206,17 @@ export default function ExportMenu(
                   </label>
                 </div>
               )}
-              {format.id === "csv" && (
+              {id === "csv" && (
                 <div class="export-options">
                   <label>
-                    Delimiter{" "}
+                    {ui.delimiter}{" "}
                     <select
                       value={delimiter}
                       onChange={(e) =>
                         setDelimiter((e.target as HTMLSelectElement).value)}
                     >
                       {DELIMITERS.map((d) => (
-                        <option key={d.value} value={d.value}>{d.label}</option>
+                        <option key={d} value={d}>{ui[d]}</option>
                       ))}
                     </select>
                   </label>
@@ -211,17 +227,16 @@ export default function ExportMenu(
                       onChange={(e) =>
                         setBom((e.target as HTMLInputElement).checked)}
                     />{" "}
-                    BOM for Excel
+                    {ui.bom}
                   </label>
                 </div>
               )}
               <button
                 type="button"
                 class="link copy-link"
-                onClick={() =>
-                  copyLink(format.id)}
+                onClick={() => copyLink(id)}
               >
-                Copy link
+                {ui.copyLink}
               </button>
             </li>
           ))}
@@ -232,11 +247,9 @@ export default function ExportMenu(
             download
             data-export="session-zip"
           >
-            Every chart of this session (ZIP)
+            {ui.sessionZip}
           </a>{" "}
-          <span class="muted">
-            with a README and a Dockerfile that rebuilds them.
-          </span>
+          <span class="muted">{ui.sessionZipAbout}</span>
         </p>
       </div>
     </details>

@@ -2,6 +2,8 @@ import type { Handlers, PageProps } from "../../../lib/http/types.ts";
 import { ownedSession } from "../../../lib/http/owned.ts";
 import { listArtifactsBySession } from "../../../lib/kv/artifacts.ts";
 import { deleteSession } from "../../../lib/kv/session_delete.ts";
+import { sessionTitle } from "../../../lib/http/page_words.ts";
+import { t, tn } from "../../../lib/client/ui.ts";
 
 interface ConfirmData {
   id: string;
@@ -13,6 +15,7 @@ export const handler: Handlers = {
   /** Asks for confirmation before anything is deleted. */
   async GET(c) {
     const session = await ownedSession(c);
+    if (session.lang) c.set("lang", session.lang);
     const { values } = await listArtifactsBySession(c.var.kv, session.id, {
       limit: 100,
     });
@@ -32,18 +35,14 @@ export const handler: Handlers = {
   },
 };
 
-export default function ConfirmDelete({ data }: PageProps<ConfirmData>) {
+export default function ConfirmDelete({ data, ui }: PageProps<ConfirmData>) {
   return (
     <main class="narrow">
-      <h1>Delete “{data.title}”?</h1>
-      <p>
-        This removes the conversation, its {data.charts}{" "}
-        chart{data.charts === 1 ? "" : "s"}{" "}
-        and every download made from them. It cannot be undone.
-      </p>
+      <h1>{t(ui, "deleteTitle", { title: sessionTitle(data, ui) })}</h1>
+      <p>{tn(ui, "deleteText", data.charts)}</p>
       <form method="post" class="actions">
-        <button type="submit" class="danger">Delete session</button>{" "}
-        <a class="button" href={`/sessions/${data.id}`}>Cancel</a>
+        <button type="submit" class="danger">{ui.deleteSession}</button>{" "}
+        <a class="button" href={`/sessions/${data.id}`}>{ui.cancel}</a>
       </form>
     </main>
   );

@@ -1,0 +1,96 @@
+/**
+ * Page words at the point of use, in the browser and on the server alike:
+ * filling `{name}` placeholders, picking a plural form, and formatting
+ * numbers, times and sizes in the page's locale. The words themselves live
+ * in `lib/agent/lang/{en,es,pt}.ts`; a page picks the ones an island shows
+ * and passes them as its `ui` prop (a `UiText`), so no island bundle carries
+ * another language or the planner's vocabulary.
+ */
+import type { ComponentChild } from "preact";
+import type { UiKey, UiText } from "../agent/lang/types.ts";
+
+export type { UiKey, UiText } from "../agent/lang/types.ts";
+
+/** Keys that have `_one` and `_other` forms, without the suffix. */
+export type PluralKey = UiKey extends infer K
+  ? K extends `${infer B}_one` ? B : never
+  : never;
+
+type Value = string | number;
+
+/** Returns a number in the page's locale ("1,234.5", "1.234,5"). */
+export function formatNumber(ui: { locale: string }, n: number): string {
+  return n.toLocaleString(ui.locale, { maximumFractionDigits: 4 });
+}
+
+function valueText(ui: { locale: string }, v: Value): string {
+  return typeof v === "number" ? formatNumber(ui, v) : v;
+}
+
+/** Returns the words of `key` with `{name}` placeholders filled (numbers in the page's locale). */
+export function t<K extends UiKey>(
+  ui: UiText<K>,
+  key: K,
+  values: Record<string, Value> = {},
+): string {
+  return ui[key].replace(
+    /\{(\w+)\}/g,
+    (whole, name: string) =>
+      name in values ? valueText(ui, values[name]) : whole,
+  );
+}
+
+/**
+ * Returns the form of `base` for a count `n` (`{n}` filled): `_one` for
+ * exactly one, which holds for whole counts in English, Spanish and
+ * Portuguese (CLDR's Portuguese "one" also takes 0, which reads wrong here).
+ */
+export function tn<B extends PluralKey>(
+  ui: UiText<`${B}_one` | `${B}_other`>,
+  base: B,
+  n: number,
+  values: Record<string, Value> = {},
+): string {
+  const form = n === 1 ? `${base}_one` as const : `${base}_other` as const;
+  return t(ui, form, { n, ...values });
+}
+
+/**
+ * Returns the words of `key` as a list of children, each placeholder
+ * replaced by an element ("{name} was read…" with the name in bold).
+ */
+export function tParts<K extends UiKey>(
+  ui: UiText<K>,
+  key: K,
+  values: Record<string, ComponentChild>,
+): ComponentChild[] {
+  return ui[key].split(/(\{\w+\})/).filter(Boolean).map((part) => {
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (!name || !(name in values)) return part;
+    const v = values[name];
+    return typeof v === "number" ? formatNumber(ui, v) : v;
+  });
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["second", 60],
+  ["minute", 60],
+  ["hour", 24],
+  ["day", 7],
+];
+
+/**
+ * Returns how long ago `ms` was ("3 minutes ago", "hace 3 minutos"), or
+ * its date after a week.
+ */
+export function relativeTime(ms: number, now: number, locale: string): string {
+  let amount = (ms - now) / 1000;
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(amount) < size) {
+      return new Intl.RelativeTimeFormat(locale, { numeric: "auto" })
+        .format(Math.round(amount), unit);
+    }
+    amount /= size;
+  }
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(ms);
+}
