@@ -20,7 +20,14 @@ import ExportMenu, {
   exportHref,
 } from "../lib/client/components/ExportMenu.tsx";
 import { DATASET_WORDS } from "../lib/client/components/DatasetPreview.tsx";
-import { t, tParts, type UiKey, type UiText } from "../lib/client/ui.ts";
+import {
+  errorText,
+  t,
+  tParts,
+  type UiKey,
+  type UiText,
+} from "../lib/client/ui.ts";
+import { RequestError } from "../lib/client/errors.ts";
 
 /** The page words this island shows (the page passes them as `ui`). */
 export const CANVAS_WORDS = [
@@ -97,7 +104,7 @@ export default function ChartCanvas(props: Props) {
       setNotice(null);
       setOpen(await fetchArtifact(id, version));
     } catch (e) {
-      setError(t(ui, "couldNotOpen", { message: (e as Error).message }));
+      setError(t(ui, "couldNotOpen", { message: errorText(ui, e) }));
     }
   };
 
@@ -152,14 +159,14 @@ export default function ChartCanvas(props: Props) {
       );
       const body = await response.json();
       if (!response.ok) {
-        throw new Error(body?.error?.message ?? response.statusText);
+        throw new RequestError(response.status, body?.error?.message);
       }
       forgetLatest(open.id);
       setOpen(body);
       setNotice(t(ui, "restored", { from: open.version, to: body.version }));
       refreshList();
     } catch (e) {
-      setError(t(ui, "couldNotRestore", { message: (e as Error).message }));
+      setError(t(ui, "couldNotRestore", { message: errorText(ui, e) }));
     } finally {
       setRestoring(false);
     }

@@ -10,7 +10,8 @@ import type { MessageView } from "../lib/client/api_types.ts";
 import ChartPreview, {
   PREVIEW_WORDS,
 } from "../lib/client/components/ChartPreview.tsx";
-import { t, type UiKey, type UiText } from "../lib/client/ui.ts";
+import { errorText, t, type UiKey, type UiText } from "../lib/client/ui.ts";
+import { RequestError } from "../lib/client/errors.ts";
 
 /** The page words this island shows (the page passes them as `ui`). */
 export const CHAT_WORDS = [
@@ -23,6 +24,8 @@ export const CHAT_WORDS = [
   "thinking",
   "error",
   "couldNotSend",
+  "serverAnswered",
+  "noAnswer",
   "openInCanvas",
   "stepProgress",
   "op.select_columns",
@@ -226,9 +229,7 @@ export default function ChatPanel(props: Props) {
       );
       if (!response.ok || !response.body) {
         const body = await response.json().catch(() => null);
-        throw new Error(
-          body?.error?.message ?? `the server answered ${response.status}`,
-        );
+        throw new RequestError(response.status, body?.error?.message);
       }
       for await (const message of readSse(response.body)) {
         if (message.id) lastEventId.current = message.id;
@@ -241,7 +242,7 @@ export default function ChatPanel(props: Props) {
     } catch (error) {
       setItems((all) => all.slice(0, -2));
       setDraft(content);
-      setNotice(t(ui, "couldNotSend", { message: (error as Error).message }));
+      setNotice(t(ui, "couldNotSend", { message: errorText(ui, error) }));
     } finally {
       updateLast((item) =>
         item.role === "assistant" ? { ...item, streaming: false } : item

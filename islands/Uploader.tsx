@@ -20,7 +20,14 @@ import {
   formatBytes,
   uploadFile,
 } from "../lib/client/datasets.ts";
-import { t, tn, tParts, type UiKey, type UiText } from "../lib/client/ui.ts";
+import {
+  errorText,
+  t,
+  tn,
+  tParts,
+  type UiKey,
+  type UiText,
+} from "../lib/client/ui.ts";
 
 /** The page words this island shows (the page passes them as `ui`). */
 export const UPLOADER_WORDS = [
@@ -44,6 +51,8 @@ export const UPLOADER_WORDS = [
   "columnCount_one",
   "columnCount_other",
   "delete",
+  "serverAnswered",
+  "noAnswer",
 ] as const satisfies readonly UiKey[];
 
 interface Props {
@@ -117,7 +126,7 @@ export default function Uploader(props: Props) {
       setError(
         t(ui, "couldNotUpload", {
           name: file.name,
-          message: (e as Error).message,
+          message: errorText(ui, e),
         }),
       );
     } finally {
@@ -151,7 +160,7 @@ export default function Uploader(props: Props) {
       setError(
         t(ui, "couldNotDelete", {
           name: d.name,
-          message: (e as Error).message,
+          message: errorText(ui, e),
         }),
       );
     }

@@ -1,5 +1,6 @@
 /** Fetches artifacts for the islands, sharing one request per artifact version. */
 import type { ArtifactDetail } from "./api_types.ts";
+import { requestError } from "./errors.ts";
 
 const cache = new Map<string, Promise<ArtifactDetail>>();
 
@@ -13,10 +14,7 @@ export function fetchArtifact(
   if (!pending) {
     const query = version ? `?version=${version}` : "";
     pending = fetch(`/api/artifacts/${id}${query}`).then(async (response) => {
-      if (!response.ok) {
-        const body = await response.json().catch(() => null);
-        throw new Error(body?.error?.message ?? `status ${response.status}`);
-      }
+      if (!response.ok) throw await requestError(response);
       return response.json();
     });
     pending.catch(() => cache.delete(key));

@@ -1,5 +1,6 @@
 /** The dataset API as the islands use it: shapes, uploads with progress, previews. */
 import type { ColumnStats } from "../data/infer.ts";
+import { RequestError, requestError } from "./errors.ts";
 
 export interface DatasetColumnView {
   name: string;
@@ -46,15 +47,10 @@ export interface DatasetPage extends DatasetView {
   };
 }
 
-async function errorOf(response: Response): Promise<string> {
-  const body = await response.json().catch(() => null);
-  return body?.error?.message ?? `the server answered ${response.status}`;
-}
-
 /** Lists a session's datasets. */
 export async function fetchDatasets(sessionId: string): Promise<DatasetView[]> {
   const response = await fetch(`/api/sessions/${sessionId}/datasets`);
-  if (!response.ok) throw new Error(await errorOf(response));
+  if (!response.ok) throw await requestError(response);
   return (await response.json()).datasets;
 }
 
@@ -75,14 +71,14 @@ export async function fetchDatasetPage(
   });
   if (page.sort) params.set("sort", page.sort);
   const response = await fetch(`/api/datasets/${id}?${params}`);
-  if (!response.ok) throw new Error(await errorOf(response));
+  if (!response.ok) throw await requestError(response);
   return await response.json();
 }
 
 /** Deletes a dataset. */
 export async function deleteDatasetRequest(id: string): Promise<void> {
   const response = await fetch(`/api/datasets/${id}`, { method: "DELETE" });
-  if (!response.ok) throw new Error(await errorOf(response));
+  if (!response.ok) throw await requestError(response);
 }
 
 /**
@@ -112,16 +108,9 @@ export function uploadFile(
     };
     xhr.onload = () => {
       if (xhr.status === 201) resolve(xhr.response as DatasetView);
-      else {
-        reject(
-          new Error(
-            xhr.response?.error?.message ?? `the server answered ${xhr.status}`,
-          ),
-        );
-      }
+      else reject(new RequestError(xhr.status, xhr.response?.error?.message));
     };
-    xhr.onerror = () =>
-      reject(new Error("the upload failed; check your connection"));
+    xhr.onerror = () => reject(new RequestError(0));
     xhr.send(file);
   });
 }

@@ -8,6 +8,7 @@
  */
 import type { ComponentChild } from "preact";
 import type { UiKey, UiText } from "../agent/lang/types.ts";
+import { RequestError } from "./errors.ts";
 
 export type { UiKey, UiText } from "../agent/lang/types.ts";
 
@@ -70,6 +71,25 @@ export function tParts<K extends UiKey>(
     const v = values[name];
     return typeof v === "number" ? formatNumber(ui, v) : v;
   });
+}
+
+/**
+ * Returns why a request failed, in the page's words where the server gave
+ * none ("the server answered 502", "no answer from the server").
+ */
+export function errorText(
+  ui: UiText<"serverAnswered" | "noAnswer">,
+  error: unknown,
+): string {
+  if (error instanceof RequestError) {
+    if (error.message) return error.message;
+    return error.status === 0
+      ? ui.noAnswer
+      : t(ui, "serverAnswered", { status: String(error.status) });
+  }
+  // fetch() rejects with a TypeError when no answer comes.
+  if (error instanceof TypeError) return ui.noAnswer;
+  return error instanceof Error ? error.message : String(error);
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

@@ -656,6 +656,8 @@ export const en: Language = {
       thinking: "Working…",
       error: "The connection dropped; reload the page to see the full reply.",
       couldNotSend: "Could not send: {message}",
+      serverAnswered: "the server answered {status}",
+      noAnswer: "no answer from the server; check your connection",
       openInCanvas: "Open in the canvas",
       stepProgress: "Step {step} of {total}: {operation}, {rows} rows",
       "op.select_columns": "select columns",

@@ -820,6 +820,8 @@ export const es: Language = {
       error:
         "Se cortó la conexión; recarga la página para ver la respuesta completa.",
       couldNotSend: "No se pudo enviar: {message}",
+      serverAnswered: "el servidor respondió {status}",
+      noAnswer: "el servidor no respondió; revisa tu conexión",
       openInCanvas: "Abrir en el lienzo",
       stepProgress: "Paso {step} de {total}: {operation}, {rows} filas",
       "op.select_columns": "elegir columnas",

@@ -808,6 +808,8 @@ export const pt: Language = {
       error:
         "A conexão caiu; recarregue a página para ver a resposta completa.",
       couldNotSend: "Não foi possível enviar: {message}",
+      serverAnswered: "o servidor respondeu {status}",
+      noAnswer: "o servidor não respondeu; verifique sua conexão",
       openInCanvas: "Abrir na tela de gráficos",
       stepProgress: "Etapa {step} de {total}: {operation}, {rows} linhas",
       "op.select_columns": "escolher colunas",

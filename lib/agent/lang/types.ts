@@ -344,6 +344,8 @@ export type UiKey =
   | "thinking"
   | "error"
   | "couldNotSend"
+  | "serverAnswered"
+  | "noAnswer"
   | "openInCanvas"
   | "stepProgress"
   | `op.${WorkflowOperation}`

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { fetchArtifact } from "../artifacts.ts";
 import { compileOption } from "../../charts/compile.ts";
-import { t, type UiKey, type UiText } from "../ui.ts";
+import { errorText, t, type UiKey, type UiText } from "../ui.ts";
 import EChart from "./EChart.tsx";
 
 /** The page words a chart preview shows. */
@@ -10,6 +10,8 @@ export const PREVIEW_WORDS = [
   "loadingChart",
   "chartUnavailable",
   "previewOf",
+  "serverAnswered",
+  "noAnswer",
 ] as const satisfies readonly UiKey[];
 
 /** Renders a thumbnail of the newest version of an artifact, with its title. */
@@ -35,7 +37,7 @@ export default function ChartPreview(
             unknown
           >,
         }),
-      (error) => setState({ error: String(error.message ?? error) }),
+      (error) => setState({ error: errorText(ui, error) }),
     );
   }, [artifactId]);
 

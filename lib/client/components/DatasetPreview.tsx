@@ -9,7 +9,14 @@ import {
   fetchDatasetPage,
   formatBytes,
 } from "../datasets.ts";
-import { formatNumber, t, tn, type UiKey, type UiText } from "../ui.ts";
+import {
+  errorText,
+  formatNumber,
+  t,
+  tn,
+  type UiKey,
+  type UiText,
+} from "../ui.ts";
 
 const PAGE = 50;
 
@@ -42,6 +49,8 @@ export const DATASET_WORDS = [
   "previous",
   "next",
   "rowsRange",
+  "serverAnswered",
+  "noAnswer",
 ] as const satisfies readonly UiKey[];
 
 type Ui = UiText<typeof DATASET_WORDS[number]>;
@@ -112,7 +121,7 @@ export default function DatasetPreview({ datasetId, onClose, ui }: Props) {
           setError(null);
         }
       })
-      .catch((e) => current && setError((e as Error).message))
+      .catch((e) => current && setError(errorText(ui, e)))
       .finally(() => current && setLoading(false));
     return () => {
       current = false;

@@ -7,7 +7,8 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { EXPORT_CATALOG } from "../../exports/catalog.ts";
-import { t, type UiKey, type UiText } from "../ui.ts";
+import { errorText, t, type UiKey, type UiText } from "../ui.ts";
+import { RequestError } from "../errors.ts";
 
 /** The page words the export menu shows. */
 export const EXPORT_WORDS = [
@@ -31,6 +32,8 @@ export const EXPORT_WORDS = [
   "copyLink",
   "sessionZip",
   "sessionZipAbout",
+  "serverAnswered",
+  "noAnswer",
 ] as const satisfies readonly UiKey[];
 
 interface Props {
@@ -132,7 +135,7 @@ export default function ExportMenu(
       });
       const body = await response.json();
       if (!response.ok) {
-        throw new Error(body?.error?.message ?? response.statusText);
+        throw new RequestError(response.status, body?.error?.message);
       }
       const expires = new Date(body.expires_at).toLocaleTimeString(ui.locale, {
         hour: "2-digit",
@@ -147,7 +150,7 @@ export default function ExportMenu(
         setStatus(t(ui, "copyThisLink", { time: expires }));
       }
     } catch (error) {
-      setStatus(t(ui, "couldNotLink", { message: (error as Error).message }));
+      setStatus(t(ui, "couldNotLink", { message: errorText(ui, error) }));
     }
   };
 
