@@ -63,9 +63,8 @@ export default function Home({ data, lang, ui }: PageProps<HomeData>) {
                       dateTime={new Date(s.updatedAt).toISOString()}
                       title={new Date(s.updatedAt).toLocaleString(ui.locale, {
                         dateStyle: "long",
-                        timeStyle: "short",
+                        timeStyle: "long",
                         timeZone: "UTC",
-                        timeZoneName: "short",
                       })}
                     >
                       {relativeTime(s.updatedAt, data.now, ui.locale)}

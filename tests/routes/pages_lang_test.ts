@@ -127,6 +127,15 @@ Deno.test("pages: a Spanish first message makes the session's page Spanish, what
   assert.ok(html.includes(`${es.export} ▾`));
   assert.deepEqual(englishLeft(html, "es"), []);
 
+  // The home page lists it, updated moments ago, in the browser's words.
+  const home = await (await page(client, "/", "es")).text();
+  assert.ok(home.includes(`>${request}</a>`));
+  assert.match(
+    home,
+    /<time class="muted" datetime="[^"]+" title="\d+ de \w+ de 20\d\d, [\d:]+ UTC">(ahora|hace \d+ segundos?)<\/time>/,
+  );
+  assert.ok(home.includes(`aria-label="Eliminar ${request}"`));
+
   // A later English request answers in English but keeps the page Spanish.
   const english = await client.chat(
     sessionId,
