@@ -50,6 +50,11 @@ export interface TurnDeps {
   jobs: JobRunner;
   /** How often following the log polls the store (0: kv.watch sees every write). */
   eventPollMs: number;
+  /**
+   * The language of the page the request came from (the browser's), for a
+   * first request whose words do not tell; English when absent.
+   */
+  pageLang?: Lang;
 }
 
 /** Splits text into word-sized pieces, each keeping its trailing space. */
@@ -129,8 +134,11 @@ export async function runChatTurn(
     content,
     created_at: new Date(userMessage.createdAt).toISOString(),
   });
-  // The language of the request: every word of the reply is in it.
-  const lang = requestLang(content);
+  // The language of the request: every word of the reply is in it. A
+  // request that does not show one ("pm25 Kampala") keeps the session's,
+  // or, as the first, the page's.
+  const sessionLang = session.lang ?? deps.pageLang ?? "en";
+  const lang = requestLang(content, sessionLang);
   // The first request that says something names the session and sets the
   // language of its page; a blank one changes neither.
   const said = cleanName(content);
@@ -161,6 +169,7 @@ export async function runChatTurn(
       {
         datasets: datasets.map((d) => d.profile),
         current,
+        lang: sessionLang,
       },
     );
 

@@ -481,3 +481,21 @@ Deno.test("interpret: scatter reports the correlation; empty data says so", () =
   assert.match(interpretChart(plan.spec, empty), /No data/);
   assert.match(interpretChart(plan.spec, empty, "es"), /Ningún dato/);
 });
+
+Deno.test("planner: a request whose words show no language answers in the conversation's", () => {
+  const cases: [string, "en" | "es" | "pt" | undefined, string][] = [
+    ["pm25 Kampala", "es", "es"],
+    ["histograma pm25", "pt", "pt"],
+    ["pm25 Kampala", undefined, "en"],
+    // Words of a language win over the conversation's.
+    ["line chart of pm25 by date for Kampala", "es", "en"],
+    ["gráfico de linhas de pm25 por data em Kampala", "es", "pt"],
+  ];
+  for (const [text, lang, expected] of cases) {
+    const plan = planRequest(text, { datasets: profiles, lang });
+    assert.equal(plan.lang, expected, `${text} (${lang})`);
+  }
+  const plan = planRequest("pm25 Kampala", { datasets: profiles, lang: "es" });
+  assert.equal(plan.kind, "chart");
+  assert.match((plan as ChartPlan).reply, /^Aquí tienes/);
+});

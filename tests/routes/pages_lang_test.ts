@@ -4,7 +4,7 @@
  * prompts each make their chart through the API.
  */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
+import { Client, collectFrames, startTestServer } from "../_fixtures.ts";
 import { uiText } from "../../lib/agent/lang/ui.ts";
 import type { Lang } from "../../lib/agent/lang/types.ts";
 import { samplePrompts } from "../../lib/agent/samples.ts";
@@ -152,6 +152,44 @@ Deno.test("pages: a Spanish first message makes the session's page Spanish, what
   assert.ok(confirm.includes(`¿Eliminar «${request}»?`));
   assert.ok(confirm.includes("sus 2 gráficos"));
   assert.ok(confirm.includes(`>${es.deleteSession}</button>`));
+});
+
+Deno.test("pages: a first request that shows no language ('pm25 Kampala') keeps the browser's, and later ones the session's", async () => {
+  await using server = await startTestServer();
+  const client = new Client(server.url);
+  const sessionId = await client.createSession();
+  const send = async (content: string, acceptLanguage: string) => {
+    const response = await client.fetch(`/api/sessions/${sessionId}/messages`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "accept-language": acceptLanguage,
+      },
+      body: JSON.stringify({ content }),
+    });
+    assert.equal(response.status, 200);
+    const frames = await collectFrames(response.body!);
+    return String(frames.findLast((f) => f.event === "message")!.data.content);
+  };
+
+  assert.match(await send("pm25 Kampala", "es-ES,es;q=0.9"), /^Aquí tienes/);
+  const session = await (await client.fetch(`/api/sessions/${sessionId}`))
+    .json();
+  assert.equal(session.lang, "es");
+  const html = await (await page(client, `/sessions/${sessionId}`, "es-ES"))
+    .text();
+  assert.equal(htmlLang(html), "es");
+
+  // Another browser, another terse request: the session's language still.
+  assert.match(
+    await send("no2 Lagos", "en-US"),
+    /^(Aquí tienes|Actualicé el gráfico)/,
+  );
+  assert.match(
+    await send("bar chart of no2 by city", "es-ES"),
+    /^(Here is|Updated the chart)/,
+    "a request in words of a language is answered in it",
+  );
 });
 
 Deno.test("pages: the 404 page and a forged download link answer in the browser's language", async () => {

@@ -33,9 +33,15 @@ const HINTS: Record<Lang, Set<string>> = {
 /**
  * Returns the language a request is most likely written in: hint words of
  * each language, and letters only Spanish (ñ ¿ ¡) or Portuguese (ã õ ç) use.
- * English wins a tie, Portuguese a tie with Spanish only on its own letters.
+ * English wins a tie, Portuguese a tie with Spanish only on its own letters;
+ * a request with no sign of any language ("pm25", "histograma pm25") is in
+ * `fallback`, the language of the conversation so far.
  */
-export function detectLang(text: string, words: string[]): Lang {
+export function detectLang(
+  text: string,
+  words: string[],
+  fallback: Lang = "en",
+): Lang {
   const score: Record<Lang, number> = { en: 0, es: 0, pt: 0 };
   for (const t of words) {
     for (const lang of ["en", "es", "pt"] as const) {
@@ -46,6 +52,7 @@ export function detectLang(text: string, words: string[]): Lang {
   if (/[ñ¿¡]/i.test(text)) score.es += 3;
   if (/ção|ções|ê|ô/i.test(text)) score.pt += 2;
   if (/ción|ciones|á\b/i.test(text)) score.es += 1;
+  if (score.en === 0 && score.es === 0 && score.pt === 0) return fallback;
   if (score.en >= score.es && score.en >= score.pt) return "en";
   return score.pt > score.es ? "pt" : "es";
 }

@@ -57,9 +57,13 @@ function isChartQuery(q: unknown): q is ChartQuery {
     ["time", "category", "value", "bins"].includes(v.x.kind);
 }
 
-/** The language a request is written in (English when it cannot tell). */
-export function requestLang(text: string): Lang {
-  return detectLang(text, tokenize(text.slice(0, 2000)).map((t) => t.text));
+/** The language a request is written in (`fallback` when it cannot tell). */
+export function requestLang(text: string, fallback: Lang = "en"): Lang {
+  return detectLang(
+    text,
+    tokenize(text.slice(0, 2000)).map((t) => t.text),
+    fallback,
+  );
 }
 
 /**
@@ -70,7 +74,7 @@ export function planRequest(
   text: string,
   context: PlanContext,
 ): Plan & { lang: Lang } {
-  const lang = requestLang(text);
+  const lang = requestLang(text, context.lang);
   return { ...plan(text, context, lang), lang };
 }
 

@@ -102,4 +102,6 @@ export type ChartPlan = Extract<Plan, { kind: "chart" }>;
 export interface PlanContext {
   datasets: DatasetProfile[];
   current?: { artifactId: string; query: ChartQuery; spec: ChartSpec } | null;
+  /** The conversation's language, for a request whose words do not tell (English by default). */
+  lang?: Lang;
 }

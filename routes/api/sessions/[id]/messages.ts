@@ -52,6 +52,7 @@ export const handler: Handlers = {
         wordDelayMs: c.var.config.STREAM_WORD_DELAY_MS,
         jobs: c.var.jobs,
         eventPollMs: c.var.eventPollMs,
+        pageLang: c.var.lang,
       },
       session,
       content,
