@@ -27,7 +27,8 @@ import * as $r24 from "./routes/sessions/[id]/delete.tsx";
 import * as $r25 from "./routes/sessions/index.ts";
 import * as $i0 from "./islands/ChartCanvas.tsx";
 import * as $i1 from "./islands/ChatPanel.tsx";
-import * as $i2 from "./islands/Uploader.tsx";
+import * as $i2 from "./islands/SessionTitle.tsx";
+import * as $i3 from "./islands/Uploader.tsx";
 import type { Manifest } from "./lib/http/types.ts";
 
 const manifest: Manifest = {
@@ -62,7 +63,8 @@ const manifest: Manifest = {
   islands: {
     "./islands/ChartCanvas.tsx": $i0,
     "./islands/ChatPanel.tsx": $i1,
-    "./islands/Uploader.tsx": $i2,
+    "./islands/SessionTitle.tsx": $i2,
+    "./islands/Uploader.tsx": $i3,
   },
 };
 

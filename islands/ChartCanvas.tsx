@@ -22,6 +22,7 @@ import ExportMenu, {
 import { DATASET_WORDS } from "../lib/client/components/DatasetPreview.tsx";
 import {
   errorText,
+  formatCell,
   t,
   tParts,
   type UiKey,
@@ -320,7 +321,11 @@ function DataTable({ detail, ui }: { detail: ArtifactDetail; ui: Ui }) {
             <tr key={i}>
               {row.map((cell, j) => (
                 <td key={j} class={typeof cell === "number" ? "num" : ""}>
-                  {cell === null ? "—" : String(cell)}
+                  {cell === null
+                    ? "—"
+                    : typeof cell === "number"
+                    ? formatCell(ui, cell)
+                    : String(cell)}
                 </td>
               ))}
             </tr>

@@ -4,6 +4,7 @@ import { readSse } from "../lib/client/sse_client.ts";
 import {
   announceChart,
   datasetsChanged,
+  refreshSessionTitle,
   requestUpload,
 } from "../lib/client/session_state.ts";
 import type { MessageView } from "../lib/client/api_types.ts";
@@ -84,6 +85,8 @@ export default function ChatPanel(props: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const lastEventId = useRef<string | null>(null);
+  // A new session's first request names it; the heading shows that name.
+  const named = useRef(props.messages.length > 0);
 
   useEffect(() => {
     listRef.current?.lastElementChild?.scrollIntoView({ block: "end" });
@@ -238,6 +241,9 @@ export default function ChatPanel(props: Props) {
       if (!done) done = await resume();
       if (!done) {
         setNotice(ui.error);
+      } else if (!named.current) {
+        named.current = true;
+        await refreshSessionTitle(props.sessionId).catch(() => {});
       }
     } catch (error) {
       setItems((all) => all.slice(0, -2));

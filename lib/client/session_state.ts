@@ -48,3 +48,12 @@ export const datasetsVersion = signal(0);
 export function datasetsChanged(): void {
   datasetsVersion.value++;
 }
+
+/** The session's title once its first request named it (null: as the page was rendered). */
+export const sessionTitle = signal<string | null>(null);
+
+/** Reads the session's title again, for the page's heading. */
+export async function refreshSessionTitle(sessionId: string): Promise<void> {
+  const response = await fetch(`/api/sessions/${sessionId}`);
+  if (response.ok) sessionTitle.value = (await response.json()).title;
+}

@@ -24,6 +24,23 @@ export function formatNumber(ui: { locale: string }, n: number): string {
   return n.toLocaleString(ui.locale, { maximumFractionDigits: 4 });
 }
 
+const decimalMarks = new Map<string, string>();
+
+/**
+ * Returns a table cell's number with every digit it has, written with the
+ * page's decimal mark ("24,0572212066") and no grouping, so years and codes
+ * read as they were written.
+ */
+export function formatCell(ui: { locale: string }, n: number): string {
+  let mark = decimalMarks.get(ui.locale);
+  if (mark === undefined) {
+    mark = new Intl.NumberFormat(ui.locale).formatToParts(1.5)
+      .find((p) => p.type === "decimal")?.value ?? ".";
+    decimalMarks.set(ui.locale, mark);
+  }
+  return String(n).replace(".", mark);
+}
+
 function valueText(ui: { locale: string }, v: Value): string {
   return typeof v === "number" ? formatNumber(ui, v) : v;
 }

@@ -29,6 +29,7 @@ import ChatPanel, { CHAT_WORDS } from "../../islands/ChatPanel.tsx";
 import ChartCanvas, { CANVAS_WORDS } from "../../islands/ChartCanvas.tsx";
 import DatasetList from "../../components/DatasetList.tsx";
 import Uploader, { UPLOADER_WORDS } from "../../islands/Uploader.tsx";
+import SessionTitle from "../../islands/SessionTitle.tsx";
 
 interface SessionPageData {
   session: ReturnType<typeof sessionView>;
@@ -95,7 +96,7 @@ export default function SessionPage(
     <main class="workspace" data-session-id={data.session.id}>
       <div class="left">
         <div class="session-head">
-          <h1 class="session-title">{sessionTitle(data.session, ui)}</h1>
+          <SessionTitle title={sessionTitle(data.session, ui)} />
           <a class="muted" href={`/sessions/${data.session.id}/delete`}>
             {ui.delete}
           </a>

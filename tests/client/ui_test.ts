@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { h } from "preact";
 import { renderToString } from "preact-render-to-string";
 import { uiText } from "../../lib/agent/lang/ui.ts";
-import { errorText, relativeTime, t, tn, tParts } from "../../lib/client/ui.ts";
+import {
+  errorText,
+  formatCell,
+  relativeTime,
+  t,
+  tn,
+  tParts,
+} from "../../lib/client/ui.ts";
 import { RequestError } from "../../lib/client/errors.ts";
 import { formatBytes } from "../../lib/client/datasets.ts";
 
@@ -93,4 +100,12 @@ Deno.test("ui: sizes use the locale's decimal mark", () => {
   assert.equal(formatBytes(3_450_000), "3.5 MB");
   assert.equal(formatBytes(50_000_000, "pt-BR"), "50 MB");
   assert.equal(formatBytes(12_300), "12 KB");
+});
+
+Deno.test("ui: a table's numbers keep every digit, with the locale's decimal mark and no grouping", () => {
+  assert.equal(formatCell(es, 24.0572212066), "24,0572212066");
+  assert.equal(formatCell(pt, -0.5), "-0,5");
+  assert.equal(formatCell(en, 24.0572212066), "24.0572212066");
+  assert.equal(formatCell(pt, 2015), "2015");
+  assert.equal(formatCell(es, 1234567.25), "1234567,25");
 });

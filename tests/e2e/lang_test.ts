@@ -81,6 +81,22 @@ Deno.test({
       (await page.locator(".history .kind").textContent())?.trim(),
       pt["kind.line"],
     );
+    // The heading takes the session's new title at once, not on reload.
+    await page.waitForFunction(
+      (title) =>
+        document.querySelector(".session-title")?.textContent === title,
+      prompt,
+    );
+    // The chat's preview is as wide as its chart, not as the message.
+    const card = (await page.locator(".preview").first().boundingBox())!;
+    const thumb = (await page.locator(".preview-chart").first().boundingBox())!;
+    assert.ok(card.width <= thumb.width + 4, `${card.width} > ${thumb.width}`);
+    // Numbers in the Data tab are written with a Portuguese decimal comma.
+    await page.getByRole("tab", { name: pt.data }).click();
+    assert.equal(
+      await page.locator(".data-table td.num").first().textContent(),
+      "49,6",
+    );
     await page.getByRole("tab", { name: pt.query }).click();
     assert.match(
       await page.locator(".query").textContent() ?? "",

@@ -5,6 +5,7 @@
  * its own module (`en.ts`, `es.ts`, `pt.ts`), so all of a language lives in
  * one place.
  */
+import type { ColumnType } from "../../data/table.ts";
 
 export type Lang = "en" | "es" | "pt";
 export const LANGS = ["en", "es", "pt"] as const;
@@ -427,13 +428,7 @@ export type UiKey =
 /** The built-in demo datasets, by name (`lib/data/demo.ts`). */
 export type DemoName = "air_quality" | "bank_ratios" | "sales";
 /** Column types as the dataset views name them. */
-export type ColumnTypeName =
-  | "integer"
-  | "number"
-  | "boolean"
-  | "date"
-  | "datetime"
-  | "text";
+export type ColumnTypeName = ColumnType;
 /** Workflow operations, as progress events name them (`lib/workflows/schema.ts`). */
 export type WorkflowOperation =
   | "select_columns"

@@ -11,6 +11,7 @@ import {
 } from "../datasets.ts";
 import {
   errorText,
+  formatCell,
   formatNumber,
   t,
   tn,
@@ -219,6 +220,8 @@ export default function DatasetPreview({ datasetId, onClose, ui }: Props) {
                       <td key={j} class={typeof cell === "number" ? "num" : ""}>
                         {cell === null
                           ? <span class="muted">—</span>
+                          : typeof cell === "number"
+                          ? formatCell(ui, cell)
                           : String(cell)}
                       </td>
                     ))}
