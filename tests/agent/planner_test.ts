@@ -368,10 +368,11 @@ Deno.test("planner: median is the middle value per group", () => {
 });
 
 Deno.test("planner: scatter of two measures keeps every point", () => {
+  // "y vs x", as a plot is named: pm25 up the y axis, no2 along x.
   const { plan, snap } = chart(chat("pm25 vs no2 in Accra"));
   assert.equal(plan.spec.type, "scatter");
-  assert.equal(plan.spec.x, "pm25");
-  assert.deepEqual(plan.spec.series, ["no2"]);
+  assert.equal(plan.spec.x, "no2");
+  assert.deepEqual(plan.spec.series, ["pm25"]);
   assert.equal(snap.rows.length, 547);
 });
 

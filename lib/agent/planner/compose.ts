@@ -108,19 +108,23 @@ export function rolesOf(r: Reading): Roles {
     filters.push({ column: target.name, op: c.op, value: c.value });
     for (const m of [after, before]) if (m?.col === target) asFilter.add(m);
   }
-  // "4 cylinders", "with 8 cylinders": a number before a column of few whole numbers.
-  for (const m of links.cols) {
-    const t = r.toks[m.pos - 1];
-    if (
-      t?.num !== null && t !== undefined && !intents.used[m.pos - 1] &&
+  // "4 cylinders", "with 8 cylinders", "PSI 1", "where grade is 1": a number
+  // next to a column of few whole numbers that holds it.
+  const holds = (m: ColMention, at: number) => {
+    const t = r.toks[at];
+    return t !== undefined && t.num !== null && !intents.used[at] &&
       m.col.numeric && !m.col.yearNumbers && m.col.distinctCount <= 60 &&
       (m.col.profile.distinct?.includes(String(t.num)) ??
         (t.num >= Number(m.col.profile.min) &&
-          t.num <= Number(m.col.profile.max)))
-    ) {
-      filters.push({ column: m.col.name, op: "in", values: [t.num] });
-      asFilter.add(m);
-    }
+          t.num <= Number(m.col.profile.max)));
+  };
+  for (const m of links.cols) {
+    let at = m.end;
+    while (at < m.end + 2 && V.stopwords.has(r.words[at] ?? "")) at++;
+    const pos = holds(m, m.pos - 1) ? m.pos - 1 : holds(m, at) ? at : -1;
+    if (pos < 0) continue;
+    filters.push({ column: m.col.name, op: "in", values: [r.toks[pos].num!] });
+    asFilter.add(m);
   }
   // "Q4": the rows of that quarter, where a column holds quarters.
   const quarterCol = r.df.columns.find((c) =>
@@ -358,7 +362,11 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
         df.columns.filter((c) => c.role === "measure").map((c) => c.name),
       );
     }
-    const [xm, ym] = measures;
+    // "A vs B" plots A up the y axis against B along x, as people say it;
+    // "A by B" (B continuous) has B along x.
+    const [xm, ym] = intents.versus && intents.versus.pos >= 0
+      ? [measures[1], measures[0]]
+      : measures;
     const group = dims.find((d) => d.distinctCount <= MAX_SPLIT) ?? null;
     const q: ChartQuery = {
       datasetId: df.id,

@@ -11,7 +11,14 @@ import type { ChartPlan, ChartQuery, Filter } from "./types.ts";
 function filterLabel(f: Filter, q: ChartQuery): string {
   const t = language(q.lang).text;
   if (f.op === "range") return f.label;
-  if (f.op === "in") return f.values.map(String).join(", ");
+  if (f.op === "in") {
+    const values = f.values.map(String).join(", ");
+    // A bare number says nothing without its column ("PSI = 1", not "1").
+    if (!f.values.every((v) => typeof v === "number")) return values;
+    return f.values.length === 1
+      ? `${f.column} = ${values}`
+      : `${f.column}: ${values}`;
+  }
   if (f.op === "not_in") {
     return `${t.except} ${f.values.map(String).join(", ")}`;
   }

@@ -47,8 +47,10 @@ export function refine(
   const named = links.cols.filter((m) =>
     !roles.filters.some((f) => f.column === m.col.name)
   ).map((m) => m.col);
+  // (A scatter's x column is not a new measure for its y.)
   const newMeasures = roles.measures.filter((c) =>
-    !base.measures.some((m) => m.column === c.name)
+    !base.measures.some((m) => m.column === c.name) &&
+    !(base.x.kind === "value" && base.x.column === c.name)
   );
   const dims = named.filter((c) =>
     c.role !== "measure" || roles.dims.includes(c)
@@ -63,6 +65,16 @@ export function refine(
   const axis = dims.length > 0 || roles.times.length > 0;
   if (
     measured && axis && !intents.instead && (newMeasures.length || !sameChart)
+  ) {
+    return null;
+  }
+  // Two measures against each other, or the spread of one, describe a whole
+  // chart too ("copper price vs aluminium price", "distribution of age").
+  if (
+    !intents.instead &&
+    ((intents.versus || intents.kind === "scatter") &&
+        roles.measures.length >= 2 ||
+      (intents.distribution && roles.measures.length > 0 && !dims.length))
   ) {
     return null;
   }
@@ -214,8 +226,9 @@ export function refine(
   if (intents.stacked) q.stacked = true;
   if (intents.horizontal) q.horizontal = true;
 
-  // Chart kind, with what each kind can draw.
-  const kind = intents.kind ?? (intents.share ? "pie" : undefined);
+  // Chart kind, with what each kind can draw (a histogram is already a bar chart).
+  const asked = intents.kind ?? (intents.share ? "pie" : undefined);
+  const kind = asked === "bar" && q.x.kind === "bins" ? "histogram" : asked;
   if (kind) {
     if (kind === "scatter" && q.x.kind !== "value") {
       return clarify(
@@ -223,12 +236,23 @@ export function refine(
         df.columns.filter((c) => c.role === "measure").map((c) => c.name),
       );
     }
-    if (kind !== "scatter" && (q.x.kind === "value" || q.x.kind === "bins")) {
+    if (
+      kind !== "scatter" && kind !== "histogram" &&
+      (q.x.kind === "value" || q.x.kind === "bins")
+    ) {
       // From a scatter or histogram to an aggregate chart: the measure over the default axis.
       const group = q.split ? colFeat(q.split.column) : undefined;
       const tc = df.timeColumns[0];
-      const x = group
-        ? { kind: "category" as const, column: group.name, name: group.name }
+      const categories = df.columns.filter((c) =>
+        c.role === "category" && c.distinctCount <= 100
+      );
+      const only = categories.length === 1 ? categories[0] : undefined;
+      const x = group ?? only
+        ? {
+          kind: "category" as const,
+          column: (group ?? only)!.name,
+          name: (group ?? only)!.name,
+        }
         : tc
         ? {
           kind: "time" as const,
@@ -238,13 +262,10 @@ export function refine(
         }
         : null;
       if (!x) {
-        return clarify(
-          t.groupBy,
-          df.columns.filter((c) =>
-            c.role === "category" && c.distinctCount <= 100
-          )
-            .map((c) => c.name),
-        );
+        // Nothing to draw it over: a question only when there is a choice.
+        return categories.length
+          ? clarify(t.groupBy, categories.map((c) => c.name))
+          : null;
       }
       if (q.x.kind === "bins") {
         q.measures = [{ column: q.x.column, agg: "avg", name: q.x.column }];
