@@ -154,6 +154,10 @@ export const es: Language = {
       muertes enfermedad potencia rendimiento masa especie isla peso millas ahora descargalo`,
     ),
     lexicon: {
+      maximo: "max|maximum",
+      maxima: "max|maximum",
+      minimo: "min|minimum",
+      minima: "min|minimum",
       potencia: "power|horsepower",
       ingenieria: "engineering",
       fisica: "physics|physical",

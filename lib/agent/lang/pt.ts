@@ -153,6 +153,10 @@ export const pt: Language = {
       especie ilha exportar grafico agora`,
     ),
     lexicon: {
+      maximo: "max|maximum",
+      maxima: "max|maximum",
+      minimo: "min|minimum",
+      minima: "min|minimum",
       potencia: "power|horsepower",
       engenharia: "engineering",
       fisica: "physics|physical",

@@ -449,11 +449,12 @@ export function readIntents(
     V.periodNouns.has(words[i]) && V.of.has(words[i + 1]) &&
     words[i + 2] !== undefined &&
     !keywordOrNumber(toks[i + 2]);
-  // "number of days with …" counts days: a grain word after a count is what is counted.
+  // "number of days with …", "how many rainy days" count days: a grain word
+  // after a count (and its "of" or a describing word or two) is what is counted.
   const counted = (i: number) =>
     it.aggs.some((a) =>
-      a.agg === "count" &&
-      (a.end === i || (a.end === i - 1 && V.of.has(words[i - 1])))
+      a.agg === "count" && a.end <= i && i - a.end <= 2 &&
+      words.slice(a.end, i).every((w) => V.of.has(w) || !KEYWORDS.has(w))
     );
   for (let i = 0; i < n; i++) {
     if (ofThing(i) || counted(i)) continue;

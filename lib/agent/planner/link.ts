@@ -363,14 +363,18 @@ export function linkDataset(
           value: hit.value,
         });
       }
-      // A word made from a value ("japanese" of Japan, "european" of Europe).
+      // A word made from a value ("japanese" of Japan, "european" of Europe,
+      // "sunny" of sun, "rainy" of rain).
       if (
-        len === 1 && key.length >= 5 && !KEYWORDS.has(key) &&
+        len === 1 && key.length >= 4 && !KEYWORDS.has(key) &&
         !df.values.has(key)
       ) {
         for (const [vk, hits] of df.valuesByFirst.get(key[0]) ?? []) {
           if (
-            vk.length >= 4 && key.startsWith(vk) && key.length - vk.length <= 4
+            (vk.length >= 4 && key.length >= 5 && key.startsWith(vk) &&
+              key.length - vk.length <= 4) ||
+            (vk.length >= 3 &&
+              (key === `${vk}y` || key === `${vk}${vk.at(-1)}y`))
           ) {
             for (const hit of hits) {
               cands.push({
@@ -470,6 +474,8 @@ export function linkDataset(
       out.leftovers.push(i);
     }
   }
+  // "by month" names a table with dates as well as one with a month column.
+  if (intents.bucket && df.timeColumns.length) out.score += FULL;
   out.cols.sort((a, b) => a.pos - b.pos);
   out.values.sort((a, b) => a.pos - b.pos);
   // "except X", "excluding X and Y": a negation covers a list of values of one column.

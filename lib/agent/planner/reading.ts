@@ -7,7 +7,7 @@ import type { Lang } from "../lang/types.ts";
 import { type Intents, readIntents } from "./intents.ts";
 import { type ColMention, FULL, linkDataset, type Links } from "./link.ts";
 import { senseOf } from "./lexicon.ts";
-import { type DatasetFeat, datasetFeat } from "./schema.ts";
+import { type DatasetFeat, datasetFeat, type Slot } from "./schema.ts";
 import type { DatasetProfile } from "../../data/table.ts";
 import { compact, type Token } from "./text.ts";
 import { KEYWORDS, V } from "./vocab.ts";
@@ -34,6 +34,27 @@ function lockedTokens(words: string[], df: DatasetFeat): Set<number> {
       if (names.has(joined) && (len > 1 || KEYWORDS.has(joined))) {
         for (let k = i; k < i + len; k++) out.add(k);
       }
+    }
+  }
+  // "max temp", "temperatura máxima": words that name every part of a column
+  // whose name holds a keyword (temp_max), in any order, are that column.
+  // (A name's part may be cut short: temp for temperature, max for máxima.)
+  const means = (word: string, slot: Slot) =>
+    word === slot.word ||
+    (slot.word.length >= 3 && word.startsWith(slot.word)) ||
+    [...senseOf(word).keys.keys()].some((k) => slot.keys.has(k));
+  for (const col of df.columns) {
+    const slots = col.slots.filter((s) => !s.optional);
+    const n = slots.length;
+    if (n < 2 || n > 3 || !slots.some((s) => KEYWORDS.has(s.word))) continue;
+    for (let i = 0; i + n <= words.length; i++) {
+      const window = words.slice(i, i + n);
+      const free = new Set(window.keys());
+      const covered = slots.every((s) => {
+        const at = [...free].find((k) => means(window[k], s));
+        return at !== undefined && free.delete(at);
+      });
+      if (covered) { for (let k = i; k < i + n; k++) out.add(k); }
     }
   }
   return out;

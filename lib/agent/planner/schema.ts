@@ -95,8 +95,10 @@ function slotsOf(words: string[]): Slot[] {
   return words.map((word, i) => ({
     word,
     keys: senseOf(word).keys,
+    // (A unit is optional, unless it is also a statistic: temp_min is not "temp in minutes".)
     optional: V.stopwords.has(word) && words.length > 1 ||
-      (V.units.has(word) && i > 0),
+      (V.units.has(word) && i > 0 &&
+        !Object.values(V.aggregations).some((s) => s.has(word))),
     generic: V.genericNames.has(word),
   }));
 }
