@@ -3,12 +3,12 @@
  * (an array of objects) or NDJSON. Memory holds one batch of rows (and, for
  * XLSX, the deflate window), whatever the dataset's size.
  *
- * CSV and TSV: UTF-8, CRLF, a header row, quoted where needed; text that a spreadsheet would run as a formula gets a leading `'`
- * as the chart export does. XLSX: one sheet streamed by xlsx_writer.ts, the
+ * CSV and TSV: UTF-8, CRLF, a header row, written by the chart export's CSV
+ * writer (quoted where needed, formula-like text neutralised). XLSX: one sheet streamed by xlsx_writer.ts, the
  * chart export's writer, with numbers as numbers and dates as real dates.
  */
 import type { ColumnType, TableCell, TableColumn } from "./table.ts";
-import { neutraliseCell } from "../exports/csv.ts";
+import { csvRecordWriter } from "../exports/csv.ts";
 import { excelSerial, type XlsxCell, xlsxStream } from "./xlsx_writer.ts";
 
 /** Formats a dataset exports to. */
@@ -75,46 +75,23 @@ function streamOf(
   }, { highWaterMark: 2 });
 }
 
-/**
- * Returns a CSV/TSV field: empty for null, formula-like text neutralised,
- * quoted (quotes doubled) when it holds the delimiter, a quote, a line break
- * or edge spaces. Writing is this simple rule; reading is left to PapaParse.
- */
-function fieldWriter(delimiter: string): (v: TableCell) => string {
-  const needsQuotes = delimiter === "\t"
-    ? /[\t"\r\n]|^\s|\s$/
-    : /[,"\r\n]|^\s|\s$/;
-  return (v) => {
-    if (v === null || v === undefined) return "";
-    if (typeof v === "number") return String(v);
-    if (typeof v === "boolean") return v ? "true" : "false";
-    const s = neutraliseCell(v) as string;
-    return needsQuotes.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-}
-
 function delimited(
   columns: TableColumn[],
   batches: Batches,
   delimiter: string,
 ) {
-  const field = fieldWriter(delimiter);
+  const record = csvRecordWriter(delimiter);
+  const width = columns.length;
   return streamOf(async function* (push) {
-    push(
-      encoder.encode(
-        columns.map((c) => field(c.name)).join(delimiter) + "\r\n",
-      ),
-    );
+    push(encoder.encode(record(columns.map((c) => c.name))));
     yield;
     for await (const batch of batches) {
       if (batch.length === 0) continue;
       let text = "";
       for (const row of batch) {
-        let line = field(row[0]);
-        for (let i = 1; i < columns.length; i++) {
-          line += delimiter + field(row[i]);
-        }
-        text += line + "\r\n";
+        text += record(
+          row.length === width ? row : columns.map((_, i) => row[i]),
+        );
       }
       push(encoder.encode(text));
       yield;

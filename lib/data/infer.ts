@@ -666,14 +666,6 @@ export function cellConverter(
   }
 }
 
-/** Returns a function that types a whole raw row by a schema's columns. */
-export function tableConverters(
-  columns: DatasetColumn[],
-): (row: RawCell[]) => TableCell[] {
-  const converters = columns.map(cellConverter);
-  return (row) => converters.map((f, i) => f(row[i]));
-}
-
 /**
  * Returns unique, non-empty column names for a header (SQLite compares names
  * case-blind) and a note for each repair made.

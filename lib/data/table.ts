@@ -5,7 +5,6 @@
  * by substring and compare them as text.
  */
 import type { DateGrain } from "./dates.ts";
-import { cleanColumnNames, SchemaBuilder, tableConverters } from "./infer.ts";
 import { buildColumnProfile } from "./profile.ts";
 
 export type { DateGrain, SlashOrder } from "./dates.ts";
@@ -62,29 +61,6 @@ export interface DatasetProfile {
   name: string;
   columns: ColumnProfile[];
   rowCount: number;
-}
-
-/**
- * Infers a type per column of text records (by the rules uploads follow)
- * and converts the cells; empty and NA-like cells become null.
- */
-export function inferTable(records: string[][], header: string[]): Table {
-  let width = header.length;
-  for (const r of records) if (r.length > width) width = r.length;
-  const builder = new SchemaBuilder(width);
-  const trimmed = records.map((r) => {
-    const row: string[] = [];
-    for (let c = 0; c < width; c++) row.push((r[c] ?? "").trim());
-    builder.add(row);
-    return row;
-  });
-  const { names } = cleanColumnNames(header, width);
-  const { columns } = builder.finish(names);
-  const convert = tableConverters(columns);
-  return {
-    columns: columns.map(({ name, type }) => ({ name, type })),
-    rows: trimmed.map(convert),
-  };
 }
 
 /** Summarises a table for the planner: types, distinct values, ranges, date grain. */

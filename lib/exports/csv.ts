@@ -5,7 +5,6 @@
  * the raw snapshot, so a scatter's group column comes along too.
  */
 import { z } from "zod";
-import { stringify } from "csv-stringify/sync";
 import type { Cell } from "../charts/spec.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { booleanOption } from "./options.ts";
@@ -28,13 +27,37 @@ export function neutraliseCell(cell: Cell): Cell {
     : cell;
 }
 
-const STRINGIFY_OPTIONS = {
-  record_delimiter: "\r\n",
-  // csv-stringify only quotes the whole record delimiter; a lone LF or CR
-  // inside a cell must be quoted too or the row splits when read back.
-  quoted_match: /[\r\n]/,
-  eof: true,
-};
+/** A cell any CSV of ours holds: a chart snapshot's or a dataset's. */
+export type CsvCell = string | number | boolean | null | undefined;
+
+/**
+ * Returns the one CSV writer of charts and datasets: a function from cells to
+ * a record ending in CRLF. Null is empty, booleans are `true`/`false`,
+ * formula-like text is neutralised, and a field is quoted (quotes doubled)
+ * when it holds the delimiter, a quote, a CR or LF, or edge spaces. Reading is
+ * left to a CSV library.
+ */
+export function csvRecordWriter(
+  delimiter: string,
+): (cells: readonly CsvCell[]) => string {
+  const special = delimiter.replace(/[\\\]^-]/g, "\\$&");
+  const needsQuotes = new RegExp(`[${special}"\\r\\n]|^\\s|\\s$`);
+  const field = (v: CsvCell): string => {
+    if (v === null || v === undefined) return "";
+    if (typeof v === "number") return String(v);
+    if (typeof v === "boolean") return v ? "true" : "false";
+    const s = neutraliseCell(v) as string;
+    return needsQuotes.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return (cells) => {
+    let line = "";
+    for (let i = 0; i < cells.length; i++) {
+      if (i) line += delimiter;
+      line += field(cells[i]);
+    }
+    return line + "\r\n";
+  };
+}
 
 /** Delimiters by name; the characters themselves are accepted too. */
 const DELIMITERS = { comma: ",", semicolon: ";", tab: "\t" } as const;
@@ -60,19 +83,14 @@ export function renderCsv(
   options: Partial<CsvOptions> = {},
 ): ExportResult {
   const { delimiter = ",", header = true, bom = false } = options;
-  const stringifyOptions = { ...STRINGIFY_OPTIONS, delimiter };
+  const record = csvRecordWriter(delimiter);
   const { columns, rows } = input.snapshot;
   const encoder = new TextEncoder();
   let next = 0;
   const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
     start(controller) {
       // A BOM makes Excel read the file as UTF-8 instead of the locale's code page.
-      const head = header
-        ? stringify(
-          [columns.map((c) => neutraliseCell(c.name))],
-          stringifyOptions,
-        )
-        : "";
+      const head = header ? record(columns.map((c) => c.name)) : "";
       const text = bom ? `\ufeff${head}` : head;
       if (text) controller.enqueue(encoder.encode(text));
     },
@@ -81,11 +99,12 @@ export function renderCsv(
         controller.close();
         return;
       }
-      const batch = rows.slice(next, next + BATCH_ROWS).map((row) =>
-        columns.map((_, i) => neutraliseCell(row[i] ?? null))
-      );
+      let text = "";
+      for (const row of rows.slice(next, next + BATCH_ROWS)) {
+        text += record(columns.map((_, i) => row[i] ?? null));
+      }
       next += BATCH_ROWS;
-      controller.enqueue(encoder.encode(stringify(batch, stringifyOptions)));
+      controller.enqueue(encoder.encode(text));
     },
   });
   return { body, mime: "text/csv; charset=utf-8", extension: "csv" };

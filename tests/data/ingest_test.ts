@@ -381,8 +381,7 @@ Deno.test("ingest: the same table in CSV, TSV, JSON and NDJSON reads the same", 
 });
 
 Deno.test("ingest: the eval set's files get the same column types as the planner's in-memory reader", async () => {
-  const { parseCsvText } = await import("../../lib/data/csv.ts");
-  const { inferTable } = await import("../../lib/data/table.ts");
+  const { inferTable, parseCsvText } = await import("./_csv.ts");
   const dir = new URL("../../../shared/eval/", import.meta.url);
   let files: string[] = [];
   try {

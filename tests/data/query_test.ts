@@ -5,8 +5,8 @@ import {
   quoteIdent,
   runQuery,
 } from "../../lib/data/query.ts";
-import { inferTable, profileTable, type Table } from "../../lib/data/table.ts";
-import { detectDelimiter, parseCsvText } from "../../lib/data/csv.ts";
+import { profileTable, type Table } from "../../lib/data/table.ts";
+import { detectDelimiter, inferTable, parseCsvText } from "./_csv.ts";
 
 function sample(): Table {
   return inferTable(

@@ -1,9 +1,16 @@
 /**
- * Small in-memory CSV reading on top of `csv-parse`: delimiter detection
- * between comma, semicolon and tab, a header row, ragged rows padded. The
- * streaming upload parser builds on the same library.
+ * Test helpers: small in-memory CSV reading on top of `csv-parse` (delimiter
+ * detection between comma, semicolon and tab, a header row, ragged rows
+ * padded) and a typed table made from text records by the rules uploads
+ * follow — the planner's and query engine's input without the upload path.
  */
 import { parse } from "csv-parse/sync";
+import {
+  cellConverter,
+  cleanColumnNames,
+  SchemaBuilder,
+} from "../../lib/data/infer.ts";
+import type { Table } from "../../lib/data/table.ts";
 
 export interface CsvOptions {
   /** Force a delimiter instead of detecting one. */
@@ -80,4 +87,27 @@ export function parseCsvText(text: string, options: CsvOptions = {}): CsvText {
       return out;
     });
   return { header, records };
+}
+
+/**
+ * Infers a type per column of text records (by the rules uploads follow)
+ * and converts the cells; empty and NA-like cells become null.
+ */
+export function inferTable(records: string[][], header: string[]): Table {
+  let width = header.length;
+  for (const r of records) if (r.length > width) width = r.length;
+  const builder = new SchemaBuilder(width);
+  const trimmed = records.map((r) => {
+    const row: string[] = [];
+    for (let c = 0; c < width; c++) row.push((r[c] ?? "").trim());
+    builder.add(row);
+    return row;
+  });
+  const { names } = cleanColumnNames(header, width);
+  const { columns } = builder.finish(names);
+  const converters = columns.map(cellConverter);
+  return {
+    columns: columns.map(({ name, type }) => ({ name, type })),
+    rows: trimmed.map((row) => converters.map((f, i) => f(row[i]))),
+  };
 }
