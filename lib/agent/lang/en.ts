@@ -377,6 +377,8 @@ export const en: Language = {
       kilometers minutes hours calls emails tickets items purchases transactions donations votes
       goals points runs fatalities injuries arrivals departures exports imports production
       emissions consumption usage yield harvest budget expenditure expenditures payments amount
+      gross earnings receipts shipments deposits withdrawals generation precipitation rainfall
+      snowfall
       `,
     ),
     ratios: w(

@@ -153,6 +153,13 @@ export const pt: Language = {
       especie ilha exportar grafico agora`,
     ),
     lexicon: {
+      fase: "phase|stage",
+      dano: "damage",
+      danos: "damage",
+      aeroporto: "airport",
+      fabricante: "manufacturer|maker|make",
+      neve: "snow|snowfall",
+      camas: "beds",
       maximo: "max|maximum",
       maxima: "max|maximum",
       minimo: "min|minimum",

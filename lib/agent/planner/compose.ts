@@ -565,6 +565,7 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
       ? timePeriods(xCol!, x.bucket, filters)
       : undefined,
     split: !!split,
+    overTime: intents.timeSignal,
   });
   const q: ChartQuery = {
     datasetId: df.id,

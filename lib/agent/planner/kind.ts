@@ -2,7 +2,8 @@
  * The chart kind charting practice draws when a request names none: a line
  * over time, bars over categories (on their side when the labels are long
  * or many), a pie for the shares of a few parts, a heatmap only when asked;
- * a time axis of two periods, or of up to twenty years, is drawn as bars.
+ * a time axis of two periods, or of up to twenty years, is drawn as bars,
+ * unless the request asks for the change over time.
  */
 import type { ChartKind } from "../lang/types.ts";
 import type { ColumnFeat } from "./schema.ts";
@@ -16,6 +17,8 @@ export function chooseKind(o: {
   /** Time axes: how many periods it spans. */
   periods?: number;
   split: boolean;
+  /** The request speaks of a trend ("over time", "evolution"). */
+  overTime?: boolean;
 }): ChartKind {
   if (o.asked) {
     // A heatmap needs a second dimension; without one it is bars.
@@ -28,7 +31,8 @@ export function chooseKind(o: {
   // are a few years' totals; a long series is a line.
   if (o.x.kind === "time") {
     const n = o.periods ?? 99;
-    return n <= 2 || (o.x.bucket === "year" && n <= 20) ? "bar" : "line";
+    const fewYears = o.x.bucket === "year" && n <= 20 && !o.overTime;
+    return n <= 2 || fewYears ? "bar" : "line";
   }
   return "bar";
 }
