@@ -118,6 +118,10 @@ function cover(tokens: Virtual[], slots: Slot[]): number {
   if (covered.every((k) => slots[k].generic)) return 0.8 * quality;
   const uncovered = req.filter((k) => !used.has(k));
   if (uncovered.every((k) => slots[k].generic)) return 2 * quality;
+  // The last word of a name is what it names: "region" for store_rgn.
+  if (uncovered.length === 1 && used.has(req[req.length - 1])) {
+    return 1.8 * quality;
+  }
   return (1 + 0.8 * covered.length / req.length) * quality;
 }
 
@@ -474,6 +478,9 @@ export function linkDataset(
       out.leftovers.push(i);
     }
   }
+  // A word the table cannot place counts against it: "unit price" fits a
+  // table with unit_prc better than one with units and no price.
+  out.score -= out.leftovers.length;
   // "by month" names a table with dates as well as one with a month column.
   if (intents.bucket && df.timeColumns.length) out.score += FULL;
   out.cols.sort((a, b) => a.pos - b.pos);

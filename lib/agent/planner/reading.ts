@@ -46,7 +46,12 @@ function lockedTokens(words: string[], df: DatasetFeat): Set<number> {
   for (const col of df.columns) {
     const slots = col.slots.filter((s) => !s.optional);
     const n = slots.length;
-    if (n < 2 || n > 3 || !slots.some((s) => KEYWORDS.has(s.word))) continue;
+    const keyword = (s: Slot) =>
+      KEYWORDS.has(s.word) ||
+      [...s.keys.keys()].some((k) =>
+        k.startsWith("w:") && KEYWORDS.has(k.slice(2))
+      );
+    if (n < 2 || n > 3 || !slots.some(keyword)) continue;
     for (let i = 0; i + n <= words.length; i++) {
       const window = words.slice(i, i + n);
       const free = new Set(window.keys());

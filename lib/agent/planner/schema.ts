@@ -99,7 +99,11 @@ function slotsOf(words: string[]): Slot[] {
     optional: V.stopwords.has(word) && words.length > 1 ||
       (V.units.has(word) && i > 0 &&
         !Object.values(V.aggregations).some((s) => s.has(word))),
-    generic: V.genericNames.has(word),
+    // ("cd" is generic as "code" is, "tot" as "total".)
+    generic: V.genericNames.has(word) ||
+      [...senseOf(word).keys.keys()].some((k) =>
+        k.startsWith("w:") && V.genericNames.has(k.slice(2))
+      ),
   }));
 }
 
@@ -171,6 +175,11 @@ function columnFeat(col: ColumnProfile, index: number): ColumnFeat {
     if (toks.length === 1 && KEYWORDS.has(key)) continue;
     if (!values.has(key)) values.set(key, v);
   }
+  const spelled = words.flatMap((w) => [
+    w,
+    ...[...senseOf(w).keys.keys()].filter((k) => k.startsWith("w:"))
+      .map((k) => k.slice(2)),
+  ]);
   return {
     profile: col,
     name: col.name,
@@ -186,8 +195,9 @@ function columnFeat(col: ColumnProfile, index: number): ColumnFeat {
     distinctCount: col.distinctCount ?? col.distinct?.length ?? 0,
     values,
     // "revenue" adds up; "revenue per head", a rate or an average does not.
-    additive: words.some((w) => V.additive.has(w)) &&
-      !words.some((w) => V.ratios.has(w)),
+    // (Abbreviations count as their words: tot_amt is a total amount.)
+    additive: spelled.some((w) => V.additive.has(w)) &&
+      !spelled.some((w) => V.ratios.has(w)),
     commonWords: new Set(),
     compound: words.length === 1 && words[0].length >= 3 &&
       !isKnownWord(words[0]),

@@ -1,0 +1,176 @@
+/**
+ * The planner over table shapes people bring, each beside the demo data as
+ * in every session: names abbreviated as databases export them, names that
+ * hold a statistic (temp_max), daily rows counted per year, and numbers that
+ * pick a group ("PSI 1"). Each checks the chart a person would see.
+ */
+import assert from "node:assert/strict";
+import { planRequest } from "../../lib/agent/planner/mod.ts";
+import type { ChartQuery, Plan } from "../../lib/agent/planner/types.ts";
+import { getDemoDatasets } from "../../lib/data/demo.ts";
+import { type DatasetProfile, profileTable } from "../../lib/data/table.ts";
+import { ingest } from "../data/_ingest.ts";
+
+const demos = getDemoDatasets().map((d) => profileTable(d.id, d.name, d.table));
+
+async function upload(name: string, csv: string): Promise<DatasetProfile> {
+  const result = await ingest(csv, name);
+  return { id: `upload:${name}`, name, ...result.schema.profile };
+}
+
+/** Plans `turns` in order in one session; returns the last plan. */
+function chat(data: DatasetProfile, ...turns: string[]): Plan {
+  let current = null;
+  let plan: Plan | null = null;
+  for (const turn of turns) {
+    plan = planRequest(turn, { datasets: [data, ...demos], current });
+    if (plan.kind === "chart") {
+      current = { artifactId: "a1", query: plan.query, spec: plan.spec };
+    }
+  }
+  return plan!;
+}
+
+function query(plan: Plan): ChartQuery {
+  assert.equal(plan.kind, "chart", JSON.stringify(plan).slice(0, 300));
+  return (plan as Extract<Plan, { kind: "chart" }>).query;
+}
+
+const ORDERS = [
+  "order_id,cust_id,prod_cat_cd,ord_dt,qty,unit_prc,disc_pct,tot_amt,store_rgn,pmt_mthd",
+  ...Array.from({ length: 60 }, (_, i) =>
+    [
+      1000 + i,
+      i % 17,
+      ["ELEC", "HOME", "TOYS"][i % 3],
+      `2024-${String(1 + (i % 12)).padStart(2, "0")}-${10 + (i % 9)}`,
+      1 + (i % 5),
+      (5 + i * 1.5).toFixed(2),
+      [0, 5, 10][i % 3],
+      ((1 + (i % 5)) * (5 + i * 1.5)).toFixed(2),
+      ["north", "south", "east", "west"][i % 4],
+      ["card", "cash"][i % 2],
+    ].join(",")),
+].join("\n");
+
+Deno.test("planner shapes: a database export's abbreviated names answer plain words, not the demo's", async () => {
+  const orders = await upload("orders.csv", ORDERS);
+  const total = query(chat(orders, "total amount by product category"));
+  assert.equal(total.datasetId, orders.id);
+  assert.deepEqual(total.measures.map((m) => [m.agg, m.column]), [
+    ["sum", "tot_amt"],
+  ]);
+  assert.equal(total.x.column, "prod_cat_cd");
+  // The demo sales table has "units" and "region"; the upload fits better.
+  const price = query(chat(orders, "average unit price by store region"));
+  assert.equal(price.datasetId, orders.id);
+  assert.deepEqual(price.measures.map((m) => m.column), ["unit_prc"]);
+  assert.equal(price.x.column, "store_rgn");
+  const payment = query(chat(orders, "average discount by payment method"));
+  assert.deepEqual(payment.measures.map((m) => m.column), ["disc_pct"]);
+  assert.equal(payment.x.column, "pmt_mthd");
+  const customers = query(
+    chat(orders, "number of distinct customers by region"),
+  );
+  assert.equal(customers.datasetId, orders.id);
+  assert.deepEqual(customers.measures.map((m) => [m.column, m.distinct]), [
+    ["cust_id", true],
+  ]);
+  const monthly = query(chat(orders, "valor total por região e mês"));
+  assert.equal(monthly.x.column, "ord_dt");
+  assert.equal(monthly.split?.column, "store_rgn");
+});
+
+const WEATHER = [
+  "date,precipitation,temp_max,temp_min,wind,weather",
+  ...Array.from({ length: 3 * 365 }, (_, i) => {
+    const day = new Date(Date.UTC(2012, 0, 1 + i)).toISOString().slice(0, 10);
+    return [
+      day,
+      (i % 7) * 1.5,
+      (10 + 10 * Math.sin(i / 58)).toFixed(1),
+      (2 + 8 * Math.sin(i / 58)).toFixed(1),
+      (2 + (i % 5)).toFixed(1),
+      ["rain", "sun", "fog", "drizzle", "snow"][i % 5],
+    ].join(",");
+  }),
+].join("\n");
+
+Deno.test("planner shapes: a name that holds a statistic is that column, in any order and language", async () => {
+  const weather = await upload("seattle-weather.csv", WEATHER);
+  for (
+    const [request, agg] of [
+      ["average max temperature by month", "avg"],
+      ["wind vs max temp", "avg"],
+      ["temperatura máxima média por ano", "avg"],
+      ["highest max temperature by year", "max"],
+    ] as const
+  ) {
+    const q = query(chat(weather, request));
+    assert.equal(q.datasetId, weather.id, request);
+    const measure = q.measures.find((m) => m.column === "temp_max") ??
+      (q.x.column === "temp_max" ? { agg: "avg" } : undefined);
+    assert.ok(measure, `${request}: temp_max is drawn`);
+    assert.equal(measure.agg, agg, request);
+  }
+  // Two columns fit "temperature" equally: the person is asked which.
+  const which = chat(weather, "temperature by month");
+  assert.equal(which.kind, "clarify");
+  assert.deepEqual(
+    [...(which as Extract<Plan, { kind: "clarify" }>).options].sort(),
+    ["temp_max", "temp_min"],
+  );
+});
+
+Deno.test("planner shapes: counted days per year, days named by a value's adjective", async () => {
+  const weather = await upload("seattle-weather.csv", WEATHER);
+  const rainy = query(chat(weather, "how many rainy days per year"));
+  assert.equal(rainy.x.kind === "time" && rainy.x.bucket, "year");
+  assert.deepEqual(rainy.filters, [
+    { column: "weather", op: "in", values: ["rain"] },
+  ]);
+  const sunny = query(chat(weather, "number of sunny days by month"));
+  assert.equal(sunny.x.kind === "time" && sunny.x.bucket, "month");
+  assert.deepEqual(sunny.filters, [
+    { column: "weather", op: "in", values: ["sun"] },
+  ]);
+});
+
+Deno.test("planner shapes: a number beside a column of a few values picks that group; 'A vs B' draws A up y; a new pair is a new chart", async () => {
+  const students = await upload(
+    "spector.csv",
+    [
+      "OBS,GPA,TUCE,PSI,GRADE",
+      ...Array.from(
+        { length: 32 },
+        (_, i) =>
+          [
+            i + 1,
+            (2 + (i % 20) / 10).toFixed(2),
+            15 + (i % 12),
+            i % 2,
+            (i % 3) % 2,
+          ]
+            .join(","),
+      ),
+    ].join("\n"),
+  );
+  const filtered = query(chat(students, "average GPA by GRADE for PSI 1"));
+  assert.deepEqual(filtered.filters, [
+    { column: "PSI", op: "in", values: [1] },
+  ]);
+  assert.equal(filtered.x.column, "GRADE");
+  const scatter = query(chat(students, "GPA vs TUCE"));
+  assert.equal(scatter.chartType, "scatter");
+  assert.equal(scatter.x.column, "TUCE");
+  assert.deepEqual(scatter.measures.map((m) => m.column), ["GPA"]);
+  // After a bar chart, a pair of measures is a new scatter, not a changed bar.
+  const pair = chat(students, "average GPA by GRADE", "TUCE vs GPA");
+  assert.equal(query(pair).chartType, "scatter");
+  assert.equal((pair as Extract<Plan, { kind: "chart" }>).refines, undefined);
+  // A histogram asked to be bars stays a histogram (it is bars already).
+  const bars = query(
+    chat(students, "distribution of GPA", "make it a bar chart"),
+  );
+  assert.equal(bars.chartType, "histogram");
+});
