@@ -27,7 +27,7 @@ export interface Reading {
  */
 function lockedTokens(words: string[], df: DatasetFeat): Set<number> {
   const out = new Set<number>();
-  const names = new Set(df.columns.map((c) => c.compact));
+  const names = df.compactNames;
   for (let i = 0; i < words.length; i++) {
     for (let len = 1; len <= 4 && i + len <= words.length; len++) {
       const joined = words.slice(i, i + len).join("");
@@ -39,24 +39,20 @@ function lockedTokens(words: string[], df: DatasetFeat): Set<number> {
   // "max temp", "temperatura máxima": words that name every part of a column
   // whose name holds a keyword (temp_max), in any order, are that column.
   // (A name's part may be cut short: temp for temperature, max for máxima.)
-  const means = (word: string, slot: Slot) =>
-    word === slot.word ||
-    (slot.word.length >= 3 && word.startsWith(slot.word)) ||
-    [...senseOf(word).keys.keys()].some((k) => slot.keys.has(k));
-  for (const col of df.columns) {
-    const slots = col.slots.filter((s) => !s.optional);
+  const wordKeys = words.map((w) => senseOf(w).keys);
+  const means = (i: number, slot: Slot) => {
+    const word = words[i];
+    if (word === slot.word) return true;
+    if (slot.word.length >= 3 && word.startsWith(slot.word)) return true;
+    for (const k of slot.keys.keys()) if (wordKeys[i].has(k)) return true;
+    return false;
+  };
+  for (const slots of df.keywordNames) {
     const n = slots.length;
-    const keyword = (s: Slot) =>
-      KEYWORDS.has(s.word) ||
-      [...s.keys.keys()].some((k) =>
-        k.startsWith("w:") && KEYWORDS.has(k.slice(2))
-      );
-    if (n < 2 || n > 3 || !slots.some(keyword)) continue;
     for (let i = 0; i + n <= words.length; i++) {
-      const window = words.slice(i, i + n);
-      const free = new Set(window.keys());
+      const free = new Set(Array.from({ length: n }, (_, k) => i + k));
       const covered = slots.every((s) => {
-        const at = [...free].find((k) => means(window[k], s));
+        const at = [...free].find((k) => means(k, s));
         return at !== undefined && free.delete(at);
       });
       if (covered) { for (let k = i; k < i + n; k++) out.add(k); }

@@ -81,6 +81,10 @@ export interface DatasetFeat {
   byFirst: Map<string, ColumnFeat[]>;
   /** Single-word values by first letter (for typos). */
   valuesByFirst: Map<string, [string, ValueHit[]][]>;
+  /** Compact names of every column ("tempmax"). */
+  compactNames: Set<string>;
+  /** The required parts of two- or three-part names that hold a keyword (temp_max). */
+  keywordNames: Slot[][];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -313,7 +317,18 @@ function build(ds: DatasetProfile): DatasetFeat {
     Number(a.numeric) - Number(b.numeric) ||
     grainRank(a) - grainRank(b)
   );
+  const keyword = (s: Slot) =>
+    KEYWORDS.has(s.word) ||
+    [...s.keys.keys()].some((k) =>
+      k.startsWith("w:") && KEYWORDS.has(k.slice(2))
+    );
+  const keywordNames = columns.map((c) => c.slots.filter((s) => !s.optional))
+    .filter((slots) =>
+      slots.length >= 2 && slots.length <= 3 && slots.some(keyword)
+    );
   return {
+    compactNames: new Set(columns.map((c) => c.compact)),
+    keywordNames,
     profile: ds,
     id: ds.id,
     demo: ds.id.startsWith("demo:"),
