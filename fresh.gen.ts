@@ -20,11 +20,13 @@ import * as $r17 from "./routes/api/sessions/index.ts";
 import * as $r18 from "./routes/api/workflows/[id].ts";
 import * as $r19 from "./routes/d/[token].tsx";
 import * as $r20 from "./routes/health.ts";
-import * as $r21 from "./routes/index.tsx";
-import * as $r22 from "./routes/metrics.ts";
-import * as $r23 from "./routes/sessions/[id].tsx";
-import * as $r24 from "./routes/sessions/[id]/delete.tsx";
-import * as $r25 from "./routes/sessions/index.ts";
+import * as $r21 from "./routes/health/live.ts";
+import * as $r22 from "./routes/health/ready.ts";
+import * as $r23 from "./routes/index.tsx";
+import * as $r24 from "./routes/metrics.ts";
+import * as $r25 from "./routes/sessions/[id].tsx";
+import * as $r26 from "./routes/sessions/[id]/delete.tsx";
+import * as $r27 from "./routes/sessions/index.ts";
 import * as $i0 from "./islands/ChartCanvas.tsx";
 import * as $i1 from "./islands/ChatPanel.tsx";
 import * as $i2 from "./islands/SessionTitle.tsx";
@@ -54,11 +56,13 @@ const manifest: Manifest = {
     "./routes/api/workflows/[id].ts": $r18,
     "./routes/d/[token].tsx": $r19,
     "./routes/health.ts": $r20,
-    "./routes/index.tsx": $r21,
-    "./routes/metrics.ts": $r22,
-    "./routes/sessions/[id].tsx": $r23,
-    "./routes/sessions/[id]/delete.tsx": $r24,
-    "./routes/sessions/index.ts": $r25,
+    "./routes/health/live.ts": $r21,
+    "./routes/health/ready.ts": $r22,
+    "./routes/index.tsx": $r23,
+    "./routes/metrics.ts": $r24,
+    "./routes/sessions/[id].tsx": $r25,
+    "./routes/sessions/[id]/delete.tsx": $r26,
+    "./routes/sessions/index.ts": $r27,
   },
   islands: {
     "./islands/ChartCanvas.tsx": $i0,

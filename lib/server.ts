@@ -18,6 +18,7 @@ import { closeRenderPool, getRenderPool } from "./charts/render_pool.ts";
 import { configureRenderer } from "./render/pool_config.ts";
 import { warmUpRenderer } from "./charts/warm_up.ts";
 import { openKv, storeKind } from "./kv/open.ts";
+import { instrumentKv } from "./kv/instrument.ts";
 import { closeSqlService, startSqlService } from "./data/sql_service.ts";
 import { closeInterruptedTurns } from "./kv/turns.ts";
 
@@ -62,8 +63,10 @@ export async function createInstance(
     size: config.SQL_WORKERS,
     memoryBytes: config.SQL_MEMORY,
   });
-  const kv = options.kv ??
-    await openKv(config.KV_PATH, { onDeploy: !!config.DENO_DEPLOYMENT_ID });
+  const kv = instrumentKv(
+    options.kv ??
+      await openKv(config.KV_PATH, { onDeploy: !!config.DENO_DEPLOYMENT_ID }),
+  );
   const signingKey = await loadSigningKey(kv, config.SECRET_KEY);
   const assets = await loadAssets();
   const closing = new AbortController();

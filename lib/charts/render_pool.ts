@@ -26,6 +26,12 @@ import {
   renderTimeout,
 } from "./budget.ts";
 import { log } from "../log.ts";
+import {
+  renderDuration,
+  renders,
+  secondsSince,
+  setRenderQueueProbe,
+} from "../metrics.ts";
 import type { PdfPage } from "./pdf.ts";
 
 /**
@@ -226,6 +232,17 @@ export class RenderPool {
    * many jobs wait, and an Error when the pool closes first.
    */
   render(job: RenderJob): Promise<RenderOutput> {
+    const started = performance.now();
+    const kind = job.kind;
+    const done = this.#render(job);
+    done.then(
+      () => renders.inc({ kind, outcome: "ok" }),
+      () => renders.inc({ kind, outcome: "error" }),
+    ).finally(() => renderDuration.observe({ kind }, secondsSince(started)));
+    return done;
+  }
+
+  #render(job: RenderJob): Promise<RenderOutput> {
     if (this.#closed) return Promise.reject(new Error("render pool closed"));
     try {
       checkPixels(job);
@@ -460,6 +477,7 @@ async function drawJob(
 
 let poolOptions: RenderPoolOptions = {};
 let defaultPool: RenderPool | undefined;
+setRenderQueueProbe(() => defaultPool?.queued ?? 0);
 
 /**
  * Sets how the shared pool runs (workers, fonts) and checks the font files

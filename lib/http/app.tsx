@@ -61,10 +61,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("eventPollMs", deps.eventPollMs);
     c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) ?? newId());
     c.set("lang", langFromAcceptLanguage(c.req.header("accept-language")));
+    c.set("route", "unmatched");
     await next();
     const ms = performance.now() - started;
     c.header("x-request-id", c.var.requestId);
-    recordRequest(c.req.method, c.res.status, ms);
+    recordRequest(c.req.method, c.var.route, c.res.status, ms / 1000);
     // Lapsed jobs and due sweeps ride on requests; this never waits for them.
     deps.housekeeping.onRequest();
     log.info("request", {
@@ -86,7 +87,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       }
     },
   );
-  app.use("/static/*", staticFiles(staticRoot));
+  app.use("/static/*", async (c, next) => {
+    c.set("route", "/static/*");
+    await next();
+  }, staticFiles(staticRoot));
 
   app.use(identity(), originCheck());
   const routes = manifest.routes;
@@ -135,6 +139,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       if (method === "GET" && !handlers.HEAD) methods.push("HEAD");
       const run = handle;
       app.on(method, path, async (c) => {
+        c.set("route", path);
         if (Page) {
           // c.html keeps any status the handler set with c.status().
           c.setRenderer((data?: unknown) => {
@@ -161,6 +166,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (methods.length === 0) continue;
     const allow = [...new Set(methods)].join(", ");
     app.all(path, (c) => {
+      c.set("route", path);
       c.header("allow", allow);
       return c.json({
         error: {

@@ -1,51 +1,63 @@
-/** In-process request metrics, exposed in Prometheus text format at /metrics. */
+/**
+ * /metrics: records each request under its route pattern, and reads the
+ * store-wide gauges (bytes stored, jobs by state) when scraped.
+ */
+import {
+  bytesStored,
+  httpDuration,
+  httpRequests,
+  jobsByState,
+  registry,
+} from "../metrics.ts";
+import { keys } from "../kv/keys.ts";
+import type { Job } from "../kv/jobs.ts";
 
-const requests = new Map<string, number>();
-const durationBuckets = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
-const durationCounts = new Array(durationBuckets.length + 1).fill(0);
-let durationSum = 0;
-let durationCount = 0;
+/** The content type of the Prometheus text format. */
+export const METRICS_CONTENT_TYPE = registry.contentType;
 
-/** Records one finished request. */
-export function recordRequest(method: string, status: number, ms: number) {
-  const key = `${method}|${status}`;
-  requests.set(key, (requests.get(key) ?? 0) + 1);
-  const bucket = durationBuckets.findIndex((b) => ms <= b);
-  durationCounts[bucket === -1 ? durationBuckets.length : bucket]++;
-  durationSum += ms;
-  durationCount++;
+/** Records one finished request: `route` is its pattern (`/api/sessions/:id`). */
+export function recordRequest(
+  method: string,
+  route: string,
+  status: number,
+  seconds: number,
+): void {
+  httpRequests.inc({ method, route, status: String(status) });
+  httpDuration.observe({ method, route }, seconds);
 }
 
-/** Returns every metric in Prometheus text exposition format. */
-export function renderMetrics(): string {
-  const lines = [
-    "# HELP chartroom_http_requests_total HTTP requests by method and status.",
-    "# TYPE chartroom_http_requests_total counter",
-  ];
-  for (const [key, count] of requests) {
-    const [method, status] = key.split("|");
-    lines.push(
-      `chartroom_http_requests_total{method="${method}",status="${status}"} ${count}`,
-    );
+/** Most job records one scrape reads to count jobs by state. */
+const JOB_SCAN_LIMIT = 10_000;
+/** Store-wide gauges are read at most this often per instance. */
+const STORE_READ_EVERY_MS = 10_000;
+let storeReadAt = -Infinity;
+
+async function readStoreGauges(kv: Deno.Kv): Promise<void> {
+  const stats = await kv.get<{ bytes: number }>(keys.stats("bytes_stored"));
+  if (stats.value) bytesStored.set(stats.value.bytes);
+  const counts = new Map<string, number>();
+  for await (
+    const entry of kv.list<Job>({ prefix: keys.jobsPrefix() }, {
+      limit: JOB_SCAN_LIMIT,
+      batchSize: 500,
+    })
+  ) {
+    const label = `${entry.value.type}|${entry.value.status}`;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  lines.push(
-    "# HELP chartroom_http_request_duration_ms Request duration in milliseconds.",
-    "# TYPE chartroom_http_request_duration_ms histogram",
-  );
-  let cumulative = 0;
-  durationBuckets.forEach((bound, i) => {
-    cumulative += durationCounts[i];
-    lines.push(
-      `chartroom_http_request_duration_ms_bucket{le="${bound}"} ${cumulative}`,
-    );
-  });
-  cumulative += durationCounts[durationBuckets.length];
-  lines.push(
-    `chartroom_http_request_duration_ms_bucket{le="+Inf"} ${cumulative}`,
-  );
-  lines.push(
-    `chartroom_http_request_duration_ms_sum ${durationSum.toFixed(3)}`,
-  );
-  lines.push(`chartroom_http_request_duration_ms_count ${durationCount}`);
-  return lines.join("\n") + "\n";
+  jobsByState.reset();
+  for (const [label, n] of counts) {
+    const [type, state] = label.split("|");
+    jobsByState.set({ type, state }, n);
+  }
+}
+
+/** Returns every metric in the Prometheus text format. */
+export async function renderMetrics(kv: Deno.Kv): Promise<string> {
+  const now = Date.now();
+  if (now - storeReadAt >= STORE_READ_EVERY_MS) {
+    storeReadAt = now;
+    await readStoreGauges(kv);
+  }
+  return await registry.metrics();
 }

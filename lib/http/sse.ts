@@ -4,6 +4,7 @@
  * client goes away (the source's own work is not cancelled by that).
  */
 import type { SessionEvent } from "../kv/events.ts";
+import { sseStreamsOpen } from "../metrics.ts";
 
 const encoder = new TextEncoder();
 
@@ -19,16 +20,30 @@ export function sseFrame(
 /**
  * Returns a `text/event-stream` response that writes every event of `source`
  * and a `: ping` comment every `heartbeatMs`. When the client disconnects,
- * `onCancel` runs and the source is no longer read.
+ * `onCancel` runs and the source is no longer read. `onEnd` runs once when
+ * the stream ends either way.
  */
 export function sseResponse(
   source: AsyncIterable<SessionEvent>,
-  options: { heartbeatMs?: number; onCancel?: () => void } = {},
+  options: {
+    heartbeatMs?: number;
+    onCancel?: () => void;
+    onEnd?: () => void;
+  } = {},
 ): Response {
   let timer: ReturnType<typeof setInterval> | undefined;
   let iterator: AsyncIterator<SessionEvent> | undefined;
+  let open = true;
+  const end = () => {
+    if (!open) return;
+    open = false;
+    clearInterval(timer);
+    sseStreamsOpen.dec();
+    options.onEnd?.();
+  };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
+      sseStreamsOpen.inc();
       controller.enqueue(encoder.encode(": connected\n\n"));
       timer = setInterval(() => {
         try {
@@ -40,16 +55,22 @@ export function sseResponse(
       iterator = source[Symbol.asyncIterator]();
     },
     async pull(controller) {
-      const next = await iterator!.next();
+      let next: IteratorResult<SessionEvent>;
+      try {
+        next = await iterator!.next();
+      } catch (error) {
+        end();
+        throw error;
+      }
       if (next.done) {
-        clearInterval(timer);
+        end();
         controller.close();
         return;
       }
       controller.enqueue(encoder.encode(sseFrame(next.value)));
     },
     cancel() {
-      clearInterval(timer);
+      end();
       options.onCancel?.();
       iterator?.return?.(undefined);
     },

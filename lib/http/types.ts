@@ -13,6 +13,8 @@ export interface AppVariables {
   /** The anonymous identity of the caller (from the signed cookie). */
   ownerId: string;
   requestId: string;
+  /** The matched route pattern (`/api/sessions/:id`), for metrics; `unmatched` otherwise. */
+  route: string;
   /** Aborted when the server shuts down: long-lived streams end with it. */
   closing: AbortSignal;
   /** This instance's job runner: starts background jobs at once. */

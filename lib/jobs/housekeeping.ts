@@ -12,12 +12,16 @@
 import { acquireLease, renewLease } from "../kv/lease.ts";
 import { sweepSlice } from "../kv/sweep.ts";
 import { log } from "../log.ts";
+import { keys } from "../kv/keys.ts";
+import { sweeps, swept } from "../metrics.ts";
 
 /** The lease kind, and the one id, of the sweep slot. */
 export const SWEEP_LEASE = { kind: "housekeeping", id: "sweep" } as const;
 
 interface SweepState {
   cursor: string | null;
+  /** Bytes of live blobs counted so far in this pass over the keyspace. */
+  bytes?: number;
 }
 
 export interface HousekeepingOptions {
@@ -75,10 +79,19 @@ export function createHousekeeping(options: HousekeepingOptions): Housekeeping {
       cursor: slot.lease.data?.cursor ?? null,
       limit: sweepKeys,
     });
+    const bytes = (slot.lease.data?.bytes ?? 0) + slice.blobBytes;
     // Kept, not released: no instance sweeps again before the interval ends.
     await renewLease(kv, slot.lease, options.sweepEveryMs, {
       cursor: slice.cursor,
+      bytes: slice.cursor === null ? 0 : bytes,
     });
+    // A pass over the whole keyspace ended: its count is the store's figure.
+    if (slice.cursor === null) {
+      await kv.set(keys.stats("bytes_stored"), { bytes, at: Date.now() });
+    }
+    sweeps.inc();
+    swept.inc({ kind: "expired" }, slice.expired);
+    swept.inc({ kind: "orphan_blob" }, slice.orphanBlobs);
     if (slice.expired || slice.orphanBlobs) {
       log.info("swept", {
         seen: slice.seen,

@@ -11,6 +11,7 @@ import { deleteBlob, readBlob, writeBlob } from "./blobs.ts";
 import { getMany } from "./batch.ts";
 import { newId } from "../ids.ts";
 import type { ChartSpec, Snapshot } from "../charts/spec.ts";
+import { artifactsCreated } from "../metrics.ts";
 
 export const ARTIFACT_TYPES = ["chart"] as const;
 export type ArtifactType = typeof ARTIFACT_TYPES[number];
@@ -118,6 +119,7 @@ export async function createArtifact(
     await deleteBlob(kv, dataBlobId);
     throw new Error("artifact id collision");
   }
+  artifactsCreated.inc();
   return artifact;
 }
 

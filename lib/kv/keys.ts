@@ -79,6 +79,7 @@ export const keys = {
 
   /** A background job (workflow run, session delete); its lease is `lease("job", id)`. */
   job: (jobId: string) => ["job", jobId] as const,
+  jobsPrefix: () => ["job"] as const,
   /** Index of a session's jobs; the value is the job id. */
   jobBySession: (sessionId: string, jobId: string) =>
     ["job_by_session", sessionId, jobId] as const,
@@ -91,6 +92,9 @@ export const keys = {
 
   /** App secrets, such as the signing key created on first start. */
   secret: (name: string) => ["secret", name] as const,
+
+  /** A store-wide figure, such as the bytes housekeeping counted (no TTL). */
+  stats: (name: string) => ["stats", name] as const,
 
   /** Round-trip probe used by /health. */
   health: (probeId: string) => ["health", probeId] as const,

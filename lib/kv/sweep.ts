@@ -20,6 +20,8 @@ export interface SweepSlice {
   expired: number;
   /** Blobs whose chunks were removed: abandoned writes and orphaned chunks. */
   orphanBlobs: number;
+  /** Bytes of the live blobs whose metadata this slice saw. */
+  blobBytes: number;
 }
 
 /** How long a blob may stay pending before its write counts as abandoned. */
@@ -52,6 +54,7 @@ export async function sweepSlice(
     seen: 0,
     expired: 0,
     orphanBlobs: 0,
+    blobBytes: 0,
   };
   const checkedBlobs = new Set<string>();
   const iter = kv.list({ prefix: [] }, {
@@ -86,7 +89,12 @@ export async function sweepSlice(
       continue;
     }
     const expiresAt = expiresAtOf(entry.value);
-    if (expiresAt === null || !isExpired({ expiresAt }, now)) continue;
+    if (expiresAt === null || !isExpired({ expiresAt }, now)) {
+      if (space === "blob" && part === "meta") {
+        result.blobBytes += (entry.value as { size?: number }).size ?? 0;
+      }
+      continue;
+    }
     if (space === "blob" && part === "meta") {
       await deleteBlob(kv, String(id));
     } else {

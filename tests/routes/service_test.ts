@@ -11,21 +11,6 @@ Deno.test("service: /health makes a KV round trip", async () => {
   assert.equal(typeof body.kv_ms, "number");
 });
 
-Deno.test("service: /metrics counts requests in Prometheus text format", async () => {
-  await using server = await startTestServer();
-  await (await fetch(server.url + "/health")).body?.cancel();
-  const text = await (await fetch(server.url + "/metrics")).text();
-  assert.match(text, /# TYPE chartroom_http_requests_total counter/);
-  assert.match(
-    text,
-    /chartroom_http_requests_total\{method="GET",status="200"\} \d+/,
-  );
-  assert.match(
-    text,
-    /chartroom_http_request_duration_ms_bucket\{le="\+Inf"\} \d+/,
-  );
-});
-
 Deno.test("service: hashed bundles are cached for a year; pages carry a strict CSP", async () => {
   await using server = await startTestServer();
   const client = new Client(server.url);

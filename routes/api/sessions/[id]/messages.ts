@@ -11,6 +11,11 @@ import { messageView } from "../../../../lib/http/views.ts";
 import type { SessionEvent } from "../../../../lib/kv/events.ts";
 import { log } from "../../../../lib/log.ts";
 import { beginTurn, endCrashedTurn } from "../../../../lib/kv/turns.ts";
+import {
+  chatTurnDuration,
+  chatTurns,
+  secondsSince,
+} from "../../../../lib/metrics.ts";
 
 /** How long a message waits for the session's previous turn before a 409. */
 const TURN_WAIT_MS = 120_000;
@@ -41,6 +46,8 @@ export const handler: Handlers = {
       waitMs: TURN_WAIT_MS,
     });
     const queue = new EventQueue<SessionEvent>();
+    const started = performance.now();
+    let outcome: "ok" | "error" = "ok";
     // Not awaited: the turn completes and is stored even if the client leaves.
     runChatTurn(
       {
@@ -56,13 +63,19 @@ export const handler: Handlers = {
       },
       session,
       content,
-      (event) => queue.push(event),
+      (event) => {
+        if (event.type === "error") outcome = "error";
+        queue.push(event);
+      },
     ).catch(async (error) => {
       log.error("chat turn crashed", { error });
       await endCrashedTurn(c.var.kv, session.id, c.var.config.ARTIFACT_TTL)
         .then((events) => events.forEach((e) => queue.push(e)))
         .catch(() => {});
+      outcome = "error";
     }).finally(async () => {
+      chatTurns.inc({ outcome });
+      chatTurnDuration.observe(secondsSince(started));
       await turn.end();
       queue.end();
     });
