@@ -17,16 +17,18 @@ import * as $r14 from "./routes/api/sessions/[id]/index.ts";
 import * as $r15 from "./routes/api/sessions/[id]/messages.ts";
 import * as $r16 from "./routes/api/sessions/[id]/workflows.ts";
 import * as $r17 from "./routes/api/sessions/index.ts";
-import * as $r18 from "./routes/api/workflows/[id].ts";
-import * as $r19 from "./routes/d/[token].tsx";
-import * as $r20 from "./routes/health.ts";
-import * as $r21 from "./routes/health/live.ts";
-import * as $r22 from "./routes/health/ready.ts";
-import * as $r23 from "./routes/index.tsx";
-import * as $r24 from "./routes/metrics.ts";
-import * as $r25 from "./routes/sessions/[id].tsx";
-import * as $r26 from "./routes/sessions/[id]/delete.tsx";
-import * as $r27 from "./routes/sessions/index.ts";
+import * as $r18 from "./routes/api/tokens/[id].ts";
+import * as $r19 from "./routes/api/tokens/index.ts";
+import * as $r20 from "./routes/api/workflows/[id].ts";
+import * as $r21 from "./routes/d/[token].tsx";
+import * as $r22 from "./routes/health.ts";
+import * as $r23 from "./routes/health/live.ts";
+import * as $r24 from "./routes/health/ready.ts";
+import * as $r25 from "./routes/index.tsx";
+import * as $r26 from "./routes/metrics.ts";
+import * as $r27 from "./routes/sessions/[id].tsx";
+import * as $r28 from "./routes/sessions/[id]/delete.tsx";
+import * as $r29 from "./routes/sessions/index.ts";
 import * as $i0 from "./islands/ChartCanvas.tsx";
 import * as $i1 from "./islands/ChatPanel.tsx";
 import * as $i2 from "./islands/SessionTitle.tsx";
@@ -53,16 +55,18 @@ const manifest: Manifest = {
     "./routes/api/sessions/[id]/messages.ts": $r15,
     "./routes/api/sessions/[id]/workflows.ts": $r16,
     "./routes/api/sessions/index.ts": $r17,
-    "./routes/api/workflows/[id].ts": $r18,
-    "./routes/d/[token].tsx": $r19,
-    "./routes/health.ts": $r20,
-    "./routes/health/live.ts": $r21,
-    "./routes/health/ready.ts": $r22,
-    "./routes/index.tsx": $r23,
-    "./routes/metrics.ts": $r24,
-    "./routes/sessions/[id].tsx": $r25,
-    "./routes/sessions/[id]/delete.tsx": $r26,
-    "./routes/sessions/index.ts": $r27,
+    "./routes/api/tokens/[id].ts": $r18,
+    "./routes/api/tokens/index.ts": $r19,
+    "./routes/api/workflows/[id].ts": $r20,
+    "./routes/d/[token].tsx": $r21,
+    "./routes/health.ts": $r22,
+    "./routes/health/live.ts": $r23,
+    "./routes/health/ready.ts": $r24,
+    "./routes/index.tsx": $r25,
+    "./routes/metrics.ts": $r26,
+    "./routes/sessions/[id].tsx": $r27,
+    "./routes/sessions/[id]/delete.tsx": $r28,
+    "./routes/sessions/index.ts": $r29,
   },
   islands: {
     "./islands/ChartCanvas.tsx": $i0,

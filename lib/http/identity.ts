@@ -1,6 +1,9 @@
 /**
- * Anonymous identity: a random owner id in a signed, HttpOnly, SameSite=Lax
- * cookie. A missing or forged cookie gets a fresh identity.
+ * Identity: an API token (`Authorization: Bearer`, for scripts), or an
+ * anonymous random owner id in a signed, HttpOnly, SameSite=Lax cookie. A
+ * missing or forged cookie gets a fresh identity; a bearer token that is not
+ * valid (unknown, revoked, expired) is refused with 401 and never falls back
+ * to the cookie.
  */
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
@@ -8,6 +11,8 @@ import { signToken, verifyToken } from "./signing.ts";
 import { isId, newId } from "../ids.ts";
 import type { AppEnv } from "./types.ts";
 import { isSecureOrigin } from "./urls.ts";
+import { verifyApiToken } from "../kv/tokens.ts";
+import { errorBody } from "./errors.ts";
 
 export const IDENTITY_COOKIE = "chartroom_id";
 const ONE_YEAR_S = 365 * 24 * 3600;
@@ -30,9 +35,36 @@ export function cookieForOwner(
   return signToken(key, { o: ownerId });
 }
 
-/** Middleware: sets `c.var.ownerId`, issuing a new identity cookie when needed. */
+const BEARER = /^Bearer +(\S+) *$/i;
+
+/** Paths served the same to everyone: no identity is read or issued for them. */
+const PUBLIC = /^\/(s|d)\/|^\/health(\/|$)|^\/metrics$/;
+
+/**
+ * Middleware: sets `c.var.ownerId` (and `c.var.tokenId` for a bearer token),
+ * issuing a new identity cookie when needed.
+ */
 export function identity(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    if (PUBLIC.test(c.req.path)) return await next();
+    const authorization = c.req.header("authorization");
+    if (authorization !== undefined) {
+      const text = BEARER.exec(authorization)?.[1];
+      const token = text ? await verifyApiToken(c.var.kv, text) : null;
+      if (!token) {
+        return c.json(
+          errorBody(
+            "invalid_token",
+            "the API token is not valid: unknown, revoked or expired",
+          ),
+          401,
+          { "www-authenticate": 'Bearer error="invalid_token"' },
+        );
+      }
+      c.set("ownerId", token.ownerId);
+      c.set("tokenId", token.id);
+      return await next();
+    }
     const key = c.var.signingKey;
     let ownerId = await ownerFromCookie(key, getCookie(c, IDENTITY_COOKIE));
     if (!ownerId) {
@@ -44,6 +76,7 @@ export function identity(): MiddlewareHandler<AppEnv> {
         maxAge: ONE_YEAR_S,
         secure: isSecureOrigin(c),
       });
+      c.set("identityIssued", true);
     }
     c.set("ownerId", ownerId);
     await next();

@@ -12,6 +12,10 @@ export interface AppVariables {
   signingKey: CryptoKey;
   /** The anonymous identity of the caller (from the signed cookie). */
   ownerId: string;
+  /** The API token the request came with (`Authorization: Bearer`), if any. */
+  tokenId?: string;
+  /** This request was given a new identity (it came without a valid cookie). */
+  identityIssued?: boolean;
   requestId: string;
   /** The matched route pattern (`/api/sessions/:id`), for metrics; `unmatched` otherwise. */
   route: string;

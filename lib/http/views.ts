@@ -2,6 +2,7 @@
 import type { Session } from "../kv/sessions.ts";
 import type { Message } from "../kv/messages.ts";
 import type { Artifact } from "../kv/artifacts.ts";
+import type { ApiToken } from "../kv/tokens.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -65,5 +66,15 @@ export function artifactEventView(artifact: Artifact, origin: string) {
     version: artifact.version,
     created_at: iso(artifact.createdAt),
     url: `${origin}/api/artifacts/${artifact.id}`,
+  };
+}
+
+/** Returns the API view of an API token (never its secret or hash). */
+export function tokenView(token: ApiToken) {
+  return {
+    id: token.id,
+    name: token.name,
+    created_at: iso(token.createdAt),
+    expires_at: token.expiresAt === null ? null : iso(token.expiresAt),
   };
 }

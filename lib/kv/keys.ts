@@ -90,6 +90,14 @@ export const keys = {
   lease: (kind: string, id: string) => ["lease", kind, id] as const,
   leasesPrefix: (kind: string) => ["lease", kind] as const,
 
+  /** An API token: its owner, name and the SHA-256 of its secret (never the secret). */
+  apiToken: (tokenId: string) => ["api_token", tokenId] as const,
+  /** Index of an owner's API tokens; the value is the token id. */
+  apiTokenByOwner: (ownerId: string, tokenId: string) =>
+    ["api_token_by_owner", ownerId, tokenId] as const,
+  apiTokensByOwnerPrefix: (ownerId: string) =>
+    ["api_token_by_owner", ownerId] as const,
+
   /** App secrets, such as the signing key created on first start. */
   secret: (name: string) => ["secret", name] as const,
 
