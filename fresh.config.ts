@@ -14,6 +14,10 @@ const bytes = z
   .regex(/^\d+(B|KB|KiB|MB|MiB)?$/, "a size such as 8KiB or 50MB")
   .transform(parseBytes);
 
+/** A count limit; 0 turns it off. */
+const limit = (fallback: number) =>
+  z.coerce.number().int().min(0).max(1_000_000_000).default(fallback);
+
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8000),
   HOSTNAME: z.string().min(1).default("0.0.0.0"),
@@ -65,6 +69,18 @@ const ConfigSchema = z.object({
   ),
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
   SWEEP_INTERVAL: duration.refine((ms) => ms >= 1000, "at least 1s").default(
+    parseDuration("1m"),
+  ),
+  // Every limit is off (0) unless configured: a limit that suits one
+  // deployment (and one proxy setup, for the per-address one) does not suit all.
+  QUOTA_REQUESTS_PER_MINUTE: limit(0),
+  QUOTA_CHAT_TURNS_PER_MINUTE: limit(0),
+  QUOTA_RENDERS_PER_MINUTE: limit(0),
+  QUOTA_DATASETS: limit(0),
+  QUOTA_STORED_BYTES: bytes.default(0),
+  QUOTA_SSE_STREAMS: limit(0),
+  RENDER_API_PER_MINUTE: limit(0),
+  QUOTA_WINDOW: duration.refine((ms) => ms >= 1000, "at least 1s").default(
     parseDuration("1m"),
   ),
   /** Set by Deno Deploy: the app then uses the managed KV and ignores KV_PATH. */

@@ -39,16 +39,27 @@ export async function exportInputOf(kv: Deno.Kv, artifact: Artifact) {
   };
 }
 
+/** Formats whose export draws the chart (and so counts as a render). */
+export const DRAWN_FORMATS: ReadonlySet<string> = new Set([
+  "png",
+  "svg",
+  "pdf",
+  "zip",
+]);
+
 /**
  * Returns the stored download blob of an artifact in a format, rendering and
  * storing it (for `ttlMs`) when no live cached copy exists. `request` comes
  * from `parseExportOptions`, so equal requests have equal, complete options.
+ * `beforeDrawing` runs (and may throw, a quota) only when a drawn format
+ * is about to be made, not when a cached copy is served.
  */
 export async function ensureDownload(
   kv: Deno.Kv,
   artifact: Artifact,
   request: ParsedExport,
   ttlMs: number,
+  beforeDrawing?: () => Promise<void>,
 ): Promise<BlobMeta> {
   const { format, options } = request;
   const sortedOptions = Object.fromEntries(
@@ -64,6 +75,7 @@ export async function ensureDownload(
     // Reuse only a copy that outlives a fresh link by a fair margin.
     if (meta && meta.expiresAt - Date.now() > ttlMs / 2) return meta;
   }
+  if (DRAWN_FORMATS.has(format)) await beforeDrawing?.();
   const result = await exportChart(
     await exportInputOf(kv, artifact),
     format,

@@ -10,6 +10,7 @@ import { newId } from "../ids.ts";
 import { handleError } from "./errors.ts";
 import { identity } from "./identity.ts";
 import { originCheck } from "./guards.ts";
+import { requestQuota } from "./quota.ts";
 import { recordRequest } from "./metrics.ts";
 import { registerIslands } from "./islands.ts";
 import { staticFiles } from "./static_files.ts";
@@ -92,7 +93,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     await next();
   }, staticFiles(staticRoot));
 
-  app.use(identity(), originCheck());
+  app.use(identity(), originCheck(), requestQuota());
   const routes = manifest.routes;
   const middleware = routes["./routes/_middleware.ts"]?.handler;
   if (typeof middleware === "function") {

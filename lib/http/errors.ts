@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { HttpError } from "../errors.ts";
 import { log } from "../log.ts";
+import { QuotaExceeded } from "../kv/quotas.ts";
 import type { AppEnv } from "./types.ts";
 
 /** Returns the JSON error body every API error uses. */
@@ -12,6 +13,20 @@ export function errorBody(code: string, message: string) {
 
 /** Hono `onError`: maps an error to a response. */
 export function handleError(error: Error, c: Context<AppEnv>): Response {
+  if (error instanceof QuotaExceeded) {
+    return c.json(
+      {
+        error: {
+          code: error.code,
+          message: error.message,
+          limit: error.limit,
+          retry_after: error.retryAfterS,
+        },
+      },
+      429,
+      { "retry-after": String(error.retryAfterS) },
+    );
+  }
   if (error instanceof HttpError) {
     return c.json(errorBody(error.code, error.message), error.status);
   }

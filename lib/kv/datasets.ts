@@ -31,6 +31,7 @@ import type { TextEncoding, UploadFormat } from "../data/sniff.ts";
 import type { ColumnType, DatasetProfile, TableCell } from "../data/table.ts";
 import { clearQueryCache, type StoredSource } from "../data/query.ts";
 import { HttpError } from "../errors.ts";
+import { addMemberToCommit, type SetLimits } from "./quotas.ts";
 
 /** Where a dataset came from. */
 export type DatasetOrigin =
@@ -86,6 +87,8 @@ export interface UploadInput {
   ttlMs: number;
   maxRows: number;
   maxColumns: number;
+  /** The owner's storage limits (QUOTA_DATASETS, QUOTA_STORED_BYTES). */
+  limits?: SetLimits;
 }
 
 export interface DerivedInput {
@@ -104,6 +107,8 @@ export interface DerivedInput {
    * lease); throws when it cannot hold, and the dataset is then not stored.
    */
   guard?: (op: Deno.AtomicOperation) => Promise<void>;
+  /** The owner's storage limits (QUOTA_DATASETS, QUOTA_STORED_BYTES). */
+  limits?: SetLimits;
 }
 
 const RAW_MIME: Record<UploadFormat, string> = {
@@ -172,10 +177,25 @@ async function removeBlobs(kv: Deno.Kv, ids: (string | null)[]): Promise<void> {
   for (const id of ids) if (id) await deleteBlob(kv, id).catch(() => {});
 }
 
-/** Writes the record and its index in one commit, if the session still exists. */
+/** The counted set of an owner's stored datasets (lib/kv/quotas.ts). */
+export function storedSet(ownerId: string, datasetId: string) {
+  return {
+    name: "stored",
+    prefix: keys.storedByOwnerPrefix(ownerId),
+    key: keys.storedByOwner(ownerId, datasetId),
+  };
+}
+
+/**
+ * Writes the record, its index and its entry in the owner's stored bytes in
+ * one commit, if the session still exists and the owner's storage limits
+ * allow `storedBytes` more (else QuotaExceeded).
+ */
 async function commitRecord(
   kv: Deno.Kv,
   dataset: Dataset,
+  storedBytes: number,
+  limits: SetLimits = {},
   guard?: (op: Deno.AtomicOperation) => Promise<void>,
 ): Promise<void> {
   const expireIn = expireInFor(dataset.expiresAt);
@@ -184,6 +204,14 @@ async function commitRecord(
     if (!liveValue(session)) return { stored: false };
     const op = kv.atomic();
     await guard?.(op);
+    await addMemberToCommit(
+      kv,
+      op,
+      storedSet(dataset.ownerId, dataset.id),
+      dataset.ownerId,
+      { bytes: storedBytes, expiresAt: dataset.expiresAt },
+      limits,
+    );
     const result = await op
       .check(session)
       .check({ key: keys.dataset(dataset.id), versionstamp: null })
@@ -256,7 +284,7 @@ export async function uploadDataset(
       maxRows: input.maxRows,
       maxColumns: input.maxColumns,
     }, (batch) => table.push(encodeBatch(batch)));
-    const [rawMeta] = await Promise.all([rawWrite, table.close()]);
+    const [rawMeta, tableMeta] = await Promise.all([rawWrite, table.close()]);
     const name =
       result.sheet && result.sheets && result.sheets[0] !== result.sheet
         ? `${input.filename} (${result.sheet})`
@@ -297,7 +325,12 @@ export async function uploadDataset(
       createdAt: now,
       expiresAt,
     };
-    await commitRecord(kv, dataset);
+    await commitRecord(
+      kv,
+      dataset,
+      rawMeta.size + tableMeta.size,
+      input.limits,
+    );
     return dataset;
   } catch (error) {
     stop.abort(error);
@@ -366,7 +399,13 @@ export async function saveDerivedDataset(
       createdAt: now,
       expiresAt,
     };
-    await commitRecord(kv, dataset, input.guard);
+    await commitRecord(
+      kv,
+      dataset,
+      tableMeta.size,
+      input.limits,
+      input.guard,
+    );
     return dataset;
   } catch (error) {
     table.abort(error);
@@ -520,6 +559,7 @@ export async function deleteDataset(
   await kv.atomic()
     .delete(keys.dataset(dataset.id))
     .delete(keys.datasetBySession(dataset.sessionId, dataset.id))
+    .delete(keys.storedByOwner(dataset.ownerId, dataset.id))
     .commit();
   clearQueryCache(dataset.id);
   forgetDetail(dataset.detailBlobId);

@@ -98,6 +98,26 @@ export const keys = {
   apiTokensByOwnerPrefix: (ownerId: string) =>
     ["api_token_by_owner", ownerId] as const,
 
+  /** A rate limit's count of one subject (an identity, an IP) in its current window. */
+  quotaWindow: (limit: string, subject: string) =>
+    ["quota", limit, subject] as const,
+  /** What one dataset adds to its owner's stored bytes; the value is `{bytes, expiresAt}`. */
+  storedByOwner: (ownerId: string, datasetId: string) =>
+    ["stored_by_owner", ownerId, datasetId] as const,
+  storedByOwnerPrefix: (ownerId: string) =>
+    ["stored_by_owner", ownerId] as const,
+  /** An open event stream of an owner, renewed while it is open; `{expiresAt}`. */
+  streamByOwner: (ownerId: string, streamId: string) =>
+    ["stream_by_owner", ownerId, streamId] as const,
+  streamsByOwnerPrefix: (ownerId: string) =>
+    ["stream_by_owner", ownerId] as const,
+  /**
+   * Changed by every commit that adds to a counted set of an owner (stored
+   * datasets, open streams), so two adds made at once cannot both pass a limit.
+   */
+  quotaGuard: (set: string, ownerId: string) =>
+    ["quota_guard", set, ownerId] as const,
+
   /** App secrets, such as the signing key created on first start. */
   secret: (name: string) => ["secret", name] as const,
 

@@ -5,11 +5,13 @@ import {
   renderRequestFromQuery,
 } from "../../lib/render/request.ts";
 import { renderImage } from "../../lib/render/render.ts";
+import { takeIpRenderRate } from "../../lib/http/quota.ts";
 
 /** SVG output is a document of its own: nothing in it may run or load. */
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 async function respond(c: AppContext, request: RenderRequest) {
+  await takeIpRenderRate(c);
   const ttlMs = c.var.config.RENDER_CACHE_TTL;
   const cacheControl = `public, max-age=${Math.floor(ttlMs / 1000)}`;
   const image = await renderImage(c.var.kv, request, {

@@ -1,4 +1,5 @@
 import type { Handlers } from "../../../../lib/http/types.ts";
+import { takeIdentityRate } from "../../../../lib/http/quota.ts";
 import { parseWith } from "../../../../lib/http/validate.ts";
 import {
   artifactAtVersion,
@@ -30,6 +31,7 @@ export const handler: Handlers = {
       artifact,
       request,
       c.var.config.DOWNLOAD_TTL,
+      () => takeIdentityRate(c, "renders"),
     );
     const found = await streamBlob(c.var.kv, meta.id);
     if (!found) throw notFound("export");

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Handlers } from "../../../../lib/http/types.ts";
+import { takeIdentityRate } from "../../../../lib/http/quota.ts";
 import { jsonBody } from "../../../../lib/http/validate.ts";
 import {
   artifactAtVersion,
@@ -34,6 +35,7 @@ export const handler: Handlers = {
       artifact,
       request,
       c.var.config.DOWNLOAD_TTL,
+      () => takeIdentityRate(c, "renders"),
     );
     const path = await signedDownloadPath(
       c.var.signingKey,

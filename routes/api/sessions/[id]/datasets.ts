@@ -12,6 +12,9 @@ import {
   uploadDataset,
 } from "../../../../lib/kv/datasets.ts";
 import { UPLOAD_FORMATS } from "../../../../lib/data/sniff.ts";
+import { storageLimits } from "../../../../lib/http/quota.ts";
+import { checkMembers, listMembers } from "../../../../lib/kv/quotas.ts";
+import { keys } from "../../../../lib/kv/keys.ts";
 
 const UploadFields = z.object({
   filename: z.string().transform(cleanName).pipe(z.string().min(1).max(255))
@@ -39,6 +42,13 @@ export const handler: Handlers = {
   async POST(c) {
     const session = await ownedSession(c);
     const { config, kv } = c.var;
+    const limits = storageLimits(config);
+    // Refused before the body is read when the owner is at a limit already.
+    checkMembers(
+      await listMembers(kv, keys.storedByOwnerPrefix(session.ownerId)),
+      0,
+      limits,
+    );
     const file = await uploadedFile(
       c.req.raw,
       c.req.query(),
@@ -58,6 +68,7 @@ export const handler: Handlers = {
       format: fields.format,
       sheet: fields.sheet,
       ttlMs: config.ARTIFACT_TTL,
+      limits,
       maxRows: config.MAX_UPLOAD_ROWS,
       maxColumns: config.MAX_UPLOAD_COLUMNS,
     });

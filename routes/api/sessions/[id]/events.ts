@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Handlers } from "../../../../lib/http/types.ts";
+import { openStreamSlot } from "../../../../lib/kv/stream_slots.ts";
 import { parseWith } from "../../../../lib/http/validate.ts";
 import { ownedSession } from "../../../../lib/http/owned.ts";
 import { sseResponse } from "../../../../lib/http/sse.ts";
@@ -14,6 +15,11 @@ export const handler: Handlers = {
     const session = await ownedSession(c);
     const raw = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
     const after = parseWith(LastEventId, raw, "invalid_last_event_id");
+    const freeSlot = await openStreamSlot(
+      c.var.kv,
+      c.var.ownerId,
+      c.var.config.QUOTA_SSE_STREAMS,
+    );
     // A client that goes away cancels the stream (onCancel); shutdown ends it too.
     const abort = new AbortController();
     const stop = AbortSignal.any([abort.signal, c.var.closing]);
@@ -25,6 +31,7 @@ export const handler: Handlers = {
       }),
       {
         onCancel: () => abort.abort(),
+        onEnd: () => void freeSlot(),
       },
     );
   },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Handlers } from "../../../../lib/http/types.ts";
+import { takeIdentityRate } from "../../../../lib/http/quota.ts";
 import { queryOf } from "../../../../lib/http/validate.ts";
 import { ownedSession } from "../../../../lib/http/owned.ts";
 import { attachmentDisposition } from "../../../../lib/http/blob_response.ts";
@@ -15,6 +16,7 @@ export const handler: Handlers = {
   async GET(c) {
     const session = await ownedSession(c);
     queryOf(c, ExportQuery);
+    await takeIdentityRate(c, "renders");
     const body = await sessionZip(c.var.kv, session);
     return new Response(body, {
       headers: {

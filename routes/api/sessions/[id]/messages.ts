@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { cleanMessage } from "../../../../lib/text.ts";
 import type { Handlers } from "../../../../lib/http/types.ts";
+import { takeIdentityRate } from "../../../../lib/http/quota.ts";
+import { openStreamSlot } from "../../../../lib/kv/stream_slots.ts";
 import { jsonBody } from "../../../../lib/http/validate.ts";
 import { ownedSession } from "../../../../lib/http/owned.ts";
 import { EventQueue, sseResponse } from "../../../../lib/http/sse.ts";
@@ -39,11 +41,20 @@ export const handler: Handlers = {
       SendMessage,
       c.var.config.MAX_MESSAGE_BYTES,
     );
+    await takeIdentityRate(c, "chat_turns");
+    const freeSlot = await openStreamSlot(
+      c.var.kv,
+      c.var.ownerId,
+      c.var.config.QUOTA_SSE_STREAMS,
+    );
     // One turn of a session at a time (a second waits, or gets a 409).
     const turn = await beginTurn(c.var.kv, session.id, {
       owner: c.var.requestId,
       ttlMs: c.var.config.ARTIFACT_TTL,
       waitMs: TURN_WAIT_MS,
+    }).catch(async (error) => {
+      await freeSlot();
+      throw error;
     });
     const queue = new EventQueue<SessionEvent>();
     const started = performance.now();
@@ -79,6 +90,6 @@ export const handler: Handlers = {
       await turn.end();
       queue.end();
     });
-    return sseResponse(queue);
+    return sseResponse(queue, { onEnd: () => void freeSlot() });
   },
 };
