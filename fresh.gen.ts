@@ -29,6 +29,8 @@ import * as $r26 from "./routes/metrics.ts";
 import * as $r27 from "./routes/sessions/[id].tsx";
 import * as $r28 from "./routes/sessions/[id]/delete.tsx";
 import * as $r29 from "./routes/sessions/index.ts";
+import * as $r30 from "./routes/tokens/[id]/revoke.ts";
+import * as $r31 from "./routes/tokens/index.tsx";
 import * as $i0 from "./islands/ChartCanvas.tsx";
 import * as $i1 from "./islands/ChatPanel.tsx";
 import * as $i2 from "./islands/SessionTitle.tsx";
@@ -67,6 +69,8 @@ const manifest: Manifest = {
     "./routes/sessions/[id].tsx": $r27,
     "./routes/sessions/[id]/delete.tsx": $r28,
     "./routes/sessions/index.ts": $r29,
+    "./routes/tokens/[id]/revoke.ts": $r30,
+    "./routes/tokens/index.tsx": $r31,
   },
   islands: {
     "./islands/ChartCanvas.tsx": $i0,

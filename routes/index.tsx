@@ -81,6 +81,9 @@ export default function Home({ data, lang, ui }: PageProps<HomeData>) {
               })}
             </ul>
           )}
+        <p class="muted">
+          Scripts can use the API with an <a href="/tokens">API token</a>.
+        </p>
       </section>
       <section class="features">
         <h2>{ui.featuresTitle}</h2>

@@ -122,3 +122,42 @@ Deno.test("tokens: one with an expiry stops working when it expires; bad names a
     await response.body?.cancel();
   }
 });
+
+Deno.test("tokens: the tokens page makes a token (shown once), lists it and revokes it, without JavaScript", async () => {
+  await using server = await startTestServer();
+  const browser = new Client(server.url);
+  const form = (path: string, fields: Record<string, string>) =>
+    browser.fetch(path, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const empty = await (await browser.fetch("/tokens")).text();
+  assert.match(empty, /No tokens yet/);
+  const made = await form("/tokens", { name: "ci job", expires_in: "30d" });
+  assert.equal(made.status, 200);
+  assert.equal(made.headers.get("cache-control"), "no-store");
+  const page = await made.text();
+  const token = /crt_[0-9A-Z]{26}_[0-9a-f]{64}/.exec(page)?.[0];
+  assert.ok(token, "the new token is on the page");
+  const listed = await (await browser.fetch("/tokens")).text();
+  assert.match(listed, /ci job/);
+  assert.ok(!listed.includes(token), "the token is shown only once");
+  const bearer = { authorization: `Bearer ${token}` };
+  const works = await fetch(server.url + "/api/sessions", { headers: bearer });
+  assert.equal(works.status, 200);
+  await works.body?.cancel();
+  const bad = await form("/tokens", { name: "" });
+  assert.equal(bad.status, 400);
+  assert.match(await bad.text(), /must not be empty/);
+  const id = token.split("_")[1];
+  const revoked = await form(`/tokens/${id}/revoke`, {});
+  assert.equal(revoked.status, 303);
+  await revoked.body?.cancel();
+  const refused = await fetch(server.url + "/api/sessions", {
+    headers: bearer,
+  });
+  assert.equal(refused.status, 401);
+  await refused.body?.cancel();
+  assert.match(await (await browser.fetch("/tokens")).text(), /No tokens yet/);
+});
