@@ -70,6 +70,12 @@ interface Props {
   artifacts: ArtifactView[];
   initial: ArtifactDetail | null;
   ui: Ui;
+  /**
+   * A share link's read-only canvas: charts and files come from `base`
+   * (`/s/<token>`), the session's ZIP from `zipHref` (null: none), and
+   * nothing can be changed.
+   */
+  shared?: { base: string; zipHref: string | null };
 }
 
 type Tab = "chart" | "data" | "query" | "notes";
@@ -85,6 +91,7 @@ const TABS: {
 
 export default function ChartCanvas(props: Props) {
   const { ui } = props;
+  const base = props.shared?.base ?? "/api";
   const [list, setList] = useState<ArtifactView[]>(props.artifacts);
   const [open, setOpen] = useState<ArtifactDetail | null>(props.initial);
   const [tab, setTab] = useState<Tab>("chart");
@@ -103,7 +110,7 @@ export default function ChartCanvas(props: Props) {
     try {
       setError(null);
       setNotice(null);
-      setOpen(await fetchArtifact(id, version));
+      setOpen(await fetchArtifact(id, version, base));
     } catch (e) {
       setError(t(ui, "couldNotOpen", { message: errorText(ui, e) }));
     }
@@ -197,7 +204,7 @@ export default function ChartCanvas(props: Props) {
           )}
           <a
             class="button"
-            href={exportHref(open.id, "png", {}, shownVersion)}
+            href={exportHref(open.id, "png", {}, shownVersion, base)}
             download
             data-format="png"
           >
@@ -205,22 +212,28 @@ export default function ChartCanvas(props: Props) {
           </a>
           <ExportMenu
             artifactId={open.id}
-            sessionId={props.sessionId}
             version={shownVersion}
             ui={ui}
+            base={base}
+            zipHref={props.shared
+              ? props.shared.zipHref
+              : `/api/sessions/${props.sessionId}/export?format=zip`}
+            links={!props.shared}
           />
         </div>
         {!isLatest && (
           <p class="version-note" role="status">
             {t(ui, "lookingAt", { version: open.version, newest })}{" "}
-            <button
-              type="button"
-              class="button"
-              disabled={restoring}
-              onClick={restore}
-            >
-              {ui.restore}
-            </button>{" "}
+            {!props.shared && (
+              <button
+                type="button"
+                class="button"
+                disabled={restoring}
+                onClick={restore}
+              >
+                {ui.restore}
+              </button>
+            )}{" "}
             <button
               type="button"
               class="link"
@@ -287,7 +300,7 @@ export default function ChartCanvas(props: Props) {
                 type="button"
                 class={a.id === open.id ? "current" : ""}
                 onClick={() => {
-                  forgetLatest(a.id);
+                  forgetLatest(a.id, base);
                   show(a.id);
                 }}
               >

@@ -55,6 +55,15 @@ const MUTED = "#6e7079";
 const AXIS = "#8a8d96";
 const SPLIT = "#e6e8ec";
 
+/** The colours of a compiled option besides the palette (lib/charts/theme.ts swaps them). */
+export const CHROME_COLORS = {
+  background: "#ffffff",
+  text: TEXT,
+  muted: MUTED,
+  axis: AXIS,
+  split: SPLIT,
+} as const;
+
 /**
  * Returns the ECharts option that draws `spec` over `snapshot`. Values are
  * shown exactly as in the snapshot; a null (or non-numeric) cell is a gap.
@@ -76,7 +85,7 @@ export function compileOption(
   const option: ChartOption = {
     animation: ctx.interactive && !ctx.preview,
     ...(ctx.interactive ? { animationDuration: 300 } : {}),
-    backgroundColor: "#ffffff",
+    backgroundColor: CHROME_COLORS.background,
     color: [...PALETTE],
     textStyle: { fontFamily: FONT_FAMILY, color: TEXT },
     ...header.parts,

@@ -14,7 +14,7 @@ import { requestQuota } from "./quota.ts";
 import { recordRequest } from "./metrics.ts";
 import { registerIslands } from "./islands.ts";
 import { staticFiles } from "./static_files.ts";
-import { renderDocument } from "./pages.tsx";
+import { BareApp, renderDocument } from "./pages.tsx";
 import { langFromAcceptLanguage } from "../agent/lang/mod.ts";
 import type { Lang } from "../agent/lang/types.ts";
 import { uiText } from "../agent/lang/ui.ts";
@@ -108,9 +108,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     params: Record<string, string>,
     data: unknown,
     lang: Lang,
+    bare = false,
   ) =>
     renderDocument(
-      App,
+      bare ? BareApp : App,
       Page,
       { data, params, url, lang, ui: uiText(lang) },
       assets,
@@ -127,6 +128,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   for (const { path, mod } of entries) {
     const handlers = (mod.handler ?? {}) as Handlers;
     const Page = mod.default as ComponentType<PageProps<unknown>> | undefined;
+    const bare = mod.config?.skipAppWrapper === true;
     const methods: string[] = [];
     allowed.set(path, methods);
     for (const method of METHODS) {
@@ -153,6 +155,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
                 c.req.param(),
                 data,
                 c.var.lang,
+                bare,
               ),
             );
           });

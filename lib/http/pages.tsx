@@ -1,5 +1,6 @@
 /** Renders a page component inside `_app`, with the islands' data and bundles. */
-import { type ComponentType, h } from "preact";
+import { type ComponentType, Fragment, h } from "preact";
+import { withHead } from "./head.ts";
 import { renderToString } from "preact-render-to-string";
 import { serializeIslandData, withIslands } from "./islands.ts";
 import type { AssetManifest } from "./assets.ts";
@@ -13,11 +14,19 @@ export function renderDocument(
   assets: AssetManifest,
 ): string {
   const Component = () => h(Page, props);
-  const { result: body, islands } = withIslands(() =>
-    renderToString(
-      h(App, { Component, url: props.url, lang: props.lang, ui: props.ui }),
-    )
+  const { result: { result: body, islands }, children } = withHead(
+    () =>
+      withIslands(() =>
+        renderToString(
+          h(App, { Component, url: props.url, lang: props.lang, ui: props.ui }),
+        )
+      ),
   );
+  const pageHead = renderToString(h(Fragment, null, ...children));
+  // A page's own title replaces the app's.
+  const document = pageHead.includes("<title>")
+    ? body.replace(/<title>[^<]*<\/title>/, "")
+    : body;
   const usedBundles = Object.fromEntries(
     [...new Set(islands.map((i) => i.name))].map((name) => [
       name,
@@ -29,10 +38,26 @@ export function renderDocument(
     : `<script type="application/json" id="__islands">${
       serializeIslandData({ bundles: usedBundles, instances: islands })
     }</script><script type="module" src="${assets.runtime}"></script>`;
-  const head = `<link rel="stylesheet" href="${assets.css}">`;
+  const head = `${pageHead}<link rel="stylesheet" href="${assets.css}">`;
   return "<!DOCTYPE html>" +
-    body.replace("</head>", `${head}</head>`).replace(
+    document.replace("</head>", `${head}</head>`).replace(
       "</body>",
       `${tail}</body>`,
     );
+}
+
+/** The document of a page that skips `_app` (an embed): no header, nothing but the page. */
+export function BareApp({ Component, lang }: AppProps) {
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>Chartroom</title>
+      </head>
+      <body class="bare">
+        <Component />
+      </body>
+    </html>
+  );
 }

@@ -59,6 +59,8 @@ export interface RouteModule {
   handler?: Handlers | MiddlewareHandler<AppEnv>;
   /** A page (or `_app`) component; its props depend on the file, see app.tsx. */
   default?: ComponentType<never>;
+  /** Fresh's route config: `skipAppWrapper` renders the page without `_app`. */
+  config?: { skipAppWrapper?: boolean };
 }
 
 export interface AppProps {

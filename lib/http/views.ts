@@ -3,6 +3,7 @@ import type { Session } from "../kv/sessions.ts";
 import type { Message } from "../kv/messages.ts";
 import type { Artifact } from "../kv/artifacts.ts";
 import type { ApiToken } from "../kv/tokens.ts";
+import type { Share } from "../kv/shares.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -76,5 +77,36 @@ export function tokenView(token: ApiToken) {
     name: token.name,
     created_at: iso(token.createdAt),
     expires_at: token.expiresAt === null ? null : iso(token.expiresAt),
+  };
+}
+
+/** Returns the API view of a share link: its URL, reach, dates and, for a chart, its embeds. */
+export function shareView(
+  share: Share,
+  origin: string,
+  lastOpenedAt: number | null,
+  title: string,
+) {
+  const url = `${origin}/s/${share.token}`;
+  const attr = (text: string) =>
+    text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+  return {
+    id: share.id,
+    url,
+    kind: share.artifactId === null ? "session" : "chart",
+    artifact_id: share.artifactId,
+    version: share.version,
+    created_at: iso(share.createdAt),
+    expires_at: share.endsAt === null ? null : iso(share.endsAt),
+    last_opened_at: lastOpenedAt === null ? null : iso(lastOpenedAt),
+    embed: share.artifactId === null ? null : {
+      png: `${url}.png`,
+      svg: `${url}.svg`,
+      iframe: `${url}/embed`,
+      html: `<iframe src="${url}/embed" title="${
+        attr(title)
+      }" width="800" height="450" style="border:0" loading="lazy"></iframe>`,
+      markdown: `![${title.replace(/[[\]]/g, "")}](${url}.png)`,
+    },
   };
 }

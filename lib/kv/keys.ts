@@ -90,6 +90,16 @@ export const keys = {
   lease: (kind: string, id: string) => ["lease", kind, id] as const,
   leasesPrefix: (kind: string) => ["lease", kind] as const,
 
+  /** A share link, by its token (lib/kv/shares.ts). */
+  share: (token: string) => ["share", token] as const,
+  /** Index of a session's live share links; the value is the token. */
+  shareBySession: (sessionId: string, shareId: string) =>
+    ["share_by_session", sessionId, shareId] as const,
+  sharesBySessionPrefix: (sessionId: string) =>
+    ["share_by_session", sessionId] as const,
+  /** When a share link was last opened (ms since the epoch). */
+  shareOpened: (token: string) => ["share_opened", token] as const,
+
   /** An API token: its owner, name and the SHA-256 of its secret (never the secret). */
   apiToken: (tokenId: string) => ["api_token", tokenId] as const,
   /** Index of an owner's API tokens; the value is the token id. */
@@ -138,5 +148,6 @@ export function sessionScopedPrefixes(sessionId: string): Deno.KvKey[] {
     keys.datasetsBySessionPrefix(sessionId),
     keys.jobsBySessionPrefix(sessionId),
     keys.downloadsPrefix(sessionId),
+    keys.sharesBySessionPrefix(sessionId),
   ];
 }

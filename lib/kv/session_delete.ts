@@ -12,6 +12,7 @@ import { type Artifact, deleteArtifact } from "./artifacts.ts";
 import type { Session } from "./sessions.ts";
 import { deleteSessionDatasets } from "./datasets.ts";
 import { deleteSessionJobs, type Job } from "./jobs.ts";
+import { deleteSessionShares } from "./shares.ts";
 import type { JobKind, JobRunner } from "../jobs/runner.ts";
 import { log } from "../log.ts";
 
@@ -77,6 +78,7 @@ export async function finishSessionDelete(
   }
   await deleteSessionDatasets(kv, sessionId);
   await deleteSessionJobs(kv, sessionId);
+  await deleteSessionShares(kv, sessionId);
   for await (
     const entry of kv.list<string>({
       prefix: keys.blobsBySessionPrefix(sessionId),

@@ -45,6 +45,15 @@ export interface NotModified {
 
 const inFlight = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 
+/** How a render is cached and revalidated. */
+export interface RenderCacheOptions {
+  ttlMs: number;
+  ifNoneMatch?: string | null;
+  bounds: RenderCacheBounds;
+  /** Runs (and may throw, a quota) only when the image must be drawn. */
+  beforeDrawing?: () => Promise<void>;
+}
+
 /**
  * Returns the image of `request` (cached for `ttlMs` within `bounds`), or NotModified when
  * `ifNoneMatch` already names its ETag. Throws a 400 when ECharts cannot
@@ -53,24 +62,51 @@ const inFlight = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
 export async function renderImage(
   kv: Deno.Kv,
   request: RenderRequest,
-  { ttlMs, ifNoneMatch = null, bounds }: {
-    ttlMs: number;
-    ifNoneMatch?: string | null;
-    bounds: RenderCacheBounds;
-  },
+  options: RenderCacheOptions,
 ): Promise<RenderedImage | NotModified> {
   const optionJson = canonicalJson(request.option);
   const hash = await renderRequestHash(request, optionJson);
+  return await renderCached(
+    kv,
+    hash,
+    request.format,
+    () => Promise.resolve({ ...request, optionJson }),
+    options,
+  );
+}
+
+/**
+ * Returns the image cached under `hash`, or draws the request `make` returns
+ * and caches it under `hash` (the caller's hash must change whenever the
+ * image would); NotModified when `ifNoneMatch` names its ETag.
+ */
+export async function renderCached(
+  kv: Deno.Kv,
+  hash: string,
+  format: RenderFormat,
+  make: () => Promise<RenderRequest & { optionJson?: string }>,
+  { ttlMs, ifNoneMatch = null, bounds, beforeDrawing }: RenderCacheOptions,
+): Promise<RenderedImage | NotModified> {
   const etag = etagFor(hash);
   if (matchesEtag(ifNoneMatch, etag)) return { notModified: true, etag };
-  const mime = RENDER_MIME[request.format];
+  const mime = RENDER_MIME[format];
   const hit = await getCachedRender(kv, hash);
   if (hit) return fromCache(etag, hit.meta, hit.stream);
   let drawing = inFlight.get(hash);
   if (!drawing) {
-    drawing = draw(kv, hash, { ...request, optionJson }, ttlMs, bounds).finally(
-      () => inFlight.delete(hash),
-    );
+    await beforeDrawing?.();
+    drawing = make().then((request) =>
+      draw(
+        kv,
+        hash,
+        {
+          ...request,
+          optionJson: request.optionJson ?? canonicalJson(request.option),
+        },
+        ttlMs,
+        bounds,
+      )
+    ).finally(() => inFlight.delete(hash));
     inFlight.set(hash, drawing);
   }
   const bytes = await drawing;

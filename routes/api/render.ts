@@ -6,14 +6,11 @@ import {
 } from "../../lib/render/request.ts";
 import { renderImage } from "../../lib/render/render.ts";
 import { takeIpRenderRate } from "../../lib/http/quota.ts";
-
-/** SVG output is a document of its own: nothing in it may run or load. */
-const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+import { imageResponse } from "../../lib/http/image_response.ts";
 
 async function respond(c: AppContext, request: RenderRequest) {
   await takeIpRenderRate(c);
   const ttlMs = c.var.config.RENDER_CACHE_TTL;
-  const cacheControl = `public, max-age=${Math.floor(ttlMs / 1000)}`;
   const image = await renderImage(c.var.kv, request, {
     ttlMs,
     bounds: {
@@ -22,22 +19,12 @@ async function respond(c: AppContext, request: RenderRequest) {
     },
     ifNoneMatch: c.req.header("if-none-match") ?? null,
   });
-  if (image.notModified) {
-    return c.body(null, 304, {
-      etag: image.etag,
-      "cache-control": cacheControl,
-    });
-  }
-  const headers: Record<string, string> = {
-    "content-type": image.mime,
-    "content-length": String(image.size),
-    "content-disposition": `inline; filename="chart.${request.format}"`,
-    etag: image.etag,
-    "cache-control": cacheControl,
-    "x-render-cache": image.cached ? "hit" : "miss",
-  };
-  if (request.format === "svg") headers["content-security-policy"] = SVG_CSP;
-  return c.body(image.body, 200, headers);
+  return imageResponse(
+    c,
+    image,
+    request.format,
+    `public, max-age=${Math.floor(ttlMs / 1000)}`,
+  );
 }
 
 export const handler: Handlers = {

@@ -38,10 +38,15 @@ export const EXPORT_WORDS = [
 
 interface Props {
   artifactId: string;
-  sessionId: string;
   /** The version on screen; omitted for the newest. */
   version?: number;
   ui: UiText<typeof EXPORT_WORDS[number]>;
+  /** Where files come from: `/api`, or a share link's `/s/<token>`. */
+  base?: string;
+  /** The session's ZIP of every chart; null offers none. */
+  zipHref: string | null;
+  /** Offer "Copy link" (signed links are the owner's to make). */
+  links?: boolean;
 }
 
 const PNG_SIZES = [
@@ -62,8 +67,9 @@ export function exportHref(
   format: string,
   options: Options = {},
   version?: number,
+  base = "/api",
 ): string {
-  return `/api/artifacts/${artifactId}/export?${new URLSearchParams({
+  return `${base}/artifacts/${artifactId}/export?${new URLSearchParams({
     format,
     ...options,
     ...(version ? { version: String(version) } : {}),
@@ -72,7 +78,7 @@ export function exportHref(
 
 /** Returns the export menu for one chart. */
 export default function ExportMenu(
-  { artifactId, sessionId, version, ui }: Props,
+  { artifactId, version, ui, base = "/api", zipHref, links = true }: Props,
 ) {
   const menu = useRef<HTMLDetailsElement>(null);
   const [pngSize, setPngSize] = useState(0);
@@ -118,7 +124,7 @@ export default function ExportMenu(
   };
 
   const hrefOf = (format: string) =>
-    exportHref(artifactId, format, optionsOf(format), version);
+    exportHref(artifactId, format, optionsOf(format), version, base);
 
   const copyLink = async (format: string) => {
     setStatus(ui.makingLink);
@@ -234,26 +240,26 @@ export default function ExportMenu(
                   </label>
                 </div>
               )}
-              <button
-                type="button"
-                class="link copy-link"
-                onClick={() => copyLink(id)}
-              >
-                {ui.copyLink}
-              </button>
+              {links && (
+                <button
+                  type="button"
+                  class="link copy-link"
+                  onClick={() => copyLink(id)}
+                >
+                  {ui.copyLink}
+                </button>
+              )}
             </li>
           ))}
         </ul>
-        <p class="export-session">
-          <a
-            href={`/api/sessions/${sessionId}/export?format=zip`}
-            download
-            data-export="session-zip"
-          >
-            {ui.sessionZip}
-          </a>{" "}
-          <span class="muted">{ui.sessionZipAbout}</span>
-        </p>
+        {zipHref && (
+          <p class="export-session">
+            <a href={zipHref} download data-export="session-zip">
+              {ui.sessionZip}
+            </a>{" "}
+            <span class="muted">{ui.sessionZipAbout}</span>
+          </p>
+        )}
       </div>
     </details>
   );

@@ -3,9 +3,7 @@ import type { Handlers } from "../../../../lib/http/types.ts";
 import { takeIdentityRate } from "../../../../lib/http/quota.ts";
 import { queryOf } from "../../../../lib/http/validate.ts";
 import { ownedSession } from "../../../../lib/http/owned.ts";
-import { attachmentDisposition } from "../../../../lib/http/blob_response.ts";
-import { sessionZip } from "../../../../lib/exports/session_zip.ts";
-import { titleSlug } from "../../../../lib/exports/filename.ts";
+import { sessionZipResponse } from "../../../../lib/http/session_zip.ts";
 
 const ExportQuery = z.strictObject({
   format: z.literal("zip", { error: "format must be zip" }),
@@ -17,16 +15,6 @@ export const handler: Handlers = {
     const session = await ownedSession(c);
     queryOf(c, ExportQuery);
     await takeIdentityRate(c, "renders");
-    const body = await sessionZip(c.var.kv, session);
-    return new Response(body, {
-      headers: {
-        "content-type": "application/zip",
-        "content-disposition": attachmentDisposition(
-          `${titleSlug(session.title || "session")}-charts.zip`,
-        ),
-        "cache-control": "private, no-store",
-        "x-content-type-options": "nosniff",
-      },
-    });
+    return await sessionZipResponse(c.var.kv, session);
   },
 };
