@@ -33,7 +33,7 @@ import { HttpError } from "../errors.ts";
 import { unreadable } from "../data/errors.ts";
 import { EXPORT_MIME, exportDataset, exportFilename } from "../data/export.ts";
 import type { RawCell } from "../data/infer.ts";
-import { runStep, type StepSource } from "./operations.ts";
+import { runStep, type StepSource } from "./operations/mod.ts";
 import { runSandboxedSql } from "../data/sandbox.ts";
 import type { StoredSource } from "../data/query.ts";
 import { acquireSqlSlot } from "../kv/sql_slots.ts";

@@ -8,7 +8,10 @@ import {
   storedSourceOf,
   uploadDataset,
 } from "../../lib/kv/datasets.ts";
-import { runStep, type StepSource } from "../../lib/workflows/operations.ts";
+import {
+  runStep,
+  type StepSource,
+} from "../../lib/workflows/operations/mod.ts";
 import { runSandboxedSql } from "../../lib/data/sandbox.ts";
 import { Step } from "../../lib/workflows/schema.ts";
 import type { RawCell } from "../../lib/data/infer.ts";
