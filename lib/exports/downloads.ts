@@ -3,7 +3,7 @@
  * TTL and cached by a hash of (artifact, version, format, options), so asking
  * twice for the same file renders it once.
  */
-import { keys } from "../kv/keys.ts";
+import { getCachedDownload, setCachedDownload } from "../kv/download_cache.ts";
 import { type BlobMeta, getBlobMeta, writeBlob } from "../kv/blobs.ts";
 import { type Artifact, readArtifactSnapshot } from "../kv/artifacts.ts";
 import { inlineParams } from "../data/sql_text.ts";
@@ -68,10 +68,9 @@ export async function ensureDownload(
   const hash = await sha256Hex(
     JSON.stringify([artifact.id, artifact.version, format, sortedOptions]),
   );
-  const cacheKey = keys.download(artifact.sessionId, hash);
-  const cached = await kv.get<string>(cacheKey);
-  if (cached.value) {
-    const meta = await getBlobMeta(kv, cached.value);
+  const cached = await getCachedDownload(kv, artifact.sessionId, hash);
+  if (cached) {
+    const meta = await getBlobMeta(kv, cached);
     // Reuse only a copy that outlives a fresh link by a fair margin.
     if (meta && meta.expiresAt - Date.now() > ttlMs / 2) return meta;
   }
@@ -87,6 +86,6 @@ export async function ensureDownload(
     sessionId: artifact.sessionId,
     expiresAt: Date.now() + ttlMs,
   });
-  await kv.set(cacheKey, meta.id, { expireIn: ttlMs });
+  await setCachedDownload(kv, artifact.sessionId, hash, meta.id, ttlMs);
   return meta;
 }

@@ -14,7 +14,7 @@ import { log } from "../log.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions } from "./options.ts";
 import { escapeHtml, jsonForScript } from "./escape.ts";
-import { deflateOnce } from "../data/zip_deflate.ts";
+import { deflateOnce } from "./zip_deflate.ts";
 
 /** Rows shown in the page's data table; the chart itself has them all. */
 export const HTML_TABLE_ROWS = 500;

@@ -1,5 +1,5 @@
 /**
- * XLSX export: a real workbook (lib/data/xlsx_writer.ts). Sheet "Data" holds
+ * XLSX export: a real workbook (xlsx_writer.ts). Sheet "Data" holds
  * the snapshot with typed cells (numbers as numbers; ISO dates as Excel dates
  * formatted to their precision, yyyy / yyyy-mm / yyyy-mm-dd), a bold header
  * row that stays frozen and filterable; sheet "About" holds the chart's
@@ -19,7 +19,7 @@ import {
   xlsxBytes,
   type XlsxCell,
   type XlsxDateFormat,
-} from "../data/xlsx_writer.ts";
+} from "./xlsx_writer.ts";
 
 const MIME =
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

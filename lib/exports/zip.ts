@@ -3,12 +3,12 @@
  * README in one folder named after the chart. The archive is streamed with
  * fflate's streaming `Zip`: files are rendered one at a time, only when the
  * reader asks for more, and deflated by zlib in 256 KB segments
- * (data/zip_deflate.ts); the ECharts runtime that every HTML page inlines is
+ * (zip_deflate.ts); the ECharts runtime that every HTML page inlines is
  * deflated once per process. At most one file of one chart is held whole in
  * memory (the largest is a PNG or PDF, a few hundred KB), never the archive.
  */
 import { Zip, ZipPassThrough } from "fflate";
-import { NativeDeflate } from "../data/zip_deflate.ts";
+import { NativeDeflate } from "./zip_deflate.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions } from "./options.ts";
 import { titleSlug } from "./filename.ts";

@@ -19,7 +19,7 @@ import {
   listArtifactsBySession,
   readArtifactSnapshot,
 } from "../kv/artifacts.ts";
-import { RENDERER_VERSION } from "../render/cache.ts";
+import { RENDERER_VERSION } from "../kv/render_cache.ts";
 import { renderCached } from "../render/render.ts";
 import { notFound } from "../errors.ts";
 import { parseWith } from "./validate.ts";

@@ -9,8 +9,7 @@ import {
   jobsByState,
   registry,
 } from "../metrics.ts";
-import { keys } from "../kv/keys.ts";
-import type { Job } from "../kv/jobs.ts";
+import { countJobsByState, getBytesStored } from "../kv/stats.ts";
 
 /** The content type of the Prometheus text format. */
 export const METRICS_CONTENT_TYPE = registry.contentType;
@@ -33,18 +32,9 @@ const STORE_READ_EVERY_MS = 10_000;
 let storeReadAt = -Infinity;
 
 async function readStoreGauges(kv: Deno.Kv): Promise<void> {
-  const stats = await kv.get<{ bytes: number }>(keys.stats("bytes_stored"));
-  if (stats.value) bytesStored.set(stats.value.bytes);
-  const counts = new Map<string, number>();
-  for await (
-    const entry of kv.list<Job>({ prefix: keys.jobsPrefix() }, {
-      limit: JOB_SCAN_LIMIT,
-      batchSize: 500,
-    })
-  ) {
-    const label = `${entry.value.type}|${entry.value.status}`;
-    counts.set(label, (counts.get(label) ?? 0) + 1);
-  }
+  const bytes = await getBytesStored(kv);
+  if (bytes !== null) bytesStored.set(bytes);
+  const counts = await countJobsByState(kv, JOB_SCAN_LIMIT);
   jobsByState.reset();
   for (const [label, n] of counts) {
     const [type, state] = label.split("|");

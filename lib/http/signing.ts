@@ -3,7 +3,7 @@
  * comes from config; where none is configured one is created once and kept in
  * KV, so every instance (and every restart) signs alike.
  */
-import { keys } from "../kv/keys.ts";
+import { getOrCreateSecret } from "../kv/secrets.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -40,20 +40,11 @@ export async function loadSigningKey(
   if (secret) {
     raw = encoder.encode(secret);
   } else {
-    const existing = await kv.get<Uint8Array>(keys.secret("signing_key"));
-    if (existing.value) {
-      raw = existing.value;
-    } else {
-      const fresh = crypto.getRandomValues(new Uint8Array(32));
-      const result = await kv.atomic()
-        .check({ key: keys.secret("signing_key"), versionstamp: null })
-        .set(keys.secret("signing_key"), fresh)
-        .commit();
-      // Another instance won the race: use the key it stored.
-      raw = result.ok
-        ? fresh
-        : (await kv.get<Uint8Array>(keys.secret("signing_key"))).value!;
-    }
+    raw = await getOrCreateSecret(
+      kv,
+      "signing_key",
+      () => crypto.getRandomValues(new Uint8Array(32)),
+    );
   }
   return await crypto.subtle.importKey(
     "raw",

@@ -2,26 +2,10 @@
 import type { z } from "zod";
 import { badRequest, HttpError } from "../errors.ts";
 import { readBodyText } from "./guards.ts";
+import { describeIssues, parseWith } from "../validate.ts";
 import type { AppContext } from "./types.ts";
 
-/** Returns a one-line description of a zod error, naming each field. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => {
-    const path = issue.path.join(".");
-    return path ? `${path}: ${issue.message}` : issue.message;
-  }).join("; ");
-}
-
-/** Parses a value with a schema or throws a 400 naming the problem. */
-export function parseWith<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  code = "invalid_input",
-): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw badRequest(code, describeIssues(result.error));
-  return result.data;
-}
+export { describeIssues, parseWith };
 
 /** Reads and validates a JSON body no larger than `limit` bytes. */
 export async function jsonBody<S extends z.ZodType>(

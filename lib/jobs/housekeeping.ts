@@ -12,7 +12,7 @@
 import { acquireLease, renewLease } from "../kv/lease.ts";
 import { sweepSlice } from "../kv/sweep.ts";
 import { log } from "../log.ts";
-import { keys } from "../kv/keys.ts";
+import { setBytesStored } from "../kv/stats.ts";
 import { sweeps, swept } from "../metrics.ts";
 
 /** The lease kind, and the one id, of the sweep slot. */
@@ -87,7 +87,7 @@ export function createHousekeeping(options: HousekeepingOptions): Housekeeping {
     });
     // A pass over the whole keyspace ended: its count is the store's figure.
     if (slice.cursor === null) {
-      await kv.set(keys.stats("bytes_stored"), { bytes, at: Date.now() });
+      await setBytesStored(kv, bytes);
     }
     sweeps.inc();
     swept.inc({ kind: "expired" }, slice.expired);

@@ -16,7 +16,7 @@ import {
   putCachedRender,
   type RenderCacheBounds,
   renderRequestHash,
-} from "./cache.ts";
+} from "../kv/render_cache.ts";
 import type { RenderFormat, RenderRequest } from "./request.ts";
 
 /** MIME type of each format. */

@@ -7,7 +7,7 @@ import { integerOption } from "../exports/options.ts";
 import { readTextWithin } from "../body.ts";
 import { z } from "zod";
 import { badRequest, HttpError } from "../errors.ts";
-import { parseWith } from "../http/validate.ts";
+import { parseWith } from "../validate.ts";
 import {
   isPngBackground,
   PNG_LIMITS,

@@ -31,7 +31,11 @@ import type { Session } from "../kv/sessions.ts";
 import { signedDownloadPath } from "../http/links.ts";
 import { HttpError } from "../errors.ts";
 import { unreadable } from "../data/errors.ts";
-import { EXPORT_MIME, exportDataset, exportFilename } from "../data/export.ts";
+import {
+  EXPORT_MIME,
+  exportDataset,
+  exportFilename,
+} from "../exports/dataset.ts";
 import type { RawCell } from "../data/infer.ts";
 import { runStep, type StepSource } from "./operations/mod.ts";
 import { runSandboxedSql } from "../data/sandbox.ts";

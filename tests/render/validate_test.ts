@@ -5,7 +5,7 @@ import { renderRequestFromQuery } from "../../lib/render/request.ts";
 import { compileOption } from "../../lib/charts/compile.ts";
 import { CHART_TYPES } from "../../lib/charts/spec.ts";
 import { simpleInput } from "../exports/_inputs.ts";
-import { canonicalJson, matchesEtag } from "../../lib/render/cache.ts";
+import { canonicalJson, matchesEtag } from "../../lib/kv/render_cache.ts";
 import {
   barOption,
   lineOption,

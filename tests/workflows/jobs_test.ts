@@ -14,7 +14,7 @@ import { getSession } from "../../lib/kv/sessions.ts";
 import { createJob, getJob } from "../../lib/kv/jobs.ts";
 import { saveDerivedDataset } from "../../lib/kv/datasets.ts";
 import type { WorkflowRequest } from "../../lib/workflows/schema.ts";
-import { exportDataset } from "../../lib/data/export.ts";
+import { exportDataset } from "../../lib/exports/dataset.ts";
 
 const CUSTOMERS = [
   "customer_id,name,postal_code,region,spend",

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { RawCell } from "../../data/infer.ts";
-import { DATASET_EXPORT_FORMATS } from "../../data/export.ts";
+import { DATASET_EXPORT_FORMATS } from "../../exports/dataset.ts";
 import { defineOperation } from "./step.ts";
 
 const OP = "convert";

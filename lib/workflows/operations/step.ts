@@ -18,7 +18,7 @@ import {
 import type { SandboxResult } from "../../data/sandbox.ts";
 import type { RawCell } from "../../data/infer.ts";
 import type { ColumnType } from "../../data/table.ts";
-import type { DatasetExportFormat } from "../../data/export.ts";
+import type { DatasetExportFormat } from "../../exports/dataset.ts";
 
 /** A column name an argument refers to. */
 export const Column = z.string().trim().min(1).max(200);

@@ -11,7 +11,7 @@ import {
   exportDataset,
   exportFilename,
   isDatasetExportFormat,
-} from "../../../../lib/data/export.ts";
+} from "../../../../lib/exports/dataset.ts";
 import { badRequest } from "../../../../lib/errors.ts";
 
 export const handler: Handlers = {

@@ -10,17 +10,12 @@
  * evicting the oldest when a new one would pass it. Age-order records carry
  * no TTL, so an image KV has already dropped still counts until evicted.
  */
-import { keys } from "../kv/keys.ts";
-import { retryCommit } from "../kv/commit.ts";
+import { keys } from "./keys.ts";
+import { retryCommit } from "./commit.ts";
 import { newId } from "../ids.ts";
-import { expireInFor, type Expiring, liveValue } from "../kv/ttl.ts";
-import {
-  type BlobMeta,
-  deleteBlob,
-  streamBlob,
-  writeBlob,
-} from "../kv/blobs.ts";
-import type { RenderRequest } from "./request.ts";
+import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
+import { type BlobMeta, deleteBlob, streamBlob, writeBlob } from "./blobs.ts";
+import type { RenderRequest } from "../render/request.ts";
 
 /** Bumped whenever the renderer's output for the same request changes. */
 export const RENDERER_VERSION = 1;

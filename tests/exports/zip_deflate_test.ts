@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { Zip, ZipPassThrough } from "fflate";
-import { deflateOnce, NativeDeflate } from "../../lib/data/zip_deflate.ts";
-import { tempFile } from "../exports/_inputs.ts";
-import { runOk, tool } from "../exports/_tools.ts";
+import { deflateOnce, NativeDeflate } from "../../lib/exports/zip_deflate.ts";
+import { tempFile } from "./_inputs.ts";
+import { runOk, tool } from "./_tools.ts";
 
 const unzip = tool("unzip", "unzip", ["-v"], "unzip");
 

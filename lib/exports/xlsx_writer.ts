@@ -16,7 +16,7 @@
  */
 import { Zip } from "fflate";
 import { NativeDeflate } from "./zip_deflate.ts";
-import { escapeXml } from "../exports/escape.ts";
+import { escapeXml } from "./escape.ts";
 import { concatBytes } from "../bytes.ts";
 
 /** Number formats a date cell can be shown in. */
