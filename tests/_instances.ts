@@ -53,17 +53,19 @@ export async function waitUntilUp(
 /**
  * Starts the app on a free port with `KV_PATH=kvPath` and `env`: `main.ts`
  * under `deno run -A` with the environment and V8 flags `deno task start`
- * gives it, or with `task` the real `deno task start`. Resolves once it
- * answers /health.
+ * gives it, with `task` the real `deno task start`, or with `parallel` the
+ * real `deno task start --parallel`. Resolves once it answers /health.
  */
 export async function spawnApp(
   kvPath: string,
   env: Record<string, string> = {},
-  options: { task?: boolean; quiet?: boolean } = {},
+  options: { task?: boolean; parallel?: boolean; quiet?: boolean } = {},
 ): Promise<AppProcess> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: options.task
+    args: options.parallel
+      ? ["task", "-q", "start", "--parallel"]
+      : options.task
       ? ["task", "-q", "start"]
       : ["run", "-A", `--v8-flags=${START_V8_FLAGS.join(",")}`, "main.ts"],
     cwd: ROOT,
