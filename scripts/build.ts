@@ -4,7 +4,7 @@
  * `static/build/`. With `--if-stale` the bundles are rebuilt only when a
  * source file changed since the last build.
  */
-import { concatBytes } from "../lib/bytes.ts";
+import { sha256Hex, sourceStamp } from "./stamp.ts";
 import { precompress } from "./precompress.ts";
 
 const root = new URL("../", import.meta.url);
@@ -34,15 +34,6 @@ async function writeIfChanged(url: URL, text: string): Promise<boolean> {
   if (old === text) return false;
   await Deno.writeTextFile(url, text);
   return true;
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    bytes as Uint8Array<ArrayBuffer>,
-  );
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0"))
-    .join("");
 }
 
 // 1. The manifest: every route and island imported statically.
@@ -89,17 +80,7 @@ const inputs = [
   "deno.json",
   "deno.lock",
 ];
-// Names and contents joined into one buffer (not spread into an array: a
-// spread argument list overflows the stack once a file passes ~120 KB).
-const encoder = new TextEncoder();
-const hasher = concatBytes(
-  (await Promise.all(
-    inputs.map((f) =>
-      Deno.readFile(new URL(f, root)).catch(() => new Uint8Array())
-    ),
-  )).flatMap((bytes, i) => [encoder.encode(inputs[i]), bytes]),
-);
-const stamp = await sha256Hex(hasher);
+const stamp = await sourceStamp(root, inputs);
 const stampFile = new URL(".stamp", buildDir);
 if (ifStale && (await Deno.readTextFile(stampFile).catch(() => "")) === stamp) {
   Deno.exit(0);
