@@ -24,29 +24,16 @@ Conventions of this set beyond the shared README:
   prints the number (9, 5.5), which is how the judge reads the snapshot.
 """
 
-import json
-import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 
+from casegen import CaseSet, bars, clarify, download, scatter, split, timeline, top, v2
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
-OUT = HERE / "cases_statsmodels.jsonl"
-
-# No chart type named over a time axis: a line, an area or bars will do.
-TIME_TYPES = ["line", "area", "bar"]
-
-# eval/judge.ts `asksForOrder`: when a request matches it, category order is judged.
-ASKS_FOR_ORDER = re.compile(
-    r"\b(top|bottom|sort|sorted|order|ordered|orden|ordem|ordenad\w*|descend\w*"
-    r"|ascend\w*|decrescente|crescente|decreciente|creciente|highest|lowest|most"
-    r"|least|m[aá]s|mais|mayor\w*|maior\w*|menor\w*|mejor\w*|melhor\w*|rank\w*"
-    r"|first|primer\w*|primeir\w*)\b",
-    re.IGNORECASE | re.ASCII,
-)
-TIME_LABEL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+SET = CaseSet(DATA, HERE / "cases_statsmodels.jsonl")
+case = SET.case
 
 
 def load(name: str) -> pd.DataFrame:
@@ -76,111 +63,8 @@ co2["month"] = co2["date"].astype(str).str[:4] + "-" + co2["date"].astype(str).s
 co2["yr"] = co2["date"] // 10000
 
 
-def label(v) -> str:
-    """A category or year as the judge reads it from the snapshot (JS String())."""
-    if isinstance(v, str):
-        return v
-    f = float(v)
-    return str(int(f)) if f.is_integer() else repr(f)
-
-
-def num(v):
-    """A value for the JSON; NaN is a missing point."""
-    if v is None or pd.isna(v):
-        return None
-    f = float(v)
-    return int(f) if f.is_integer() else round(f, 6)
-
-
 def quarter_label(year, quarter) -> str:
     return f"{int(year)}-{3 * (int(quarter) - 1) + 1:02d}"
-
-
-# ---------------------------------------------------------------- expectations
-
-
-def bars(s: pd.Series, name: str, *, type="bar", ordered=False) -> dict:
-    """Categorical chart: x = s.index (in s's order), one series."""
-    return {
-        "kind": "chart",
-        "type": type,
-        "x": [label(i) for i in s.index],
-        "series": {name: [num(v) for v in s.values]},
-        "_ordered": ordered,
-    }
-
-
-def top(s: pd.Series, n: int, *, ascending=False) -> pd.Series:
-    """The n largest (or smallest) values, in that order; the cut must not split a tie."""
-    ranked = s.sort_values(ascending=ascending, kind="stable")
-    if len(ranked) > n:
-        assert ranked.iloc[n - 1] != ranked.iloc[n], f"tie at the top-{n} cut"
-    return ranked.head(n)
-
-
-def timeline(s: pd.Series, name: str, *, type=None, labels=None) -> dict:
-    """Time axis: x = the index (years) or the given labels, in time order, one series."""
-    s = s.sort_index()
-    xs = labels if labels is not None else [label(i) for i in s.index]
-    e = {"kind": "chart", "x": xs, "series": {name: [num(v) for v in s.values]}}
-    if type:
-        e["type"] = type
-    else:
-        e["type"], e["types"] = "line", TIME_TYPES
-    return e
-
-
-def split(frame: pd.DataFrame, *, type=None) -> dict:
-    """Time axis split into series: frame indexed by year, one column per split value."""
-    frame = frame.sort_index()
-    e = {
-        "kind": "chart",
-        "x": [label(i) for i in frame.index],
-        "series": {str(c): [num(v) for v in frame[c].values] for c in frame.columns},
-    }
-    if type:
-        e["type"] = type
-    else:
-        e["type"], e["types"] = "line", TIME_TYPES
-    return e
-
-
-def scatter(df: pd.DataFrame, a: str, b: str, *, by: str | None = None) -> dict:
-    """x: null; points [a, b] (the judge also accepts them swapped)."""
-    df = df.dropna(subset=[a, b])
-    if by is None:
-        series = {b: [[num(p), num(q)] for p, q in zip(df[a], df[b])]}
-    else:
-        series = {
-            str(k): [[num(p), num(q)] for p, q in zip(g[a], g[b])]
-            for k, g in df.groupby(by, sort=True)
-        }
-    return {"kind": "chart", "type": "scatter", "x": None, "series": series}
-
-
-def v2(e: dict, **changes) -> dict:
-    """The same expectation as a second version of the previous chart."""
-    e = {**e, **changes, "version": 2}
-    if "type" in changes:
-        e.pop("types", None)
-    return e
-
-
-def download(fmt: str) -> dict:
-    return {"kind": "download", "format": fmt}
-
-
-def clarify(*options: str) -> dict:
-    return {"kind": "clarify", "options": list(options)}
-
-
-CASES: list[dict] = []
-
-
-def case(cid: str, file: str, turns, expect: dict) -> None:
-    lang = cid.split("-")[1]
-    turns = [turns] if isinstance(turns, str) else list(turns)
-    CASES.append({"id": cid, "lang": lang, "files": [file], "turns": turns, "expect": expect})
 
 
 # ------------------------------------------------------------------- the data
@@ -595,38 +479,4 @@ case("s-pt-23", "statecrime.csv", ["os 5 estados mais urbanos", "baixar em json"
 
 
 # ---------------------------------------------------------------- self-checks
-def check(c: dict) -> None:
-    e = c["expect"]
-    text = " ".join(c["turns"])
-    assert (DATA / c["files"][0]).exists(), c["id"]
-    if e["kind"] != "chart" or e["x"] is None:
-        return
-    n = len(e["x"])
-    for values in e["series"].values():
-        assert len(values) == n, (c["id"], "series length")
-        assert any(v is not None for v in values), (c["id"], "empty series")
-    assert len(set(e["x"])) == n, (c["id"], "duplicate x")
-    is_time = all(TIME_LABEL.match(x) for x in e["x"])
-    if is_time:
-        assert e["x"] == sorted(e["x"]), (c["id"], "time out of order")
-    else:
-        # Order is judged exactly when the request asks for one, so a case that
-        # wants none must not trip the judge's order words by accident.
-        ordered = e["_ordered"]
-        assert bool(ASKS_FOR_ORDER.search(text)) == ordered, (c["id"], "order words")
-
-
-for c in CASES:
-    check(c)
-    c["expect"].pop("_ordered", None)
-ids = [c["id"] for c in CASES]
-assert len(ids) == len(set(ids)), "duplicate ids"
-
-lines = "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CASES)
-if "--check" in sys.argv:
-    if OUT.read_text(encoding="utf-8") != lines:
-        sys.exit(f"{OUT.name} is stale: rerun {Path(__file__).name}")
-else:
-    OUT.write_text(lines, encoding="utf-8")
-counts = pd.Series([c["lang"] for c in CASES]).value_counts().to_dict()
-print(f"{len(CASES)} cases {counts} -> {OUT.relative_to(HERE.parent)}", file=sys.stderr)
+SET.write(__file__)

@@ -6,7 +6,7 @@
  * `../shared/eval/README.md` (see `judge.ts`). Prints accuracy per set, per
  * language and per kind of request, and every failure.
  *
- *   deno task eval [--set=vega|statsmodels] [--case=v-en-01] [--json]
+ *   deno task eval [--set=vega|statsmodels|vega_extra] [--case=v-en-01] [--json]
  */
 import { type EvalCase, judge, kindOf, type TurnOutcome } from "./judge.ts";
 import { readSse } from "../lib/client/sse_client.ts";
@@ -37,7 +37,8 @@ function sharedEvalFolder(): URL {
 /**
  * The shared sets (`../shared/eval/`, or the repository's snapshot of it in
  * `eval/shared/` where that folder is absent) and the repository's own
- * `statsmodels` set (`eval/data/README.md`).
+ * `statsmodels` (`eval/data/README.md`) and `vega_extra`
+ * (`eval/data_vega_extra/README.md`) sets.
  */
 export function evalSets(shared = sharedEvalFolder()): EvalSet[] {
   return [
@@ -55,6 +56,11 @@ export function evalSets(shared = sharedEvalFolder()): EvalSet[] {
       name: "statsmodels",
       cases: new URL("eval/cases_statsmodels.jsonl", ROOT),
       data: new URL("eval/data/", ROOT),
+    },
+    {
+      name: "vega_extra",
+      cases: new URL("eval/cases_vega_extra.jsonl", ROOT),
+      data: new URL("eval/data_vega_extra/", ROOT),
     },
   ];
 }
