@@ -1,6 +1,8 @@
 /** The chat: message history, a composer, and the streamed reply of each turn. */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { readSse } from "../lib/client/sse_client.ts";
+import type { EventData, SessionEventPayload } from "../lib/api/events.ts";
+import { readEventFrame } from "../lib/api/event_frame.ts";
 import {
   announceChart,
   datasetsChanged,
@@ -49,11 +51,7 @@ interface Props {
   ui: UiText<typeof CHAT_WORDS[number]>;
 }
 
-interface Download {
-  url: string;
-  filename: string;
-  size: number;
-}
+type Download = Pick<EventData<"download">, "url" | "filename" | "size">;
 
 interface ChatItem {
   key: string;
@@ -104,17 +102,24 @@ export default function ChatPanel(props: Props) {
   const updateLast = (change: (item: ChatItem) => ChatItem) =>
     setItems((all) => [...all.slice(0, -1), change(all[all.length - 1])]);
 
+  /** Applies one SSE frame of a turn; returns true when the turn is done. */
+  const applyFrame = (event: string, data: string): boolean => {
+    // A frame the contract does not know (a newer server's) is skipped.
+    const parsed = readEventFrame(event, data);
+    return parsed ? apply(parsed) : false;
+  };
+
   /** Applies one event of a turn; returns true when the turn is done. */
-  const apply = (event: string, data: Record<string, unknown>): boolean => {
+  const apply = ({ event, data }: SessionEventPayload): boolean => {
     switch (event) {
       case "message":
         if (data.role === "assistant") {
           updateLast((item) => ({
             ...item,
-            key: String(data.id),
-            content: String(data.content),
-            artifactIds: data.artifact_ids as string[],
-            options: data.options as string[] | undefined,
+            key: data.id,
+            content: data.content,
+            artifactIds: data.artifact_ids ?? [],
+            options: data.options,
             streaming: false,
           }));
         }
@@ -126,32 +131,32 @@ export default function ChatPanel(props: Props) {
         updateLast((item) => ({
           ...item,
           artifactIds: [
-            ...new Set([...item.artifactIds, String(data.artifact_id)]),
+            ...new Set([...item.artifactIds, data.artifact_id]),
           ],
         }));
         return false;
       case "artifact_created":
       case "artifact_updated":
-        announceChart(String(data.artifact_id), Number(data.version ?? 1));
+        announceChart(data.artifact_id, data.version);
         return false;
       case "download":
         updateLast((item) => ({
           ...item,
-          downloads: [...item.downloads, data as unknown as Download],
+          downloads: [...item.downloads, data],
         }));
         return false;
       case "error":
-        updateLast((item) => ({ ...item, error: String(data.message) }));
+        updateLast((item) => ({ ...item, error: data.message }));
         return false;
       case "progress":
         updateLast((item) => ({
           ...item,
           progress: t(ui, "stepProgress", {
-            step: Number(data.step),
-            total: Number(data.total),
+            step: data.step,
+            total: data.total,
             operation: (ui as Record<string, string>)[`op.${data.operation}`] ??
-              String(data.operation ?? "").replace("_", " "),
-            rows: Number(data.rows_done),
+              data.operation.replace("_", " "),
+            rows: data.rows_done,
           }),
         }));
         return false;
@@ -181,7 +186,7 @@ export default function ChatPanel(props: Props) {
         }
         for await (const message of readSse(response.body)) {
           if (message.id) lastEventId.current = message.id;
-          if (apply(message.event, JSON.parse(message.data))) {
+          if (applyFrame(message.event, message.data)) {
             await response.body.cancel().catch(() => {});
             return true;
           }
@@ -236,7 +241,7 @@ export default function ChatPanel(props: Props) {
       }
       for await (const message of readSse(response.body)) {
         if (message.id) lastEventId.current = message.id;
-        if (apply(message.event, JSON.parse(message.data))) done = true;
+        if (applyFrame(message.event, message.data)) done = true;
       }
       if (!done) done = await resume();
       if (!done) {

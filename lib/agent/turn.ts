@@ -10,6 +10,7 @@ import {
   followEvents,
   type SessionEvent,
 } from "../kv/events.ts";
+import { type EventData, parseSessionEvent } from "../api/events.ts";
 import { createMessage, listMessages } from "../kv/messages.ts";
 import { type Session, UNTITLED, updateSession } from "../kv/sessions.ts";
 import {
@@ -105,7 +106,7 @@ export async function runChatTurn(
   const { kv } = deps;
   const ttl = deps.artifactTtlMs;
   let lastSeq = 0;
-  const send = async (type: EventType, data: Record<string, unknown>) => {
+  const send = async <E extends EventType>(type: E, data: EventData<E>) => {
     const event = await appendEvent(kv, session.id, type, data, ttl);
     lastSeq = event.seq;
     emit(event);
@@ -322,9 +323,9 @@ async function runChatWorkflow(
   turn: {
     /** The turn's last event: the job's events all come after it. */
     after: number;
-    send: (
-      type: EventType,
-      data: Record<string, unknown>,
+    send: <E extends EventType>(
+      type: E,
+      data: EventData<E>,
     ) => Promise<SessionEvent>;
     emit: (event: SessionEvent) => void;
     say: (text: string, paced?: boolean) => Promise<void>;
@@ -352,11 +353,9 @@ async function runChatWorkflow(
     ) {
       if (event.data.job_id !== job.id) continue;
       emit(event);
-      if (event.type === "workflow_completed") {
-        const outputs = event.data.outputs as { rows: number }[];
-        const file = event.data.file as
-          | { url: string; filename: string; mime: string; size: number }
-          | undefined;
+      const typed = parseSessionEvent(event.type, event.data);
+      if (typed?.event === "workflow_completed") {
+        const { outputs, file, dataset_id } = typed.data;
         const rows = outputs[outputs.length - 1]?.rows ?? 0;
         if (file) {
           await send("download", {
@@ -364,7 +363,7 @@ async function runChatWorkflow(
             filename: file.filename,
             mime: file.mime,
             size: file.size,
-            dataset_id: event.data.dataset_id,
+            dataset_id,
           });
         }
         await say(
@@ -376,12 +375,9 @@ async function runChatWorkflow(
         );
         return;
       }
-      if (event.type === "workflow_failed") {
+      if (typed?.event === "workflow_failed") {
         await say(
-          t.text.workflowStopped(
-            Number(event.data.step),
-            String(event.data.message),
-          ),
+          t.text.workflowStopped(typed.data.step, typed.data.message),
           true,
         );
         return;

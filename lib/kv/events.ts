@@ -6,22 +6,14 @@
 import { keys } from "./keys.ts";
 import { type Expiring, liveValue } from "./ttl.ts";
 import { appendEventBatched } from "./event_batch.ts";
+import {
+  SESSION_EVENT_NAMES,
+  type SessionEventName,
+} from "../api/event_names.ts";
 
-export const EVENT_TYPES = [
-  "message",
-  "delta",
-  "chart",
-  "artifact_created",
-  "artifact_updated",
-  "download",
-  "progress",
-  "workflow_started",
-  "workflow_completed",
-  "workflow_failed",
-  "error",
-  "done",
-] as const;
-export type EventType = typeof EVENT_TYPES[number];
+/** Every event name the log holds: the contract's (lib/api/events.ts). */
+export const EVENT_TYPES: readonly SessionEventName[] = SESSION_EVENT_NAMES;
+export type EventType = SessionEventName;
 
 export interface SessionEvent extends Expiring {
   seq: number;
