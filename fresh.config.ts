@@ -80,6 +80,7 @@ const ConfigSchema = z.object({
   QUOTA_STORED_BYTES: bytes.default(0),
   QUOTA_SSE_STREAMS: limit(0),
   RENDER_API_PER_MINUTE: limit(0),
+  MAX_RESTORE_BYTES: bytes.default(256 * 1024 * 1024),
   QUOTA_WINDOW: duration.refine((ms) => ms >= 1000, "at least 1s").default(
     parseDuration("1m"),
   ),

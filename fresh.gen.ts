@@ -11,33 +11,35 @@ import * as $r8 from "./routes/api/datasets/[id]/index.ts";
 import * as $r9 from "./routes/api/render.ts";
 import * as $r10 from "./routes/api/sessions/[id]/artifacts.ts";
 import * as $r11 from "./routes/api/sessions/[id]/datasets.ts";
-import * as $r12 from "./routes/api/sessions/[id]/events.ts";
-import * as $r13 from "./routes/api/sessions/[id]/export.ts";
-import * as $r14 from "./routes/api/sessions/[id]/index.ts";
-import * as $r15 from "./routes/api/sessions/[id]/messages.ts";
-import * as $r16 from "./routes/api/sessions/[id]/shares/[shareId].ts";
-import * as $r17 from "./routes/api/sessions/[id]/shares/index.ts";
-import * as $r18 from "./routes/api/sessions/[id]/workflows.ts";
-import * as $r19 from "./routes/api/sessions/index.ts";
-import * as $r20 from "./routes/api/tokens/[id].ts";
-import * as $r21 from "./routes/api/tokens/index.ts";
-import * as $r22 from "./routes/api/workflows/[id].ts";
-import * as $r23 from "./routes/d/[token].tsx";
-import * as $r24 from "./routes/health.ts";
-import * as $r25 from "./routes/health/live.ts";
-import * as $r26 from "./routes/health/ready.ts";
-import * as $r27 from "./routes/index.tsx";
-import * as $r28 from "./routes/metrics.ts";
-import * as $r29 from "./routes/s/[token].tsx";
-import * as $r30 from "./routes/s/[token]/artifacts/[aid]/export.ts";
-import * as $r31 from "./routes/s/[token]/artifacts/[aid]/index.ts";
-import * as $r32 from "./routes/s/[token]/embed.tsx";
-import * as $r33 from "./routes/s/[token]/export.ts";
-import * as $r34 from "./routes/sessions/[id].tsx";
-import * as $r35 from "./routes/sessions/[id]/delete.tsx";
-import * as $r36 from "./routes/sessions/index.ts";
-import * as $r37 from "./routes/tokens/[id]/revoke.ts";
-import * as $r38 from "./routes/tokens/index.tsx";
+import * as $r12 from "./routes/api/sessions/[id]/dump.ts";
+import * as $r13 from "./routes/api/sessions/[id]/events.ts";
+import * as $r14 from "./routes/api/sessions/[id]/export.ts";
+import * as $r15 from "./routes/api/sessions/[id]/index.ts";
+import * as $r16 from "./routes/api/sessions/[id]/messages.ts";
+import * as $r17 from "./routes/api/sessions/[id]/shares/[shareId].ts";
+import * as $r18 from "./routes/api/sessions/[id]/shares/index.ts";
+import * as $r19 from "./routes/api/sessions/[id]/workflows.ts";
+import * as $r20 from "./routes/api/sessions/index.ts";
+import * as $r21 from "./routes/api/sessions/restore.ts";
+import * as $r22 from "./routes/api/tokens/[id].ts";
+import * as $r23 from "./routes/api/tokens/index.ts";
+import * as $r24 from "./routes/api/workflows/[id].ts";
+import * as $r25 from "./routes/d/[token].tsx";
+import * as $r26 from "./routes/health.ts";
+import * as $r27 from "./routes/health/live.ts";
+import * as $r28 from "./routes/health/ready.ts";
+import * as $r29 from "./routes/index.tsx";
+import * as $r30 from "./routes/metrics.ts";
+import * as $r31 from "./routes/s/[token].tsx";
+import * as $r32 from "./routes/s/[token]/artifacts/[aid]/export.ts";
+import * as $r33 from "./routes/s/[token]/artifacts/[aid]/index.ts";
+import * as $r34 from "./routes/s/[token]/embed.tsx";
+import * as $r35 from "./routes/s/[token]/export.ts";
+import * as $r36 from "./routes/sessions/[id].tsx";
+import * as $r37 from "./routes/sessions/[id]/delete.tsx";
+import * as $r38 from "./routes/sessions/index.ts";
+import * as $r39 from "./routes/tokens/[id]/revoke.ts";
+import * as $r40 from "./routes/tokens/index.tsx";
 import * as $i0 from "./islands/ChartCanvas.tsx";
 import * as $i1 from "./islands/ChatPanel.tsx";
 import * as $i2 from "./islands/EmbedChart.tsx";
@@ -59,33 +61,35 @@ const manifest: Manifest = {
     "./routes/api/render.ts": $r9,
     "./routes/api/sessions/[id]/artifacts.ts": $r10,
     "./routes/api/sessions/[id]/datasets.ts": $r11,
-    "./routes/api/sessions/[id]/events.ts": $r12,
-    "./routes/api/sessions/[id]/export.ts": $r13,
-    "./routes/api/sessions/[id]/index.ts": $r14,
-    "./routes/api/sessions/[id]/messages.ts": $r15,
-    "./routes/api/sessions/[id]/shares/[shareId].ts": $r16,
-    "./routes/api/sessions/[id]/shares/index.ts": $r17,
-    "./routes/api/sessions/[id]/workflows.ts": $r18,
-    "./routes/api/sessions/index.ts": $r19,
-    "./routes/api/tokens/[id].ts": $r20,
-    "./routes/api/tokens/index.ts": $r21,
-    "./routes/api/workflows/[id].ts": $r22,
-    "./routes/d/[token].tsx": $r23,
-    "./routes/health.ts": $r24,
-    "./routes/health/live.ts": $r25,
-    "./routes/health/ready.ts": $r26,
-    "./routes/index.tsx": $r27,
-    "./routes/metrics.ts": $r28,
-    "./routes/s/[token].tsx": $r29,
-    "./routes/s/[token]/artifacts/[aid]/export.ts": $r30,
-    "./routes/s/[token]/artifacts/[aid]/index.ts": $r31,
-    "./routes/s/[token]/embed.tsx": $r32,
-    "./routes/s/[token]/export.ts": $r33,
-    "./routes/sessions/[id].tsx": $r34,
-    "./routes/sessions/[id]/delete.tsx": $r35,
-    "./routes/sessions/index.ts": $r36,
-    "./routes/tokens/[id]/revoke.ts": $r37,
-    "./routes/tokens/index.tsx": $r38,
+    "./routes/api/sessions/[id]/dump.ts": $r12,
+    "./routes/api/sessions/[id]/events.ts": $r13,
+    "./routes/api/sessions/[id]/export.ts": $r14,
+    "./routes/api/sessions/[id]/index.ts": $r15,
+    "./routes/api/sessions/[id]/messages.ts": $r16,
+    "./routes/api/sessions/[id]/shares/[shareId].ts": $r17,
+    "./routes/api/sessions/[id]/shares/index.ts": $r18,
+    "./routes/api/sessions/[id]/workflows.ts": $r19,
+    "./routes/api/sessions/index.ts": $r20,
+    "./routes/api/sessions/restore.ts": $r21,
+    "./routes/api/tokens/[id].ts": $r22,
+    "./routes/api/tokens/index.ts": $r23,
+    "./routes/api/workflows/[id].ts": $r24,
+    "./routes/d/[token].tsx": $r25,
+    "./routes/health.ts": $r26,
+    "./routes/health/live.ts": $r27,
+    "./routes/health/ready.ts": $r28,
+    "./routes/index.tsx": $r29,
+    "./routes/metrics.ts": $r30,
+    "./routes/s/[token].tsx": $r31,
+    "./routes/s/[token]/artifacts/[aid]/export.ts": $r32,
+    "./routes/s/[token]/artifacts/[aid]/index.ts": $r33,
+    "./routes/s/[token]/embed.tsx": $r34,
+    "./routes/s/[token]/export.ts": $r35,
+    "./routes/sessions/[id].tsx": $r36,
+    "./routes/sessions/[id]/delete.tsx": $r37,
+    "./routes/sessions/index.ts": $r38,
+    "./routes/tokens/[id]/revoke.ts": $r39,
+    "./routes/tokens/index.tsx": $r40,
   },
   islands: {
     "./islands/ChartCanvas.tsx": $i0,

@@ -10,7 +10,13 @@
  * parser (saxes) that yields rows in batches. Only the shared-strings table
  * is held whole, under its own cap.
  */
-import { Inflate } from "fflate";
+import {
+  inflateEntry as inflateZipEntry,
+  listZipEntries as listEntries,
+  type ZipEntryInfo,
+  type ZipLimits,
+  ZipReadError,
+} from "./zip_read.ts";
 import { SaxesParser } from "saxes";
 import { unreadable } from "./errors.ts";
 import type { RawCell } from "./infer.ts";
@@ -27,30 +33,14 @@ export const MAX_SHARED_STRINGS_BYTES = 256 * 1024 ** 2;
 export const MAX_RATIO = 500;
 /** Parts smaller than this are not judged by their ratio. */
 const RATIO_FLOOR_BYTES = 1024 * 1024;
-/** Compressed bytes inflated per step: bounds what one step can produce. */
-const INFLATE_STEP = 16 * 1024;
 
-interface ZipEntry {
-  name: string;
-  method: number;
-  flags: number;
-  compressedSize: number;
-  size: number;
-  localOffset: number;
-}
+type ZipEntry = ZipEntryInfo;
 
 export interface XlsxSheetInfo {
   /** Every sheet's name, in workbook order. */
   sheets: string[];
   /** The sheet read. */
   sheet: string;
-}
-
-function u16(b: Uint8Array, at: number): number {
-  return b[at] | (b[at + 1] << 8);
-}
-function u32(b: Uint8Array, at: number): number {
-  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 0x1000000;
 }
 
 function corrupt(detail: string): never {
@@ -60,80 +50,55 @@ function corrupt(detail: string): never {
   );
 }
 
-/** Reads the ZIP central directory and checks every entry's declared sizes. */
-export function listZipEntries(bytes: Uint8Array): ZipEntry[] {
-  const min = Math.max(0, bytes.length - 65_557);
-  let eocd = -1;
-  for (let i = bytes.length - 22; i >= min; i--) {
-    if (u32(bytes, i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd === -1) corrupt("no ZIP directory; the file may be cut short");
-  const count = u16(bytes, eocd + 10);
-  const dirSize = u32(bytes, eocd + 12);
-  const dirOffset = u32(bytes, eocd + 16);
-  if (count === 0xffff || dirOffset === 0xffffffff) {
-    throw unreadable(
-      "xlsx_too_large",
-      "the workbook uses ZIP64, which only archives of several gigabytes need; it is too large",
-    );
-  }
-  if (dirOffset + dirSize > bytes.length) corrupt("ZIP directory out of range");
-  const entries: ZipEntry[] = [];
-  let at = dirOffset;
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > bytes.length || u32(bytes, at) !== 0x02014b50) {
-      corrupt("damaged ZIP directory");
-    }
-    const nameLength = u16(bytes, at + 28);
-    const entry: ZipEntry = {
-      flags: u16(bytes, at + 8),
-      method: u16(bytes, at + 10),
-      compressedSize: u32(bytes, at + 20),
-      size: u32(bytes, at + 24),
-      localOffset: u32(bytes, at + 42),
-      name: new TextDecoder().decode(
-        bytes.subarray(at + 46, at + 46 + nameLength),
-      ),
-    };
-    at += 46 + nameLength + u16(bytes, at + 30) + u16(bytes, at + 32);
-    if (entry.flags & 1) {
-      throw unreadable(
+const LIMITS: ZipLimits = {
+  maxEntryBytes: MAX_PART_BYTES,
+  maxTotalBytes: MAX_TOTAL_BYTES,
+  maxRatio: MAX_RATIO,
+  ratioFloorBytes: RATIO_FLOOR_BYTES,
+};
+
+/** Returns a workbook's problem as the upload error a person reads. */
+function workbookError(error: ZipReadError): Error {
+  switch (error.kind) {
+    case "encrypted":
+      return unreadable(
         "encrypted_xlsx",
         "the workbook is password-protected; remove the password and upload it again",
       );
-    }
-    if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff) {
-      throw unreadable(
+    case "zip64":
+      return unreadable(
         "xlsx_too_large",
-        "a part of the workbook is larger than 4 GB",
+        error.entry
+          ? "a part of the workbook is larger than 4 GB"
+          : "the workbook uses ZIP64, which only archives of several gigabytes need; it is too large",
       );
-    }
-    const ratio = entry.size / Math.max(1, entry.compressedSize);
-    if (
-      entry.size > MAX_PART_BYTES ||
-      (entry.size > RATIO_FLOOR_BYTES && ratio > MAX_RATIO)
-    ) {
-      throw unreadable(
+    case "bomb":
+      return unreadable(
         "zip_bomb",
-        `the workbook part ${entry.name} would inflate to ${entry.size} bytes (${
-          Math.round(ratio)
-        }× its compressed size); that is not a spreadsheet but a zip bomb`,
+        error.entry
+          ? `the workbook part ${error.message}; that is not a spreadsheet but a zip bomb`
+          : `${error.message}; that is more than any readable upload`,
       );
-    }
-    total += entry.size;
-    entries.push(entry);
+    case "too_large":
+      return unreadable(
+        "xlsx_part_too_large",
+        `the workbook part ${error.message}`,
+      );
+    default:
+      return unreadable(
+        "corrupt_xlsx",
+        `the file is not a readable XLSX workbook (${error.message})`,
+      );
   }
-  if (total > MAX_TOTAL_BYTES) {
-    throw unreadable(
-      "zip_bomb",
-      `the workbook would inflate to ${total} bytes; that is more than any readable upload`,
-    );
+}
+
+/** Reads the ZIP central directory and checks every entry's declared sizes. */
+export function listZipEntries(bytes: Uint8Array): ZipEntry[] {
+  try {
+    return listEntries(bytes, LIMITS);
+  } catch (error) {
+    throw error instanceof ZipReadError ? workbookError(error) : error;
   }
-  return entries;
 }
 
 /** Yields a part's inflated bytes, stopping when it exceeds its declared size or `cap`. */
@@ -142,43 +107,10 @@ function* inflateEntry(
   entry: ZipEntry,
   cap: number,
 ): Generator<Uint8Array> {
-  const at = entry.localOffset;
-  if (at + 30 > bytes.length || u32(bytes, at) !== 0x04034b50) {
-    corrupt(`damaged entry ${entry.name}`);
-  }
-  const start = at + 30 + u16(bytes, at + 26) + u16(bytes, at + 28);
-  const data = bytes.subarray(start, start + entry.compressedSize);
-  if (data.length < entry.compressedSize) corrupt(`${entry.name} is cut short`);
-  const limit = Math.min(cap, entry.size);
-  if (entry.method === 0) {
-    if (data.length > limit) corrupt(`${entry.name} is larger than declared`);
-    yield data;
-    return;
-  }
-  if (entry.method !== 8) corrupt(`unsupported compression in ${entry.name}`);
-  let produced = 0;
-  const out: Uint8Array[] = [];
-  const inflate = new Inflate((chunk) => {
-    produced += chunk.length;
-    if (produced > limit) {
-      throw unreadable(
-        entry.size > limit ? "xlsx_part_too_large" : "zip_bomb",
-        entry.size > limit
-          ? `the workbook part ${entry.name} is larger than ${limit} bytes`
-          : `the workbook part ${entry.name} inflates beyond the size it declares; that is a zip bomb`,
-      );
-    }
-    out.push(chunk);
-  });
-  for (let i = 0; i < data.length; i += INFLATE_STEP) {
-    const end = Math.min(data.length, i + INFLATE_STEP);
-    try {
-      inflate.push(data.subarray(i, end), end === data.length);
-    } catch (error) {
-      if (error instanceof Error && error.name === "DataError") throw error;
-      corrupt(`${entry.name} does not inflate: ${(error as Error).message}`);
-    }
-    while (out.length) yield out.shift()!;
+  try {
+    yield* inflateZipEntry(bytes, entry, cap);
+  } catch (error) {
+    throw error instanceof ZipReadError ? workbookError(error) : error;
   }
 }
 

@@ -28,9 +28,11 @@ import { requirementsTxt } from "./python_chart.ts";
 /** One file of an archive: its path, its bytes, and whether to deflate it. */
 export interface ZipEntry {
   path: string;
-  body: ExportResult["body"] | string;
+  body: ExportResult["body"] | ReadableStream<Uint8Array> | string;
   /** False for formats that are compressed already (PNG, PDF, XLSX). */
   deflate: boolean;
+  /** zlib's level when deflated (default 6). */
+  level?: number;
 }
 
 const encoder = new TextEncoder();
@@ -187,7 +189,7 @@ export function zipStream(
     };
     for await (const entry of entries) {
       const file = entry.deflate
-        ? new NativeDeflate(entry.path)
+        ? new NativeDeflate(entry.path, entry.level)
         : new ZipPassThrough(entry.path);
       zip.add(file);
       const body = entry.body;

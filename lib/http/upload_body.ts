@@ -10,11 +10,14 @@ import { overLimit } from "../data/errors.ts";
 const mb = (n: number) =>
   n % 1_000_000 === 0 ? `${n / 1_000_000} MB` : `${n} bytes`;
 
-/** The 413 of an upload over the byte limit, naming the limit. */
-export function uploadTooLarge(limit: number): HttpError {
+/** The 413 of an upload over the byte limit, naming the limit and its setting. */
+export function uploadTooLarge(
+  limit: number,
+  setting = "MAX_UPLOAD_BYTES",
+): HttpError {
   return overLimit(
     "file_too_large",
-    `the file is larger than ${mb(limit)}; the limit (MAX_UPLOAD_BYTES) is ${
+    `the file is larger than ${mb(limit)}; the limit (${setting}) is ${
       mb(limit)
     }`,
   );
@@ -24,13 +27,14 @@ export function uploadTooLarge(limit: number): HttpError {
 export function limitBytes(
   stream: ReadableStream<Uint8Array>,
   limit: number,
+  setting?: string,
 ): ReadableStream<Uint8Array> {
   let seen = 0;
   return stream.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.length;
-        if (seen > limit) throw uploadTooLarge(limit);
+        if (seen > limit) throw uploadTooLarge(limit, setting);
         controller.enqueue(chunk);
       },
     }),
@@ -64,17 +68,21 @@ function filenameFromDisposition(value: string | null): string | null {
   return /filename="?([^";]+)"?/i.exec(value)?.[1] ?? null;
 }
 
-/** Returns the uploaded file of a request, its body limited to `limit` bytes. */
+/**
+ * Returns the uploaded file of a request, its body limited to `limit` bytes
+ * (`setting` names the limit in the 413).
+ */
 export async function uploadedFile(
   request: Request,
   query: Record<string, string>,
   limit: number,
+  setting?: string,
 ): Promise<UploadedFile> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   const type = request.headers.get("content-type") ?? "";
   // Multipart framing adds a little to the file itself.
   const slack = type.startsWith("multipart/form-data") ? 64 * 1024 : 0;
-  if (declared > limit + slack) throw uploadTooLarge(limit);
+  if (declared > limit + slack) throw uploadTooLarge(limit, setting);
   if (!request.body) {
     throw new HttpError(400, "no_file", "send the file as the request body");
   }
@@ -82,7 +90,7 @@ export async function uploadedFile(
     const limited = new Request(request.url, {
       method: "POST",
       headers: request.headers,
-      body: limitBytes(request.body, limit + slack),
+      body: limitBytes(request.body, limit + slack, setting),
     });
     let form: FormData;
     try {
@@ -103,7 +111,7 @@ export async function uploadedFile(
         'send the file in a form field named "file"',
       );
     }
-    if (file.size > limit) throw uploadTooLarge(limit);
+    if (file.size > limit) throw uploadTooLarge(limit, setting);
     const fields: Record<string, string> = { ...query };
     for (const [key, value] of form.entries()) {
       if (typeof value === "string") fields[key] = value;
@@ -121,7 +129,7 @@ export async function uploadedFile(
     "upload";
   return {
     filename: cleanName(filename) || "upload",
-    body: limitBytes(request.body, limit),
+    body: limitBytes(request.body, limit, setting),
     fields: query,
   };
 }

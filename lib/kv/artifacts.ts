@@ -123,6 +123,73 @@ export async function createArtifact(
   return artifact;
 }
 
+/** One version of an artifact being imported (a restored archive). */
+export type ImportedVersion =
+  & Omit<
+    Artifact,
+    "id" | "sessionId" | "ownerId" | "type" | "dataBlobId" | "expiresAt"
+  >
+  & {
+    /** The snapshot's JSON bytes, stored as they are. */
+    snapshot: Uint8Array;
+  };
+
+/**
+ * Stores an artifact with every version (oldest first) under `id`: the
+ * snapshots, then the records and indexes in one commit. Returns the newest.
+ */
+export async function importArtifact(
+  kv: Deno.Kv,
+  input: {
+    id: string;
+    sessionId: string;
+    ownerId: string;
+    versions: ImportedVersion[];
+    ttlMs: number;
+  },
+): Promise<Artifact> {
+  const now = Date.now();
+  const expiresAt = now + input.ttlMs;
+  const expireIn = input.ttlMs;
+  const records: Artifact[] = [];
+  for (const { snapshot, ...version } of input.versions) {
+    const meta = await writeBlob(kv, snapshot, {
+      mime: "application/json",
+      sessionId: input.sessionId,
+      expiresAt,
+    });
+    records.push({
+      ...version,
+      id: input.id,
+      sessionId: input.sessionId,
+      ownerId: input.ownerId,
+      type: "chart",
+      dataBlobId: meta.id,
+      expiresAt,
+    });
+  }
+  const current = records.at(-1)!;
+  const op = kv.atomic()
+    .check({ key: keys.artifact(input.id), versionstamp: null })
+    .set(keys.artifact(input.id), current, { expireIn })
+    .set(keys.artifactBySession(input.sessionId, input.id), input.id, {
+      expireIn,
+    })
+    .set(
+      keys.artifactByOwnerType(input.ownerId, "chart", input.id),
+      input.id,
+      { expireIn },
+    );
+  for (const record of records.slice(0, -1)) {
+    op.set(keys.artifactVersion(input.id, record.version), record, {
+      expireIn,
+    });
+  }
+  if (!(await op.commit()).ok) throw new Error("artifact id collision");
+  artifactsCreated.inc();
+  return current;
+}
+
 /**
  * Replaces an artifact's chart with a new version (the previous one is kept
  * under its version number) and returns the new record, or null when gone.

@@ -11,9 +11,9 @@ import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
 import { retryCommit } from "./commit.ts";
 import {
   deleteBlob,
-  getBlobMeta,
   readBlob,
   setBlobMime,
+  streamBlobListed,
   writeBlob,
 } from "./blobs.ts";
 import { getMany } from "./batch.ts";
@@ -433,6 +433,83 @@ export async function getOwnedDataset(
   return dataset && dataset.ownerId === ownerId ? dataset : null;
 }
 
+/** A dataset being imported (a restored archive): its record and its files. */
+export interface ImportedDataset {
+  id: string;
+  sessionId: string;
+  ownerId: string;
+  record: Omit<
+    Dataset,
+    | "id"
+    | "sessionId"
+    | "ownerId"
+    | "rawBlobId"
+    | "tableBlobId"
+    | "detailBlobId"
+    | "expiresAt"
+  >;
+  raw: { body: AsyncIterable<Uint8Array>; mime: string } | null;
+  table: AsyncIterable<Uint8Array>;
+  /** The detail's JSON bytes, stored as they are. */
+  detail: Uint8Array;
+  ttlMs: number;
+  limits?: SetLimits;
+}
+
+/**
+ * Stores an imported dataset: its files, then the record, its index and its
+ * stored bytes in one commit (refused past the owner's storage limits, and
+ * the files removed). Returns the dataset.
+ */
+export async function importDataset(
+  kv: Deno.Kv,
+  input: ImportedDataset,
+): Promise<Dataset> {
+  const expiresAt = Date.now() + input.ttlMs;
+  const options = { sessionId: input.sessionId, expiresAt };
+  const written: string[] = [];
+  try {
+    const raw = input.raw
+      ? await writeBlob(kv, input.raw.body, {
+        ...options,
+        mime: input.raw.mime,
+        filename: input.record.filename ?? undefined,
+      })
+      : null;
+    if (raw) written.push(raw.id);
+    const table = await writeBlob(kv, input.table, {
+      ...options,
+      mime: TABLE_MIME,
+    });
+    written.push(table.id);
+    const detail = await writeBlob(kv, input.detail, {
+      ...options,
+      mime: "application/json",
+    });
+    written.push(detail.id);
+    const dataset: Dataset = {
+      ...input.record,
+      id: input.id,
+      sessionId: input.sessionId,
+      ownerId: input.ownerId,
+      rawBlobId: raw?.id ?? null,
+      tableBlobId: table.id,
+      detailBlobId: detail.id,
+      expiresAt,
+    };
+    await commitRecord(
+      kv,
+      dataset,
+      (raw?.size ?? 0) + table.size,
+      input.limits,
+    );
+    return dataset;
+  } catch (error) {
+    await removeBlobs(kv, written);
+    throw error;
+  }
+}
+
 /** Lists a session's datasets, oldest first (at most `limit`). */
 export async function listSessionDatasets(
   kv: Deno.Kv,
@@ -489,34 +566,9 @@ async function tableBytes(
   kv: Deno.Kv,
   dataset: Dataset,
 ): Promise<ReadableStream<Uint8Array>> {
-  const meta = await getBlobMeta(kv, dataset.tableBlobId);
-  if (!meta) throw new Error(`dataset ${dataset.id}: table missing`);
-  const chunks = kv.list<Uint8Array>(
-    { prefix: keys.blobChunksPrefix(meta.id) },
-    { batchSize: 32 },
-  );
-  let expected = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) {
-        if (expected !== meta.chunks) {
-          controller.error(
-            new Error(`dataset ${dataset.id}: table chunks lost`),
-          );
-        } else controller.close();
-        return;
-      }
-      if (next.value.key.at(-1) !== expected) {
-        controller.error(
-          new Error(`dataset ${dataset.id}: chunk ${expected} lost`),
-        );
-        return;
-      }
-      expected++;
-      controller.enqueue(next.value.value);
-    },
-  }, { highWaterMark: 4 });
+  const found = await streamBlobListed(kv, dataset.tableBlobId);
+  if (!found) throw new Error(`dataset ${dataset.id}: table missing`);
+  return found.stream;
 }
 
 /** Yields a dataset's raw row batches as stored. */

@@ -41,6 +41,28 @@ export async function createMessage(
   return message;
 }
 
+/**
+ * Stores messages as they were (ids, times), in commits of a hundred, for a
+ * restored archive; the ids must sort in the order the messages were written.
+ */
+export async function importMessages(
+  kv: Deno.Kv,
+  messages: Omit<Message, "expiresAt">[],
+  ttlMs: number,
+): Promise<void> {
+  const expiresAt = Date.now() + ttlMs;
+  for (let i = 0; i < messages.length; i += 100) {
+    const op = kv.atomic();
+    for (const message of messages.slice(i, i + 100)) {
+      op.set(keys.message(message.sessionId, message.id), {
+        ...message,
+        expiresAt,
+      }, { expireIn: ttlMs });
+    }
+    if (!(await op.commit()).ok) throw new Error("messages not stored");
+  }
+}
+
 /** Lists a session's messages, oldest first (newest first with `reverse`). */
 export async function listMessages(
   kv: Deno.Kv,

@@ -46,6 +46,49 @@ export async function createSession(
   return session;
 }
 
+/**
+ * Stores a session as it was (title, times) for a restored archive, not yet
+ * in its owner's list: `listImportedSession` adds it there once everything
+ * it holds is stored.
+ */
+export async function importSession(
+  kv: Deno.Kv,
+  input: {
+    ownerId: string;
+    title: string;
+    createdAt: number;
+    updatedAt: number;
+    ttlMs: number;
+  },
+): Promise<Session> {
+  const session: Session = {
+    id: newId(),
+    ownerId: input.ownerId,
+    title: input.title,
+    createdAt: input.createdAt,
+    updatedAt: input.updatedAt,
+    expiresAt: Date.now() + input.ttlMs,
+  };
+  const result = await kv.atomic()
+    .check({ key: keys.session(session.id), versionstamp: null })
+    .set(keys.session(session.id), session, { expireIn: input.ttlMs })
+    .commit();
+  if (!result.ok) throw new Error("session id collision");
+  return session;
+}
+
+/** Adds an imported session to its owner's list (see `importSession`). */
+export async function listImportedSession(
+  kv: Deno.Kv,
+  session: Session,
+): Promise<void> {
+  await kv.set(
+    keys.sessionByOwner(session.ownerId, session.id),
+    session.id,
+    { expireIn: expireInFor(session.expiresAt) },
+  );
+}
+
 /** Returns the session, or null when absent, expired or being deleted. */
 export async function getSession(
   kv: Deno.Kv,
