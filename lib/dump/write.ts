@@ -150,8 +150,8 @@ async function* dumpEntries(
         },
       }),
     );
-    // Data files are deflated fast: throughput matters more than a few %.
-    return { path, body: through, deflate: true, level: big ? 1 : 6 };
+    // Data files (raw, table) are stored: the dump streams at disk speed.
+    return { path, body: through, deflate: !big };
   };
   const json = (value: unknown) => JSON.stringify(value);
 

@@ -7,8 +7,8 @@
  * deflated once per process. At most one file of one chart is held whole in
  * memory (the largest is a PNG or PDF, a few hundred KB), never the archive.
  */
-import { Zip, ZipPassThrough } from "fflate";
-import { NativeDeflate } from "./zip_deflate.ts";
+import { Zip } from "fflate";
+import { NativeDeflate, NativeStored } from "./zip_deflate.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions } from "./options.ts";
 import { titleSlug } from "./filename.ts";
@@ -190,7 +190,7 @@ export function zipStream(
     for await (const entry of entries) {
       const file = entry.deflate
         ? new NativeDeflate(entry.path, entry.level)
-        : new ZipPassThrough(entry.path);
+        : new NativeStored(entry.path);
       zip.add(file);
       const body = entry.body;
       if (typeof body === "string") {

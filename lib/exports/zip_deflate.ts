@@ -16,7 +16,7 @@
  * inlines) can be marked with `deflateOnce`: they are deflated the first time
  * and the same compressed segment is reused after that.
  */
-import { constants, deflateRawSync } from "node:zlib";
+import { constants, crc32, deflateRawSync } from "node:zlib";
 import { ZipPassThrough } from "fflate";
 import { concatBytes } from "../bytes.ts";
 
@@ -42,6 +42,30 @@ function deflateSegment(data: Uint8Array, level: number, final: boolean) {
   }) as Uint8Array<ArrayBuffer>;
 }
 
+/**
+ * fflate's CRC-32 state (`{p(chunk), d()}`) computed by zlib: fflate's own
+ * runs in JavaScript at ~200 MB/s, zlib's several times faster.
+ */
+function nativeCrc() {
+  let value = 0;
+  return {
+    p(chunk: Uint8Array) {
+      value = crc32(chunk, value);
+    },
+    d() {
+      return value;
+    },
+  };
+}
+
+/** A stored (not deflated) ZIP entry whose CRC-32 zlib computes. */
+export class NativeStored extends ZipPassThrough {
+  constructor(filename: string) {
+    super(filename);
+    (this as unknown as { c: unknown }).c = nativeCrc();
+  }
+}
+
 /** A deflated ZIP entry, compressed by zlib a segment at a time. */
 export class NativeDeflate extends ZipPassThrough {
   #pending: Uint8Array[] = [];
@@ -50,6 +74,7 @@ export class NativeDeflate extends ZipPassThrough {
 
   constructor(filename: string, level = 6) {
     super(filename);
+    (this as unknown as { c: unknown }).c = nativeCrc();
     this.compression = 8;
     this.#level = level;
   }
