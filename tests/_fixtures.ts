@@ -50,6 +50,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export interface TestServer extends AsyncDisposable {
   url: string;
   kv: Deno.Kv;
+  /** The KV file, for tests that open it from another process. */
+  kvPath: string;
   running: RunningServer;
 }
 
@@ -69,6 +71,7 @@ export async function startTestServer(
   return {
     url: running.url,
     kv: store.kv,
+    kvPath: store.path,
     running,
     async [Symbol.asyncDispose]() {
       await running[Symbol.asyncDispose]();

@@ -85,6 +85,9 @@ export async function takeRate(
   );
 }
 
+/** A guard record is needed only while adds race; a week is plenty. */
+const GUARD_TTL_MS = 7 * 24 * 3600_000;
+
 /** One member of a counted set. */
 export interface SetMember extends Expiring {
   bytes?: number;
@@ -163,11 +166,14 @@ export async function addMemberToCommit(
 ): Promise<void> {
   const guardKey = keys.quotaGuard(set.name, ownerId);
   const [guard, members] = await Promise.all([
-    kv.get<number>(guardKey),
+    kv.get<{ adds: number }>(guardKey),
     listMembers(kv, set.prefix),
   ]);
   checkMembers(members, member.bytes ?? 0, limits);
+  const expiresAt = Date.now() + GUARD_TTL_MS;
   op.check(guard)
-    .set(guardKey, (guard.value ?? 0) + 1, { expireIn: 7 * 24 * 3600_000 })
+    .set(guardKey, { adds: (guard.value?.adds ?? 0) + 1, expiresAt }, {
+      expireIn: GUARD_TTL_MS,
+    })
     .set(set.key, member, { expireIn: expireInFor(member.expiresAt) });
 }
