@@ -88,3 +88,18 @@ export function cpuMillis(pid: number): number {
   const ticks = Number(fields[11]) + Number(fields[12]);
   return ticks * 10;
 }
+
+/** Samples a server's resident set size every 20 ms until `stop`, which returns the RSS before and the peak. */
+export function sampleRss(server: ServerProcess) {
+  const before = server.rss();
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, server.rss());
+  }, 20);
+  return {
+    stop() {
+      clearInterval(sampler);
+      return { before, peak: Math.max(peak, server.rss()) };
+    },
+  };
+}

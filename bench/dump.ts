@@ -16,7 +16,7 @@
 import { unzipSync } from "fflate";
 import { Client, seedChart } from "../tests/_fixtures.ts";
 import { openKv } from "../lib/kv/open.ts";
-import { cpuMillis, startServerProcess } from "./_server.ts";
+import { cpuMillis, sampleRss, startServerProcess } from "./_server.ts";
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));
 const option = (name: string, fallback: number) =>
@@ -93,11 +93,7 @@ if (upload.status !== 201) {
 }
 await upload.body?.cancel();
 for (let run = 1; run <= repeat; run++) {
-  const before = server.rss();
-  let peak = before;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, server.rss());
-  }, 20);
+  const memory = sampleRss(server);
   const cpuBefore = cpuMillis(server.pid);
   const started = performance.now();
   const response = await client.fetch(`/api/sessions/${sessionId}/dump`);
@@ -106,8 +102,7 @@ for (let run = 1; run <= repeat; run++) {
   for await (const chunk of response.body!) parts.push(chunk);
   const dumpMs = performance.now() - started;
   const dumpCpu = cpuMillis(server.pid) - cpuBefore;
-  clearInterval(sampler);
-  peak = Math.max(peak, server.rss());
+  const { before, peak } = memory.stop();
   const archive = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const part of parts) {

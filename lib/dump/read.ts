@@ -17,7 +17,7 @@ import {
   type ZipLimits,
   ZipReadError,
 } from "../data/zip_read.ts";
-import { describeIssues } from "../http/validate.ts";
+import { describeIssues } from "../validate.ts";
 import type { Snapshot } from "../charts/spec.ts";
 import {
   ArtifactEntry,
