@@ -38,8 +38,9 @@ import * as $r35 from "./routes/s/[token]/export.ts";
 import * as $r36 from "./routes/sessions/[id].tsx";
 import * as $r37 from "./routes/sessions/[id]/delete.tsx";
 import * as $r38 from "./routes/sessions/index.ts";
-import * as $r39 from "./routes/tokens/[id]/revoke.ts";
-import * as $r40 from "./routes/tokens/index.tsx";
+import * as $r39 from "./routes/sessions/restore.tsx";
+import * as $r40 from "./routes/tokens/[id]/revoke.ts";
+import * as $r41 from "./routes/tokens/index.tsx";
 import * as $i0 from "./islands/ChartCanvas.tsx";
 import * as $i1 from "./islands/ChatPanel.tsx";
 import * as $i2 from "./islands/EmbedChart.tsx";
@@ -88,8 +89,9 @@ const manifest: Manifest = {
     "./routes/sessions/[id].tsx": $r36,
     "./routes/sessions/[id]/delete.tsx": $r37,
     "./routes/sessions/index.ts": $r38,
-    "./routes/tokens/[id]/revoke.ts": $r39,
-    "./routes/tokens/index.tsx": $r40,
+    "./routes/sessions/restore.tsx": $r39,
+    "./routes/tokens/[id]/revoke.ts": $r40,
+    "./routes/tokens/index.tsx": $r41,
   },
   islands: {
     "./islands/ChartCanvas.tsx": $i0,

@@ -15,6 +15,7 @@ import DatasetPreview from "../lib/client/components/DatasetPreview.tsx";
 import { fetchArtifact, forgetLatest } from "../lib/client/artifacts.ts";
 import type { ArtifactDetail, ArtifactView } from "../lib/client/api_types.ts";
 import EChart from "../lib/client/components/EChart.tsx";
+import ShareMenu, { SHARE_WORDS } from "../lib/client/components/ShareMenu.tsx";
 import ExportMenu, {
   EXPORT_WORDS,
   exportHref,
@@ -33,6 +34,7 @@ import { RequestError } from "../lib/client/errors.ts";
 /** The page words this island shows (the page passes them as `ui`). */
 export const CANVAS_WORDS = [
   ...EXPORT_WORDS,
+  ...SHARE_WORDS,
   ...DATASET_WORDS,
   "canvas",
   "charts",
@@ -210,6 +212,15 @@ export default function ChartCanvas(props: Props) {
           >
             PNG
           </a>
+          {!props.shared && (
+            <ShareMenu
+              sessionId={props.sessionId}
+              artifactId={open.id}
+              version={shownVersion}
+              title={open.title}
+              ui={ui}
+            />
+          )}
           <ExportMenu
             artifactId={open.id}
             version={shownVersion}
@@ -219,6 +230,9 @@ export default function ChartCanvas(props: Props) {
               ? props.shared.zipHref
               : `/api/sessions/${props.sessionId}/export?format=zip`}
             links={!props.shared}
+            dumpHref={props.shared
+              ? null
+              : `/api/sessions/${props.sessionId}/dump`}
           />
         </div>
         {!isLatest && (

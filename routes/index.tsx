@@ -1,7 +1,7 @@
 import type { Handlers, PageProps } from "../lib/http/types.ts";
 import { listSessionsByOwner, type Session } from "../lib/kv/sessions.ts";
 import { samplePrompts } from "../lib/agent/samples.ts";
-import { relativeTime, t } from "../lib/client/ui.ts";
+import { relativeTime, t, tParts } from "../lib/client/ui.ts";
 import { sessionTitle } from "../lib/http/page_words.ts";
 
 interface HomeData {
@@ -81,8 +81,21 @@ export default function Home({ data, lang, ui }: PageProps<HomeData>) {
               })}
             </ul>
           )}
+        <form
+          class="restore"
+          method="post"
+          action="/sessions/restore"
+          enctype="multipart/form-data"
+        >
+          <h3>{ui.restoreTitle}</h3>
+          <p class="muted">{ui.restoreAbout}</p>
+          <input type="file" name="file" accept=".zip" required />{" "}
+          <button type="submit">{ui.restoreButton}</button>
+        </form>
         <p class="muted">
-          Scripts can use the API with an <a href="/tokens">API token</a>.
+          {tParts(ui, "apiTokensHint", {
+            link: <a href="/tokens">{ui.apiToken}</a>,
+          })}
         </p>
       </section>
       <section class="features">

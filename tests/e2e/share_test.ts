@@ -10,7 +10,7 @@ import { launchBrowser, skipBrowser } from "./_browser.ts";
 
 Deno.test({
   name:
-    "share in a browser: the shared page, the iframe embed and the image work under their CSP",
+    "share in a browser: a link made from the Share menu; the shared page, the iframe embed and the image work under their CSP",
   ignore: skipBrowser,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -25,9 +25,28 @@ Deno.test({
       owner.json(`/api/sessions/${sessionId}/shares`, "POST", body)
         .then((r) => r.json());
     const session = await share({});
-    const chart = await share({ artifact_id: artifactId });
 
     await using browser = await launchBrowser();
+    // The owner shares the chart from the canvas's Share menu.
+    const own = await browser.newContext();
+    const [name, value] = [...owner.cookies][0];
+    await own.addCookies([{ name, value, url: server.url }]);
+    const ownPage = await own.newPage();
+    await ownPage.goto(`${server.url}/sessions/${sessionId}`);
+    await ownPage.waitForSelector("html[data-hydrated=true]");
+    await ownPage.locator(".share-menu summary").click();
+    await ownPage.getByRole("button", { name: "Link to this chart" }).click();
+    const made = ownPage.locator(".share-made input").first();
+    await made.waitFor();
+    const chartUrl = await made.inputValue();
+    assert.match(chartUrl, /\/s\/[A-Za-z0-9_-]{22}$/);
+    await ownPage.locator(".share-links li").nth(1).waitFor();
+    await own.close();
+    const chart = (await (await owner.fetch(
+      `/api/sessions/${sessionId}/shares`,
+    )).json()).shares.find((s: { url: string }) => s.url === chartUrl);
+    assert.equal(chart.artifact_id, artifactId);
+
     const context = await browser.newContext();
     const page = await context.newPage();
     const problems: string[] = [];

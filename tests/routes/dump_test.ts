@@ -296,6 +296,20 @@ Deno.test("dump: each corrupt archive is refused with a 4xx naming the entry and
   }
   const sessions = await (await owner.fetch("/api/sessions")).json();
   assert.equal(sessions.sessions.length, 1);
+
+  // The home page's form: a bad archive is a page saying why; a good one
+  // opens the new session.
+  const form = (bytes: Uint8Array) => {
+    const data = new FormData();
+    data.set("file", new File([bytes.slice()], "s.chartroom.zip"));
+    return owner.fetch("/sessions/restore", { method: "POST", body: data });
+  };
+  const refused = await form(cases[0][1]);
+  assert.equal(refused.status, 422);
+  assert.match(await refused.text(), /manifest\.json: format version 2/);
+  const opened = await form(good);
+  assert.equal(opened.status, 303);
+  assert.match(opened.headers.get("location")!, /^\/sessions\/[0-9A-Z]{26}$/);
 });
 
 /** The archive's entries again, `name` twice (fflate's streaming Zip writes what it is given). */

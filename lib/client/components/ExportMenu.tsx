@@ -32,6 +32,8 @@ export const EXPORT_WORDS = [
   "copyLink",
   "sessionZip",
   "sessionZipAbout",
+  "sessionDump",
+  "sessionDumpAbout",
   "serverAnswered",
   "noAnswer",
 ] as const satisfies readonly UiKey[];
@@ -47,6 +49,8 @@ interface Props {
   zipHref: string | null;
   /** Offer "Copy link" (signed links are the owner's to make). */
   links?: boolean;
+  /** The session's archive (`/dump`); null offers none. */
+  dumpHref?: string | null;
 }
 
 const PNG_SIZES = [
@@ -78,7 +82,15 @@ export function exportHref(
 
 /** Returns the export menu for one chart. */
 export default function ExportMenu(
-  { artifactId, version, ui, base = "/api", zipHref, links = true }: Props,
+  {
+    artifactId,
+    version,
+    ui,
+    base = "/api",
+    zipHref,
+    links = true,
+    dumpHref = null,
+  }: Props,
 ) {
   const menu = useRef<HTMLDetailsElement>(null);
   const [pngSize, setPngSize] = useState(0);
@@ -258,6 +270,14 @@ export default function ExportMenu(
               {ui.sessionZip}
             </a>{" "}
             <span class="muted">{ui.sessionZipAbout}</span>
+          </p>
+        )}
+        {dumpHref && (
+          <p class="export-session">
+            <a href={dumpHref} download data-export="session-dump">
+              {ui.sessionDump}
+            </a>{" "}
+            <span class="muted">{ui.sessionDumpAbout}</span>
           </p>
         )}
       </div>

@@ -1,10 +1,6 @@
 import type { Handlers } from "../../../lib/http/types.ts";
-import { uploadedFile } from "../../../lib/http/upload_body.ts";
-import { storageLimits } from "../../../lib/http/quota.ts";
 import { sessionView } from "../../../lib/http/views.ts";
-import { readDump } from "../../../lib/dump/read.ts";
-import { checkRestoreQuota, restoreDump } from "../../../lib/dump/restore.ts";
-import { restoreZipLimits } from "../../../lib/dump/limits.ts";
+import { restoreFromRequest } from "../../../lib/http/restore.ts";
 
 export const handler: Handlers = {
   /**
@@ -14,22 +10,7 @@ export const handler: Handlers = {
    * reason, and nothing is written.
    */
   async POST(c) {
-    const { config, kv } = c.var;
-    const file = await uploadedFile(
-      c.req.raw,
-      c.req.query(),
-      config.MAX_RESTORE_BYTES,
-      "MAX_RESTORE_BYTES",
-    );
-    const bytes = new Uint8Array(await new Response(file.body).arrayBuffer());
-    const dump = readDump(bytes, restoreZipLimits(config));
-    const limits = storageLimits(config);
-    await checkRestoreQuota(kv, dump, c.var.ownerId, limits);
-    const session = await restoreDump(kv, dump, {
-      ownerId: c.var.ownerId,
-      ttlMs: config.ARTIFACT_TTL,
-      limits,
-    });
+    const { session, dump } = await restoreFromRequest(c);
     return c.json({
       ...sessionView(session),
       restored: {
