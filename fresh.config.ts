@@ -84,8 +84,28 @@ const ConfigSchema = z.object({
   QUOTA_WINDOW: duration.refine((ms) => ms >= 1000, "at least 1s").default(
     parseDuration("1m"),
   ),
+  /** An OpenAI-compatible chat API, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
+  LLM_BASE_URL: z.url({ protocol: /^https?$/, error: "an http(s) URL" })
+    .optional(),
+  LLM_MODEL: z.string().trim().min(1).max(200).optional(),
+  /** Sent as a bearer token; never logged or shown. */
+  LLM_API_KEY: z.string().trim().min(1).max(4096).optional(),
+  LLM_TIMEOUT: duration.default(parseDuration("30s")).refine(
+    (ms) => ms >= 100 && ms <= 600_000,
+    "from 100ms to 10m",
+  ),
+  LLM_MAX_TOKENS: z.coerce.number().int().min(64).max(200_000).default(1024),
   /** Set by Deno Deploy: the app then uses the managed KV and ignores KV_PATH. */
   DENO_DEPLOYMENT_ID: z.string().optional(),
+}).superRefine((c, ctx) => {
+  // A model needs both where to ask and what to ask for.
+  if (!!c.LLM_BASE_URL !== !!c.LLM_MODEL) {
+    ctx.addIssue({
+      code: "custom",
+      path: [c.LLM_BASE_URL ? "LLM_MODEL" : "LLM_BASE_URL"],
+      message: "LLM_BASE_URL and LLM_MODEL go together",
+    });
+  }
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -135,6 +155,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
   }
   return Object.freeze(result.data);
+}
+
+/** The names of the language-model settings. */
+export const MODEL_VARIABLES = [
+  "LLM_BASE_URL",
+  "LLM_MODEL",
+  "LLM_API_KEY",
+  "LLM_TIMEOUT",
+  "LLM_MAX_TOKENS",
+] as const;
+
+/**
+ * The language-model settings of the process environment, as text, for a
+ * tool that starts its own server with them (`deno task eval --model`).
+ */
+export function modelEnvFromProcess(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of MODEL_VARIABLES) {
+    const value = Deno.env.get(name);
+    if (value) env[name] = value;
+  }
+  return env;
 }
 
 /** Reads the config from the process environment (only the known variables). */

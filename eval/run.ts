@@ -7,6 +7,12 @@
  * language and per kind of request, and every failure.
  *
  *   deno task eval [--set=vega|statsmodels|vega_extra] [--case=v-en-01] [--json]
+ *     [--model]
+ *
+ * `--model` answers through the language model of LLM_BASE_URL and LLM_MODEL
+ * (and LLM_API_KEY, LLM_TIMEOUT, LLM_MAX_TOKENS) instead of the built-in
+ * planner, and counts the turns the model answered and the ones the
+ * built-in planner answered after it failed.
  */
 import { type EvalCase, judge, kindOf, type TurnOutcome } from "./judge.ts";
 import { readSse } from "../lib/client/sse_client.ts";
@@ -79,6 +85,8 @@ export interface CaseResult {
   failure: string | null;
   /** Milliseconds from sending the last turn to its `done`. */
   ms: number;
+  /** Who answered each turn (`done.planner`; absent without a model). */
+  planners: string[];
 }
 
 /** A fetch client that keeps its cookie, like one browser. */
@@ -160,11 +168,14 @@ async function runCase(
   let previousArtifactId: string | undefined;
   let frames: Frame[] = [];
   let ms = 0;
+  const planners: string[] = [];
   for (const [i, turn] of c.turns.entries()) {
     if (i > 0) previousArtifactId = artifactOf(frames) ?? previousArtifactId;
     const start = performance.now();
     frames = await sendTurn(client, sessionId, turn);
     ms = performance.now() - start;
+    const planner = frames.findLast((f) => f.event === "done")?.data.planner;
+    if (typeof planner === "string") planners.push(planner);
   }
   const assistant = frames.filter((f) =>
     f.event === "message" && f.data.role === "assistant"
@@ -214,7 +225,7 @@ async function runCase(
   } catch (error) {
     failure = `judge error: ${error}`;
   }
-  return { set: set.name, case: c, kind: kindOf(c), failure, ms };
+  return { set: set.name, case: c, kind: kindOf(c), failure, ms, planners };
 }
 
 export interface EvalOptions {
@@ -224,6 +235,8 @@ export interface EvalOptions {
   baseUrl?: string;
   /** Cases run at once (each in its own session, as its own identity). */
   concurrency?: number;
+  /** LLM_* settings: the started server answers through that model. */
+  model?: Record<string, string>;
 }
 
 /** Runs the evaluation and returns one result per case. */
@@ -236,7 +249,7 @@ export async function runEval(
   let server: AsyncDisposable & { url: string } | null = null;
   let base = options.baseUrl;
   if (!base) {
-    server = await startEvalServer();
+    server = await startEvalServer(options.model ?? {});
     base = server.url;
   }
   try {
@@ -263,7 +276,9 @@ export async function runEval(
   }
 }
 
-async function startEvalServer(): Promise<AsyncDisposable & { url: string }> {
+async function startEvalServer(
+  modelEnv: Record<string, string>,
+): Promise<AsyncDisposable & { url: string }> {
   const { startServer } = await import("../lib/server.ts");
   const { loadConfig } = await import("../fresh.config.ts");
   const { default: manifest } = await import("../fresh.gen.ts");
@@ -276,6 +291,7 @@ async function startEvalServer(): Promise<AsyncDisposable & { url: string }> {
       LOG_LEVEL: "error",
       STREAM_WORD_DELAY_MS: "0",
       RENDER_WARMUP: "off",
+      ...modelEnv,
     }),
     manifest,
     { quiet: true },
@@ -346,6 +362,15 @@ export function report(results: CaseResult[]): string {
         ).join("\n"),
     );
   }
+  const planners = results.flatMap((r) => r.planners);
+  if (planners.length) {
+    const model = planners.filter((p) => p === "model").length;
+    parts.push(
+      `turns answered by the model: ${model}/${planners.length}; by the built-in planner after the model failed: ${
+        planners.length - model
+      }`,
+    );
+  }
   const times = results.map((r) => r.ms).sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)] ?? 0;
   parts.push(
@@ -357,8 +382,26 @@ export function report(results: CaseResult[]): string {
 if (import.meta.main) {
   const arg = (name: string) =>
     Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+  let model: Record<string, string> | undefined;
+  if (Deno.args.includes("--model")) {
+    const { loadConfig, modelEnvFromProcess } = await import(
+      "../fresh.config.ts"
+    );
+    model = modelEnvFromProcess();
+    // The settings are checked as the server will read them; the key is never printed.
+    const config = loadConfig(model);
+    if (!config.LLM_BASE_URL || !config.LLM_MODEL) {
+      console.error("--model needs LLM_BASE_URL and LLM_MODEL");
+      Deno.exit(2);
+    }
+    const { safeUrl } = await import("../lib/agent/model/settings.ts");
+    console.error(
+      `eval through ${config.LLM_MODEL} at ${safeUrl(config.LLM_BASE_URL)}`,
+    );
+  }
   const results = await runEval({
     only: { set: arg("set"), caseId: arg("case") },
+    model,
   });
   if (Deno.args.includes("--json")) {
     console.log(JSON.stringify(

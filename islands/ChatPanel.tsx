@@ -15,6 +15,7 @@ import ChartPreview, {
 } from "../lib/client/components/ChartPreview.tsx";
 import { errorText, t, type UiKey, type UiText } from "../lib/client/ui.ts";
 import { RequestError } from "../lib/client/errors.ts";
+import { renderMarkdown } from "../lib/client/markdown.ts";
 
 /** The page words this island shows (the page passes them as `ui`). */
 export const CHAT_WORDS = [
@@ -300,10 +301,22 @@ export default function ChatPanel(props: Props) {
             class={`message ${item.role}`}
             data-role={item.role}
           >
-            <div class="bubble">
-              {item.content ||
-                (item.streaming ? <span class="typing">…</span> : null)}
-            </div>
+            {item.role === "assistant" && item.content
+              ? (
+                <div
+                  class="bubble markdown"
+                  // micromark escapes any HTML in the text (lib/client/markdown.ts).
+                  dangerouslySetInnerHTML={{
+                    __html: renderMarkdown(item.content),
+                  }}
+                />
+              )
+              : (
+                <div class="bubble">
+                  {item.content ||
+                    (item.streaming ? <span class="typing">…</span> : null)}
+                </div>
+              )}
             {item.options && item.options.length > 0 && (
               <div class="options">
                 {item.options.map((option) => (

@@ -21,6 +21,7 @@ import { openKv, storeKind } from "./kv/open.ts";
 import { instrumentKv } from "./kv/instrument.ts";
 import { closeSqlService, startSqlService } from "./data/sql_service.ts";
 import { closeInterruptedTurns } from "./kv/turns.ts";
+import { createModelClient, modelSettings } from "./agent/model/mod.ts";
 
 /** An instance of the app: everything but the listening socket. */
 export interface Instance {
@@ -100,6 +101,7 @@ export async function createInstance(
     sweepEveryMs: config.SWEEP_INTERVAL,
     reclaimEveryMs: Math.min(5000, Math.max(250, config.JOB_LEASE / 4)),
   });
+  const llm = modelSettings(config);
   const app = createApp({
     kv,
     config,
@@ -110,6 +112,7 @@ export async function createInstance(
     jobs,
     housekeeping,
     eventPollMs: eventPollMs(config),
+    model: llm ? createModelClient(llm) : null,
   });
   // Work an earlier process left (lapsed leases) is taken over now, not on the
   // first request; the timer only makes later takeovers sooner on an idle

@@ -1,9 +1,10 @@
 import type { Handlers } from "../lib/http/types.ts";
 import { checkKvHealth } from "../lib/kv/health.ts";
 import { warmUpState } from "../lib/charts/warm_up.ts";
+import { modelHealth, modelSettings } from "../lib/agent/model/settings.ts";
 
 export const handler: Handlers = {
-  /** A KV round trip: 200 with its latency, or 503; and the renderer's warm-up. */
+  /** A KV round trip: 200 with its latency, or 503; the renderer's warm-up; the model (never its key). */
   async GET(c) {
     const result = await checkKvHealth(c.var.kv);
     c.header("cache-control", "no-store");
@@ -12,6 +13,7 @@ export const handler: Handlers = {
         status: result.ok ? "ok" : "unavailable",
         kv_ms: result.ms,
         renderer_warmup: warmUpState(),
+        model: modelHealth(modelSettings(c.var.config)),
       },
       result.ok ? 200 : 503,
     );

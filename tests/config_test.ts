@@ -51,3 +51,46 @@ Deno.test("config: the server does not start on an invalid value, and says why",
     /invalid configuration: PORT/,
   );
 });
+
+Deno.test("config: a language model is configured by LLM_*, with defaults; none without them", () => {
+  assert.equal(loadConfig({}).LLM_BASE_URL, undefined);
+  const config = loadConfig({
+    LLM_BASE_URL: "http://localhost:11434/v1",
+    LLM_MODEL: "llama3.1",
+  });
+  assert.equal(config.LLM_TIMEOUT, 30_000);
+  assert.equal(config.LLM_MAX_TOKENS, 1024);
+  assert.equal(config.LLM_API_KEY, undefined);
+  assert.equal(
+    loadConfig({
+      LLM_BASE_URL: "https://api.openai.com/v1",
+      LLM_MODEL: "gpt-4.1-mini",
+      LLM_API_KEY: "sk-x",
+      LLM_TIMEOUT: "90s",
+      LLM_MAX_TOKENS: "2048",
+    }).LLM_TIMEOUT,
+    90_000,
+  );
+});
+
+Deno.test("config: LLM settings that cannot work are refused, naming them and never the key", () => {
+  const key = "sk-do-not-print-me";
+  assert.throws(
+    () => loadConfig({ LLM_BASE_URL: "http://localhost:8080/v1" }),
+    /LLM_MODEL: LLM_BASE_URL and LLM_MODEL go together/,
+  );
+  assert.throws(
+    () =>
+      loadConfig({
+        LLM_BASE_URL: "ftp://example.com",
+        LLM_MODEL: "m",
+        LLM_API_KEY: key,
+        LLM_TIMEOUT: "soon",
+        LLM_MAX_TOKENS: "0",
+      }),
+    (error: Error) =>
+      /LLM_BASE_URL: an http\(s\) URL/.test(error.message) &&
+      /LLM_TIMEOUT/.test(error.message) &&
+      /LLM_MAX_TOKENS/.test(error.message) && !error.message.includes(key),
+  );
+});

@@ -20,6 +20,12 @@ import {
   reviseArtifact,
 } from "../kv/artifacts.ts";
 import { planRequest, requestLang, toSnapshot } from "./planner/mod.ts";
+import {
+  currentChart,
+  type ModelClient,
+  type PlannedTurn,
+  planWithModel,
+} from "./model/mod.ts";
 import { language } from "./lang/mod.ts";
 import type { Lang } from "./lang/types.ts";
 import { interpretChart } from "./interpret.ts";
@@ -56,6 +62,8 @@ export interface TurnDeps {
    * first request whose words do not tell; English when absent.
    */
   pageLang?: Lang;
+  /** The configured language model; null: the built-in planner answers. */
+  model?: ModelClient | null;
 }
 
 /** Splits text into word-sized pieces, each keeping its trailing space. */
@@ -154,6 +162,7 @@ export async function runChatTurn(
   const artifactIds: string[] = [];
   let options: string[] | undefined;
   const t = language(lang).text;
+  let planned: PlannedTurn | null = null;
   try {
     const datasets = await listChatDatasets(kv, session.id);
     const latest = (await listArtifactsBySession(kv, session.id, { limit: 1 }))
@@ -165,17 +174,30 @@ export async function runChatTurn(
         spec: latest.spec as ChartSpec,
       }
       : null;
-    const plan = planRequest(
-      await withClarifiedContext(kv, session.id, content),
-      {
-        datasets: datasets.map((d) => d.profile),
-        current,
-        lang: sessionLang,
-      },
-    );
+    const context = {
+      datasets: datasets.map((d) => d.profile),
+      current,
+      lang: sessionLang,
+    };
+    const builtin = async () =>
+      planRequest(await withClarifiedContext(kv, session.id, content), context);
+    planned = deps.model
+      ? await planWithModel(deps.model, {
+        kv,
+        sessionId: session.id,
+        content,
+        lang,
+        datasets: context.datasets,
+        current: currentChart(latest),
+      }, (text) =>
+        say(text), builtin)
+      : null;
+    const plan = planned ? planned.plan : await builtin();
 
-    if (plan.kind === "chart") {
-      await say(plan.reply + " ");
+    if (plan === null) {
+      // The model answered in words alone; they have been said.
+    } else if (plan.kind === "chart") {
+      if (plan.reply) await say(plan.reply + " ");
       const dataset = datasets.find((d) => d.id === plan.datasetId)!;
       const result = await dataset.query(plan.sql, plan.params);
       const snapshot = toSnapshot(plan, result);
@@ -184,6 +206,7 @@ export async function runChatTurn(
         snapshot,
         plan.query.lang,
       );
+      await planned?.settle({ snapshot, interpretation });
       const input = {
         spec: plan.spec,
         snapshot,
@@ -288,6 +311,9 @@ export async function runChatTurn(
       message: t.turnFailed,
     });
   }
+  await planned?.settle().catch((error) =>
+    log.error("model words not sent", { session_id: session.id, error })
+  );
 
   const assistant = await createMessage(kv, {
     sessionId: session.id,
@@ -305,7 +331,10 @@ export async function runChatTurn(
     ...(options ? { options } : {}),
     created_at: new Date(assistant.createdAt).toISOString(),
   });
-  await send("done", { message_id: assistant.id });
+  await send("done", {
+    message_id: assistant.id,
+    ...(planned ? { planner: planned.planner } : {}),
+  });
 }
 
 /** How long a chat turn waits for its workflow before leaving it to run on. */

@@ -78,6 +78,8 @@ const JOIN_ON = re(`\\b(?:${words("joinOn")})\\s+(.+)$`);
 const LEFT = bounded("left");
 const FULL_JOIN = bounded("full");
 const FILE_WORDS = bounded("fileWords");
+/** A message that is a SQL query ("SELECT …", "sql: WITH …"). */
+const SQL_REQUEST = /^\s*(?:sql\s*:\s*)?((?:select|with)\s[\s\S]+)$/i;
 /** Where a condition's value ends: "and", "then", a comma. */
 const VALUE_END = re(`\\s+(?:${words("clauseAnd")}|and|y|e)\\s+|[,;]`, "i");
 
@@ -211,6 +213,34 @@ function filterStep(
     : null;
 }
 
+/**
+ * Whether a message names a workflow operation (or is SQL) in any of the
+ * three languages: a model may only run a workflow a person asked for.
+ */
+export function namesWorkflowOperation(text: string): boolean {
+  if (SQL_REQUEST.test(text)) return true;
+  const folded = fold(text);
+  const toks = tokenize(text).map((t) => t.text);
+  const convert = FILE_WORDS.test(folded) && toks.some((t) => FORMAT_OF[t]);
+  return convert ||
+    [DEDUPE, NORMALIZE, FILL, RENAME, JOIN, SORT, FILTER, SELECT].some((r) =>
+      r.test(folded)
+    );
+}
+
+/** What the assistant says when a workflow starts: its input and steps, in the request's language. */
+export function workflowReply(
+  inputName: string,
+  steps: Step[],
+  lang: Lang,
+): string {
+  const t = language(lang).text;
+  return t.workflowRunning(
+    inputName,
+    steps.map((step) => describeStep(step, lang)).join(t.steps.then),
+  );
+}
+
 function describeStep(step: Step, lang: Lang): string {
   const t = language(lang).text.steps;
   const list = (xs: string[]) => xs.join(", ");
@@ -302,7 +332,7 @@ export function planWorkflow(
     }));
   if (refs.length === 0) return null;
   const folded = fold(text);
-  const sqlMatch = /^\s*(?:sql\s*:\s*)?((?:select|with)\s[\s\S]+)$/i.exec(text);
+  const sqlMatch = SQL_REQUEST.exec(text);
   const named = mentioned(folded, refs);
   const uploads = refs.filter((r) => !r.profile.name.includes(" · "));
   const input = named ?? (uploads.length === 1 ? uploads[0] : null);
@@ -460,11 +490,6 @@ export function planWorkflow(
   return {
     kind: "workflow",
     request: { input: input.profile.id, steps },
-    reply: language(lang).text.workflowRunning(
-      input.profile.name,
-      steps.map((step) => describeStep(step, lang)).join(
-        language(lang).text.steps.then,
-      ),
-    ),
+    reply: workflowReply(input.profile.name, steps, lang),
   };
 }

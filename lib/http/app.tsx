@@ -21,6 +21,7 @@ import { uiText } from "../agent/lang/ui.ts";
 import type { AssetManifest } from "./assets.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import type { Housekeeping } from "../jobs/housekeeping.ts";
+import type { ModelClient } from "../agent/model/client.ts";
 import { compareRoutePaths, routePathOf } from "./route_paths.ts";
 import type {
   AppEnv,
@@ -42,6 +43,8 @@ export interface AppDeps {
   housekeeping: Housekeeping;
   /** How often SSE followers poll the store (0: kv.watch sees every write). */
   eventPollMs: number;
+  /** The configured language model (null or absent: none). */
+  model?: ModelClient | null;
 }
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
@@ -60,6 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set("closing", deps.closing);
     c.set("jobs", deps.jobs);
     c.set("eventPollMs", deps.eventPollMs);
+    c.set("model", deps.model ?? null);
     c.set("requestId", c.req.header("x-request-id")?.slice(0, 64) ?? newId());
     c.set("lang", langFromAcceptLanguage(c.req.header("accept-language")));
     c.set("route", "unmatched");

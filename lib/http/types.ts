@@ -4,6 +4,7 @@ import type { ComponentType } from "preact";
 import type { Config } from "../../fresh.config.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 import type { Lang, UiText } from "../agent/lang/types.ts";
+import type { ModelClient } from "../agent/model/client.ts";
 
 /** What every request can reach through `c.var`. */
 export interface AppVariables {
@@ -30,6 +31,8 @@ export interface AppVariables {
    * which a session's page replaces with the session's own.
    */
   lang: Lang;
+  /** The configured language model (null: the built-in planner answers). */
+  model: ModelClient | null;
 }
 
 export interface AppEnv {

@@ -555,6 +555,11 @@ export const en: Language = {
       `The workflow stopped at step ${step}: ${message}.`,
     workflowStillRunning:
       "The workflow is still running; its results will appear here when it finishes.",
+    model: {
+      fallback:
+        "The language model could not answer this time, so the built-in planner did:",
+      figureRemoved: "[a figure that is not in the data]",
+    },
     steps: {
       then: ", then ",
       dedupe: (c) => `remove duplicates${c ? ` of ${c}` : ""}`,

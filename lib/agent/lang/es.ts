@@ -702,6 +702,11 @@ export const es: Language = {
       `El flujo de trabajo se detuvo en el paso ${step}: ${message}.`,
     workflowStillRunning:
       "El flujo de trabajo sigue en marcha; sus resultados aparecerán aquí cuando termine.",
+    model: {
+      fallback:
+        "El modelo de lenguaje no pudo responder esta vez, así que respondió el planificador integrado:",
+      figureRemoved: "[una cifra que no está en los datos]",
+    },
     steps: {
       then: ", luego ",
       dedupe: (c) => `quitar duplicados${c ? ` de ${c}` : ""}`,

@@ -690,6 +690,11 @@ export const pt: Language = {
       `O fluxo de trabalho parou na etapa ${step}: ${message}.`,
     workflowStillRunning:
       "O fluxo de trabalho continua em execução; os resultados aparecerão aqui quando terminar.",
+    model: {
+      fallback:
+        "O modelo de linguagem não conseguiu responder desta vez, então o planejador integrado respondeu:",
+      figureRemoved: "[um número que não está nos dados]",
+    },
     steps: {
       then: ", depois ",
       dedupe: (c) => `remover duplicados${c ? ` de ${c}` : ""}`,

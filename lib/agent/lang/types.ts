@@ -217,6 +217,13 @@ export interface Texts {
   workflowDone: (rows: string, file?: string) => string;
   workflowStopped: (step: number, message: string) => string;
   workflowStillRunning: string;
+  /** What the assistant says when a language model answers (`lib/agent/model/`). */
+  model: {
+    /** Said before the built-in planner's answer when the model could not answer. */
+    fallback: string;
+    /** Stands in a model's reply where it wrote a figure the data does not have. */
+    figureRemoved: string;
+  };
   /** How each workflow step is described in a reply. */
   steps: {
     then: string;

@@ -37,7 +37,8 @@ const ALL_FORMATS = [
   "zip",
 ];
 
-function formatName(format: string): string {
+/** A download format as a reply names it ("Excel (XLSX)", "PNG"). */
+export function formatName(format: string): string {
   return format === "xlsx"
     ? "Excel (XLSX)"
     : format === "ipynb"

@@ -71,6 +71,7 @@ export const handler: Handlers = {
         jobs: c.var.jobs,
         eventPollMs: c.var.eventPollMs,
         pageLang: c.var.lang,
+        model: c.var.model,
       },
       session,
       content,
