@@ -12,9 +12,8 @@
  *
  * Run: `deno run -A bench/model_turn.ts [turns]`.
  */
-import { Client, startTestServer } from "../tests/_fixtures.ts";
+import { Client, collectFrames, startTestServer } from "../tests/_fixtures.ts";
 import { startModelServer, toolCall, words } from "../tests/_model_server.ts";
-import { readSse } from "../lib/client/sse_client.ts";
 
 const turns = Number(Deno.args[0] ?? 40);
 const PROMPTS: [string, Record<string, unknown>][] = [
@@ -73,19 +72,19 @@ async function oneTurn(
 ) {
   const requestsBefore = model.requests.length;
   const started = performance.now();
-  const response = await client.json(
-    `/api/sessions/${sessionId}/messages`,
-    "POST",
-    { content },
-  );
   let firstDelta = NaN;
   let planner = "";
-  for await (const message of readSse(response.body!)) {
-    if (message.event === "delta" && Number.isNaN(firstDelta)) {
-      firstDelta = performance.now();
-    }
-    if (message.event === "done") planner = JSON.parse(message.data).planner;
-  }
+  // Times each frame as it arrives (collectFrames asks `until` about every one).
+  await collectFrames(
+    (await client.json(`/api/sessions/${sessionId}/messages`, "POST", {
+      content,
+    })).body!,
+    (frame) => {
+      if (frame.event === "delta") firstDelta ||= performance.now();
+      if (frame.event === "done") planner = String(frame.data.planner);
+      return false;
+    },
+  );
   const total = performance.now() - started;
   const firstText = model.requests[requestsBefore]?.firstTextAt;
   void server;

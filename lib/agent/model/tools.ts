@@ -192,6 +192,11 @@ export function turnTools(ctx: ToolContext): ToolSet {
     kind: "error",
     content: `Error: ${text}`,
   });
+  // A side effect the person's own words did not ask for (see `asksForFile`).
+  const notAsked = (what: string, act: string): ToolOutcome =>
+    error(
+      `the person did not ask ${what} in their message; do not ${act}. Answer what they asked.`,
+    );
   const invalid = (issues: ArgIssue[]): ToolOutcome =>
     error(`invalid arguments, nothing was done.\n${issuesText(issues)}`);
 
@@ -232,11 +237,7 @@ export function turnTools(ctx: ToolContext): ToolSet {
     export_chart(args) {
       const parsed = ExportArgs.safeParse(args);
       if (!parsed.success) return invalid(zodIssues(parsed.error));
-      if (!asksForFile(ctx.asked)) {
-        return error(
-          "the person did not ask for a file in their message; do not export. Answer what they asked.",
-        );
-      }
+      if (!asksForFile(ctx.asked)) return notAsked("for a file", "export");
       const format = parsed.data.format;
       return {
         kind: "action",
@@ -251,9 +252,7 @@ export function turnTools(ctx: ToolContext): ToolSet {
       const parsed = WorkflowRequest.safeParse(args);
       if (!parsed.success) return invalid(zodIssues(parsed.error));
       if (!namesWorkflowOperation(ctx.asked)) {
-        return error(
-          "the person did not ask to transform data in their message; do not run a workflow. Answer what they asked.",
-        );
+        return notAsked("to transform data", "run a workflow");
       }
       const request = parsed.data;
       const input = uploads.find((d) =>
