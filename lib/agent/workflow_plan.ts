@@ -213,6 +213,11 @@ function filterStep(
     : null;
 }
 
+/** The SQL query a message consists of ("SELECT …", "sql: WITH …"), or null. */
+export function sqlOfMessage(text: string): string | null {
+  return SQL_REQUEST.exec(text)?.[1].trim() ?? null;
+}
+
 /**
  * Whether a message names a workflow operation (or is SQL) in any of the
  * three languages: a model may only run a workflow a person asked for.
@@ -332,7 +337,7 @@ export function planWorkflow(
     }));
   if (refs.length === 0) return null;
   const folded = fold(text);
-  const sqlMatch = SQL_REQUEST.exec(text);
+  const sql = sqlOfMessage(text);
   const named = mentioned(folded, refs);
   const uploads = refs.filter((r) => !r.profile.name.includes(" · "));
   const input = named ?? (uploads.length === 1 ? uploads[0] : null);
@@ -344,15 +349,15 @@ export function planWorkflow(
 
   const steps: Step[] = [];
   let strong = false;
-  if (sqlMatch) {
-    steps.push({ operation: "sql", arguments: { query: sqlMatch[1].trim() } });
+  if (sql) {
+    steps.push({ operation: "sql", arguments: { query: sql } });
     strong = true;
   }
   const columns = input?.profile.columns ?? [];
   const nameTokens = new Set(
     input ? input.names.flatMap((n) => tokenize(n).map((t) => t.text)) : [],
   );
-  const clauses = sqlMatch ? [] : splitClauses(text, folded);
+  const clauses = sql ? [] : splitClauses(text, folded);
   clauses.forEach(({ clause, original }) => {
     // Columns are looked for only once the clause names an operation.
     let found: ColumnProfile[] | null = null;

@@ -369,40 +369,49 @@ const FAILURES: [string, (n: number) => Reply][] = [
       done: true,
     }],
   })],
-  ["a stall past LLM_TIMEOUT", () => ({
-    stream: [{ text: "Thinking" }, { stall: true }],
-  })],
   [
     "a tool call still invalid after three rounds",
     () => toolCall("make_chart", { ...AVG_NO2_BY_CITY, x: { column: "nope" } }),
   ],
 ];
 
-Deno.test("model chat: every failure falls back to the built-in planner, which says so", async (t) => {
-  await using chat = await modelChat(() => words(""), {
-    LLM_TIMEOUT: "400ms",
-  });
+/** A chart request answered by the built-in planner after the model failed, as the person sees it. */
+async function assertFellBack(client: Client) {
   const fallback = language("en").text.model.fallback;
+  const sessionId = await client.createSession();
+  const frames = await client.chat(
+    sessionId,
+    "line chart of pm25 by date for Kampala",
+  );
+  const reply = String(assistant(frames).content);
+  assert.ok(reply.includes(fallback), reply);
+  assert.match(reply.slice(reply.indexOf(fallback)), /line chart.*pm25/i);
+  assert.ok(frames.some((f) => f.event === "artifact_created"));
+  assert.equal(done(frames).data.planner, "builtin");
+  assert.ok(!frames.some((f) => f.event === "error"));
+}
+
+Deno.test("model chat: every failure falls back to the built-in planner, which says so", async (t) => {
+  // The default LLM_TIMEOUT (30 s): no failure here is a timeout, however slow the machine.
+  await using chat = await modelChat(() => words(""));
   for (const [name, script] of FAILURES) {
     await t.step(name, async () => {
       const before = chat.model.requests.length;
       chat.model.script = (_r, n) => script(n - before);
-      const sessionId = await chat.client.createSession();
-      const frames = await chat.client.chat(
-        sessionId,
-        "line chart of pm25 by date for Kampala",
-      );
-      const reply = String(assistant(frames).content);
-      assert.ok(reply.includes(fallback), reply);
-      assert.match(reply.slice(reply.indexOf(fallback)), /line chart.*pm25/i);
-      assert.ok(frames.some((f) => f.event === "artifact_created"));
-      assert.equal(done(frames).data.planner, "builtin");
-      assert.ok(!frames.some((f) => f.event === "error"));
+      await assertFellBack(chat.client);
       if (name.startsWith("a tool call")) {
         assert.equal(chat.model.requests.length - before, 3);
       }
     });
   }
+  await t.step("a stall past LLM_TIMEOUT", async () => {
+    // A stall never ends by itself: only the timeout can end this turn.
+    await using stalled = await modelChat(() => ({
+      stream: [{ text: "Thinking" }, { stall: true }],
+    }), { LLM_TIMEOUT: "300ms" });
+    await assertFellBack(stalled.client);
+    assert.equal(stalled.model.requests.length, 1);
+  });
   await t.step("in the person's language", async () => {
     chat.model.script = () => ({ status: 502 });
     const sessionId = await chat.client.createSession();
@@ -572,6 +581,77 @@ Deno.test("model chat: a workflow the person asks for runs", async () => {
   );
   assert.match(String(assistant(frames).content), /2 rows/);
   assert.equal(done(frames).data.planner, "model");
+});
+
+Deno.test("model chat: SQL the model writes never runs; the person's own query does", async () => {
+  let input = "";
+  const ownSql = (request: { body: { messages: { content: string }[] } }) =>
+    request.body.messages.at(-1)!.content.startsWith("SELECT");
+  await using t = await modelChat(() => words(""));
+  t.model.script = (request) => {
+    if (ownSql(request)) {
+      // The person's query, passed on with other spacing.
+      return toolCall("run_workflow", {
+        input,
+        steps: [{
+          operation: "sql",
+          arguments: {
+            query: "SELECT region, spend\n  FROM data WHERE spend >= 10;",
+          },
+        }],
+      });
+    }
+    return toolResults(request).length
+      ? toolCall("run_workflow", {
+        input,
+        steps: [{
+          operation: "filter",
+          arguments: {
+            conditions: [{ column: "spend", op: "gte", value: 10 }],
+          },
+        }],
+      })
+      : toolCall("run_workflow", {
+        input,
+        steps: [{
+          operation: "sql",
+          arguments: { query: "SELECT * FROM data WHERE spend >= 10" },
+        }],
+      });
+  };
+  const sessionId = await t.client.createSession();
+  const upload = await t.client.fetch(
+    `/api/sessions/${sessionId}/datasets?filename=spend.csv`,
+    { method: "POST", body: "region,spend\nNorth,10\nSouth,20\nNorth,5\n" },
+  );
+  input = (await upload.json()).id;
+  const workflows = async () =>
+    (await (await t.client.fetch(`/api/sessions/${sessionId}/workflows`))
+      .json()).workflows as { steps: { operation: string }[] }[];
+
+  const asked = await t.client.chat(
+    sessionId,
+    "filter the rows where spend is under 10 out",
+  );
+  assert.ok(asked.some((f) => f.event === "workflow_completed"));
+  const [refusal] = toolResults(t.model.requests[1]);
+  assert.match(refusal, /steps\.0\.arguments\.query: you may not write SQL/);
+  // Only the corrected workflow ran: a filter, never the model's SQL.
+  assert.deepEqual(
+    (await workflows()).map((w) => w.steps.map((s) => s.operation)),
+    [["filter"]],
+  );
+
+  const own = await t.client.chat(
+    sessionId,
+    "SELECT region, spend FROM data WHERE spend >= 10",
+  );
+  assert.ok(own.some((f) => f.event === "workflow_completed"));
+  assert.equal(done(own).data.planner, "model");
+  assert.deepEqual(
+    (await workflows()).map((w) => w.steps.map((s) => s.operation)).sort(),
+    [["filter"], ["sql"]],
+  );
 });
 
 Deno.test("model chat: without LLM_* settings the built-in planner answers and done has no planner field", async () => {

