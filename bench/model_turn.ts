@@ -18,6 +18,10 @@
  *   the moment the turn is handed the words (`say`). The rest is the event
  *   log's KV write and the SSE hop that every delta, built-in or not, takes.
  *
+ * Every time is also given as this process's CPU time (client, servers and
+ * stand-in all run in it): the work a turn costs, which a machine shared
+ * with other loads stretches far less than it stretches the wall clock.
+ *
  * Run: `deno run -A bench/model_turn.ts [turns]` (default 40; part of `deno task bench`).
  */
 import { Client, collectFrames, startTestServer } from "../tests/_fixtures.ts";
@@ -37,6 +41,7 @@ import {
 } from "../lib/agent/model/mod.ts";
 import { loadConfig } from "../fresh.config.ts";
 import { openKv } from "../lib/kv/open.ts";
+import process from "node:process";
 
 const turns = Number(Deno.args[0] ?? 40);
 const PROMPTS: [string, Record<string, unknown>][] = [
@@ -99,6 +104,11 @@ const median = (values: number[]) => quantile(values, 0.5);
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const spread = (values: number[]) =>
   `median ${ms(median(values))}, p90 ${ms(quantile(values, 0.9))}`;
+/** This process's CPU time (user + system) in ms. */
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 // --- whole turns over HTTP ---------------------------------------------------
 
@@ -106,6 +116,7 @@ async function httpTurn(client: Client, content: string) {
   const sessionId = await client.createSession();
   const requestsBefore = model.requests.length;
   const started = performance.now();
+  const cpuStarted = cpuNow();
   let firstDelta = NaN;
   let planner = "";
   const types: string[] = [];
@@ -124,6 +135,7 @@ async function httpTurn(client: Client, content: string) {
   const firstText = model.requests[requestsBefore]?.firstTextAt;
   return {
     total: performance.now() - started,
+    cpu: cpuNow() - cpuStarted,
     planner,
     deltas: types.filter((t) => t === "delta").length,
     deltaAfterToken: firstText === undefined ? NaN : firstDelta - firstText,
@@ -140,6 +152,8 @@ for (let i = 0; i < 8; i++) { // warm-up: JIT, SQLite tables, schemas
 const builtinTimes: number[] = [];
 const modelTimes: number[] = [];
 const pairs: number[] = [];
+const builtinCpu: number[] = [];
+const modelCpu: number[] = [];
 let sameEvents = 0;
 for (let i = 0; i < turns; i++) {
   const [prompt] = PROMPTS[i % PROMPTS.length];
@@ -158,6 +172,8 @@ for (let i = 0; i < turns; i++) {
   builtinTimes.push(b.total);
   modelTimes.push(m.total);
   pairs.push(m.total - b.total);
+  builtinCpu.push(b.cpu);
+  modelCpu.push(m.cpu);
 }
 
 const e2eGaps: number[] = [];
@@ -198,17 +214,25 @@ async function planModel(content: string, onSay?: () => void) {
 
 const planBuiltinTimes: number[] = [];
 const planModelTimes: number[] = [];
+const planBuiltinCpu: number[] = [];
+const planModelCpu: number[] = [];
 for (let i = -8; i < turns * 2; i++) { // the first 8: warm-up
   const [prompt] = PROMPTS[(i + 8) % PROMPTS.length];
   let started = performance.now();
+  let cpuStarted = cpuNow();
   await planBuiltin(prompt);
   const b = performance.now() - started;
+  const bCpu = cpuNow() - cpuStarted;
   started = performance.now();
+  cpuStarted = cpuNow();
   await planModel(prompt);
   const m = performance.now() - started;
+  const mCpu = cpuNow() - cpuStarted;
   if (i >= 0) {
     planBuiltinTimes.push(b);
     planModelTimes.push(m);
+    planBuiltinCpu.push(bCpu);
+    planModelCpu.push(mCpu);
   }
 }
 
@@ -222,27 +246,31 @@ for (let i = 0; i < turns; i++) {
 kv.close();
 await Deno.remove(kvDir, { recursive: true });
 
+const load = Deno.loadavg()[0].toFixed(1);
+const cores = navigator.hardwareConcurrency;
 console.log(
-  `model adapter: stand-in model answering at once over HTTP, temp-file KV, no word pacing, ${turns} of each`,
+  `model adapter: stand-in model answering at once over HTTP, temp-file KV, no word pacing, ${turns} of each (load ${load} on ${cores} cores)`,
 );
 console.log(
-  `  whole turn, built-in planner:  ${spread(builtinTimes)}`,
+  `  whole turn, built-in planner:  ${spread(builtinTimes)}; CPU median ${
+    ms(median(builtinCpu))
+  }`,
 );
 console.log(
-  `  whole turn, through the model: ${
-    spread(modelTimes)
+  `  whole turn, through the model: ${spread(modelTimes)}; CPU median ${
+    ms(median(modelCpu))
   }   (same events in ${sameEvents}/${turns} pairs)`,
 );
 console.log(
-  `  adapter overhead per turn, median of paired differences: ${
+  `  adapter overhead per turn: median of paired differences ${
     ms(median(pairs))
-  }   (target ≤ 20 ms)`,
+  }; CPU ${ms(median(modelCpu) - median(builtinCpu))}   (target ≤ 20 ms)`,
 );
 console.log(
   `  planning alone: built-in ${spread(planBuiltinTimes)}; model ${
     spread(planModelTimes)
-  }; overhead ${
-    ms(median(planModelTimes) - median(planBuiltinTimes))
+  }; overhead ${ms(median(planModelTimes) - median(planBuiltinTimes))}, CPU ${
+    ms(median(planModelCpu) - median(planBuiltinCpu))
   }   (target ≤ 20 ms)`,
 );
 console.log(
