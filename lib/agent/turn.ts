@@ -181,7 +181,8 @@ export async function runChatTurn(
     };
     const builtin = async () =>
       planRequest(await withClarifiedContext(kv, session.id, content), context);
-    planned = deps.model
+    // A blank message gets the built-in help; a model has nothing to answer.
+    planned = deps.model && said
       ? await planWithModel(deps.model, {
         kv,
         sessionId: session.id,
@@ -333,7 +334,8 @@ export async function runChatTurn(
   });
   await send("done", {
     message_id: assistant.id,
-    ...(planned ? { planner: planned.planner } : {}),
+    // With a model configured, who answered; without one, nothing new.
+    ...(deps.model ? { planner: planned?.planner ?? "builtin" } : {}),
   });
 }
 

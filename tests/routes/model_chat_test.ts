@@ -654,6 +654,15 @@ Deno.test("model chat: SQL the model writes never runs; the person's own query d
   );
 });
 
+Deno.test("model chat: a blank message gets the built-in help without asking the model", async () => {
+  await using t = await modelChat(() => words("Hello."));
+  const sessionId = await t.client.createSession();
+  const frames = await t.client.chat(sessionId, "   ");
+  assert.equal(t.model.requests.length, 0);
+  assert.ok(String(assistant(frames).content).length > 0);
+  assert.equal(done(frames).data.planner, "builtin");
+});
+
 Deno.test("model chat: without LLM_* settings the built-in planner answers and done has no planner field", async () => {
   await using server = await startTestServer();
   const client = new Client(server.url);
