@@ -10,6 +10,8 @@ import {
 } from "../lib/kv/artifacts.ts";
 import { getSession } from "../lib/kv/sessions.ts";
 import type { ChartSpec, Snapshot } from "../lib/charts/spec.ts";
+import { parseSessionEvent } from "../lib/api/events.ts";
+import assert from "node:assert/strict";
 
 export interface TempKv extends AsyncDisposable {
   kv: Deno.Kv;
@@ -176,6 +178,15 @@ export async function collectFrames(
     if (until?.(frame)) break;
   }
   return frames;
+}
+
+/** Asserts every frame fits its event's schema (lib/api/events.ts) exactly: a field the contract does not name fails. */
+export function assertEventContract(frames: Frame[]): void {
+  for (const frame of frames) {
+    const parsed = parseSessionEvent(frame.event, frame.data);
+    assert.ok(parsed, `${frame.event} ${JSON.stringify(frame.data)}`);
+    assert.deepEqual(parsed.data, frame.data, `${frame.event}: extra fields`);
+  }
 }
 
 function toFrame(message: SseMessage): Frame {

@@ -117,8 +117,14 @@ export const WorkflowFailedEvent = z.object({
 /** A failure the stream reports and goes on from (or ends with `done`). */
 export const ErrorEvent = z.object({ code: z.string(), message: z.string() });
 
-/** The end of a turn: the assistant's stored message, or null. */
-export const DoneEvent = z.object({ message_id: z.string().nullable() });
+/**
+ * The end of a turn: the assistant's stored message, or null; with a language
+ * model configured, which planner answered (`lib/agent/model/`).
+ */
+export const DoneEvent = z.object({
+  message_id: z.string().nullable(),
+  planner: z.enum(["model", "builtin"]).optional(),
+});
 
 /** Every session event: its name (`event:` of the SSE frame) and its data. */
 export const SessionEventPayload = z.discriminatedUnion("event", [

@@ -6,24 +6,15 @@
  */
 import assert from "node:assert/strict";
 import {
-  parseSessionEvent,
   SESSION_EVENT_NAMES,
   SessionEventPayload,
 } from "../../lib/api/events.ts";
 import {
+  assertEventContract,
   Client,
   collectFrames,
-  type Frame,
   startTestServer,
 } from "../_fixtures.ts";
-
-function assertContract(frames: Frame[]) {
-  for (const frame of frames) {
-    const parsed = parseSessionEvent(frame.event, frame.data);
-    assert.ok(parsed, `${frame.event} ${JSON.stringify(frame.data)}`);
-    assert.deepEqual(parsed.data, frame.data, `${frame.event}: extra fields`);
-  }
-}
 
 Deno.test("events contract: the browser's event names are the schemas', in order", () => {
   assert.deepEqual(
@@ -46,7 +37,7 @@ Deno.test("events contract: every frame of chat turns and of a workflow fits its
     ]
   ) {
     const frames = await client.chat(sessionId, prompt);
-    assertContract(frames);
+    assertEventContract(frames);
     for (const f of frames) seen.add(f.event);
   }
   for (
@@ -85,7 +76,7 @@ Deno.test("events contract: every frame of chat turns and of a workflow fits its
     events.body!,
     (f) => f.event === "workflow_completed" || f.event === "workflow_failed",
   );
-  assertContract(frames);
+  assertEventContract(frames);
   const names = frames.map((f) => f.event);
   assert.ok(names.includes("workflow_started"));
   assert.ok(names.includes("progress"));

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
 import {
+  assertEventContract,
   Client,
   collectFrames,
   type Frame,
@@ -90,6 +91,8 @@ Deno.test("model chat: a make_chart call streamed in pieces draws the chart our 
   );
   const sessionId = await t.client.createSession();
   const frames = await t.client.chat(sessionId, "how does no2 compare?");
+  // The same event contract as the built-in planner's turns, `done.planner` included.
+  assertEventContract(frames);
   const types = frames.map((f) => f.event);
   assert.equal(types[0], "message");
   assert.equal(types.at(-1), "done");
@@ -169,6 +172,7 @@ Deno.test("model chat: refine_chart changes the current chart into a new version
   const id = first.find((f) => f.event === "artifact_created")!.data
     .artifact_id;
   const frames = await t.client.chat(sessionId, "monthly, lagos vs kampala");
+  assertEventContract(frames);
   const updated = frames.find((f) => f.event === "artifact_updated");
   assert.ok(updated, "a new version of the same chart");
   assert.equal(updated.data.artifact_id, id);
@@ -200,6 +204,7 @@ Deno.test("model chat: export_chart sends a download of the current chart", asyn
   const sessionId = await t.client.createSession();
   await t.client.chat(sessionId, "no2 per city");
   const frames = await t.client.chat(sessionId, "give me that as a CSV file");
+  assertEventContract(frames);
   const download = frames.find((f) => f.event === "download");
   assert.ok(download, "a download event");
   assert.equal(download.data.format, "csv");
@@ -229,6 +234,7 @@ Deno.test("model chat: ask_clarifying_question offers options, and the pick goes
   );
   const sessionId = await t.client.createSession();
   const frames = await t.client.chat(sessionId, "chart pollution by city");
+  assertEventContract(frames);
   const message = assistant(frames);
   assert.equal(message.content, "Which pollutant?");
   assert.deepEqual(message.options, ["pm25", "pm10", "no2"]);
@@ -245,6 +251,7 @@ Deno.test("model chat: words alone stream as deltas and are stored as sent, Mark
   await using t = await modelChat(() => words(text, 5));
   const sessionId = await t.client.createSession();
   const frames = await t.client.chat(sessionId, "hi there");
+  assertEventContract(frames);
   assert.ok(frames.filter((f) => f.event === "delta").length >= 10);
   assert.equal(deltas(frames), text);
   assert.equal(assistant(frames).content, text);
@@ -383,6 +390,7 @@ async function assertFellBack(client: Client) {
     sessionId,
     "line chart of pm25 by date for Kampala",
   );
+  assertEventContract(frames);
   const reply = String(assistant(frames).content);
   assert.ok(reply.includes(fallback), reply);
   assert.match(reply.slice(reply.indexOf(fallback)), /line chart.*pm25/i);
