@@ -3,7 +3,7 @@
  * Chat Completions streaming wire format over HTTP: `data:` lines of
  * `chat.completion.chunk` JSON, tool-call arguments split across chunks, a
  * usage chunk and `data: [DONE]` — or an HTTP error, an error or a malformed
- * line mid-stream, a refusal, a stall. Each request is answered by a script
+ * line mid-stream, a refusal, a stall, no answer at all. Each request is answered by a script
  * (what a test's model "decides"), and every request is recorded.
  */
 
@@ -45,7 +45,9 @@ export type Reply =
     /** Pause before the first part after the opening chunk (a model that thinks first). */
     thinkMs?: number;
   }
-  | { status: number; headers?: Record<string, string>; body?: unknown };
+  | { status: number; headers?: Record<string, string>; body?: unknown }
+  /** No answer at all, not even headers, until the server is disposed. */
+  | { hang: true };
 
 export type Script = (request: RecordedRequest, n: number) => Reply;
 
@@ -121,6 +123,7 @@ export function startModelServer(script: Script): ModelServer {
   const requests: RecordedRequest[] = [];
   const state = { script };
   const open = new Set<ReadableStreamDefaultController>();
+  const hanging = new Set<() => void>();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     async (req) => {
@@ -139,6 +142,10 @@ export function startModelServer(script: Script): ModelServer {
       };
       requests.push(recorded);
       const reply = state.script(recorded, requests.length);
+      if ("hang" in reply) {
+        await new Promise<void>((resolve) => hanging.add(resolve));
+        return new Response(null, { status: 504 });
+      }
       if (!("stream" in reply)) {
         return new Response(JSON.stringify(reply.body ?? {}), {
           status: reply.status,
@@ -241,6 +248,7 @@ export function startModelServer(script: Script): ModelServer {
       state.script = next;
     },
     async [Symbol.asyncDispose]() {
+      for (const resolve of hanging) resolve();
       for (const controller of open) {
         try {
           controller.close();
