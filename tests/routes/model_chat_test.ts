@@ -25,6 +25,7 @@ import {
   words,
 } from "../_model_server.ts";
 import { language } from "../../lib/agent/lang/mod.ts";
+import { SYSTEM_PROMPT_VERSION } from "../../lib/agent/model/system_prompt.ts";
 
 const KEY = "sk-test-0123456789abcdef-SECRET";
 
@@ -547,6 +548,8 @@ Deno.test("model chat: the key never reaches a log line, an event or /health", a
   const failed = lines.find((l) => l.includes("model failed"));
   assert.ok(failed, "the failure is logged");
   assert.match(failed, /Incorrect API key provided: \[redacted\]/);
+  // ... with the version of the system prompt the turn was sent.
+  assert.equal(JSON.parse(failed).prompt_version, SYSTEM_PROMPT_VERSION);
   assert.ok(lines.some((l) => l.includes("model tool error")));
   for (const line of lines) assert.ok(!line.includes(KEY), line);
 });
