@@ -174,3 +174,66 @@ Deno.test("planner shapes: a number beside a column of a few values picks that g
   );
   assert.equal(bars.chartType, "histogram");
 });
+
+Deno.test("planner shapes: a named bin width, a threshold with its unit, grouped thousands, a price averaged", async () => {
+  const weather = await upload("seattle-weather.csv", WEATHER);
+  for (
+    const [request, width] of [
+      ["histogram of max temperature in 5 degree bins", 5],
+      ["distribution of temp_max in bins of 2", 2],
+      ["histograma de temp_max con intervalos de 4", 4],
+      ["histograma da temperatura máxima em faixas de 10 graus", 10],
+    ] as const
+  ) {
+    const q = query(chat(weather, request));
+    assert.equal(q.chartType, "histogram", request);
+    assert.equal(q.x.kind === "bins" && q.x.width, width, request);
+  }
+  // A width asked of the histogram on screen.
+  const rebinned = query(
+    chat(weather, "distribution of temp_min", "use 3 degree bins"),
+  );
+  assert.equal(rebinned.x.kind === "bins" && rebinned.x.width, 3);
+  assert.equal(rebinned.x.column, "temp_min");
+  // "10-year bins" is a width, not a yearly axis.
+  const ages = await upload(
+    "victims.csv",
+    ["name,age", ...Array.from({ length: 60 }, (_, i) => `p${i},${15 + i}`)]
+      .join("\n"),
+  );
+  const decades = query(chat(ages, "age distribution in 10-year bins"));
+  assert.equal(decades.x.kind === "bins" && decades.x.width, 10);
+
+  // A unit and "of" between the threshold and the column it bounds.
+  const wet = query(
+    chat(
+      weather,
+      "number of days with more than 20 mm of precipitation per year",
+    ),
+  );
+  assert.deepEqual(wet.filters, [
+    { column: "precipitation", op: "gt", value: 20 },
+  ]);
+  assert.equal(wet.x.kind === "time" && wet.x.bucket, "year");
+
+  // "100,000" is a hundred thousand; a price is averaged, not added up.
+  const prices = await upload(
+    "prices.csv",
+    [
+      "date,price,volume",
+      ...Array.from(
+        { length: 48 },
+        (_, i) =>
+          `${2000 + Math.floor(i / 12)}-${
+            String(i % 12 + 1).padStart(2, "0")
+          }-01,${1000 + i},${90_000 + i * 1000}`,
+      ),
+    ].join("\n"),
+  );
+  const busy = query(chat(prices, "months with volume over 100,000"));
+  assert.deepEqual(busy.filters, [
+    { column: "volume", op: "gt", value: 100_000 },
+  ]);
+  const yearly = query(chat(prices, "price over time", "now by year"));
+  assert.deepEqual(yearly.measures.map((m) => m.agg), ["avg"]);
+});

@@ -47,6 +47,7 @@ export const en: Language = {
       ...p("percentage of total, percent of total, part of the total"),
     ],
     distribution: w("distribution distributions spread frequencies"),
+    binWords: w("bin bins bucket buckets interval intervals band bands"),
     versus: w("vs versus against"),
     aggregations: {
       avg: w("average averages avg mean means typical"),

@@ -45,6 +45,7 @@ export const es: Language = {
       ...p("parte del total"),
     ],
     distribution: w("distribucion distribuciones frecuencias"),
+    binWords: w("intervalo intervalos rango rangos tramo tramos clase clases"),
     versus: w("vs versus contra frente"),
     aggregations: {
       avg: w("promedio promedios media medias medio medios"),

@@ -44,6 +44,7 @@ export const pt: Language = {
       ...p("parte do total"),
     ],
     distribution: w("distribuicao distribuicoes frequencias"),
+    binWords: w("intervalo intervalos faixa faixas classe classes"),
     versus: w("vs versus contra"),
     aggregations: {
       avg: w("media medias medio medios"),

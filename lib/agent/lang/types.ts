@@ -43,6 +43,8 @@ export interface Vocabulary {
   share: Words;
   /** Words that ask for a distribution (a histogram). */
   distribution: Words;
+  /** A histogram's bins: with a number next to them, their width ("5 degree bins"). */
+  binWords: Words;
   /** Words that put two measures against each other (a scatter plot). */
   versus: Words;
   aggregations: Record<Agg, Words>;

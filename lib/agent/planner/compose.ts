@@ -95,8 +95,12 @@ export function rolesOf(r: Reading): Roles {
   const asFilter = new Set<ColMention>();
   // Comparisons: "more than 4 cylinders", "age > 40", "women over 40" (an age).
   for (const c of intents.comparisons) {
+    // "more than 20 mm of precipitation": a unit and "of" may come between.
     const after = links.cols.find((m) =>
-      m.pos >= c.end && m.pos <= c.end + 1 && m.col.numeric
+      m.pos >= c.end && m.pos <= c.end + 3 && m.col.numeric &&
+      r.words.slice(c.end, m.pos).every((w, k) =>
+        V.stopwords.has(w) || V.of.has(w) || links.leftovers.includes(c.end + k)
+      )
     );
     const before = [...links.cols].reverse().find((m) =>
       m.end <= c.pos && m.col.numeric &&
@@ -313,9 +317,14 @@ export function finishNames(q: ChartQuery): ChartQuery {
 export function binsFor(
   min: number,
   max: number,
+  asked?: number,
   target = 12,
 ): { start: number; width: number } {
   const span = max - min;
+  // A width the request names, unless it would make thousands of bins.
+  if (asked && span / asked <= 1000) {
+    return { start: Math.floor(min / asked) * asked, width: asked };
+  }
   if (!(span > 0)) return { start: Math.floor(min), width: 1 };
   const raw = span / target;
   const pow = 10 ** Math.floor(Math.log10(raw));
@@ -397,6 +406,7 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
     const { start, width } = binsFor(
       Number(m.profile.min),
       Number(m.profile.max),
+      intents.binWidth,
     );
     const q: ChartQuery = {
       datasetId: df.id,

@@ -20,6 +20,8 @@ export interface Intents {
   stacked: boolean;
   share: boolean;
   distribution: boolean;
+  /** A histogram's bin width the request names ("in 5 degree bins", "intervalos de 20 anos"). */
+  binWidth?: number;
   versus: { pos: number } | null;
   /** Every aggregation word, in order (one may only echo a column's name: "temperatura máxima"). */
   aggs: { agg: Agg; pos: number; end: number }[];
@@ -127,6 +129,25 @@ export function readIntents(
     }
     return undefined;
   };
+
+  // Bin widths, before anything else reads their number or unit ("10-year
+  // bins" is no yearly axis): a number just before a bin word, units between,
+  // or just after it ("bins of 5", "intervalos de 20 anos").
+  for (let i = 0; i < n; i++) {
+    if (!free(i) || !V.binWords.has(words[i])) continue;
+    const after = V.of.has(words[i + 1] ?? "") ? i + 2 : i + 1;
+    const nearest = [i - 1, i - 2, i - 3].find((k) => num(k) !== null);
+    const before = nearest !== undefined && free(nearest) ? nearest : undefined;
+    const at = num(after) !== null && free(after) ? after : before;
+    const width = at === undefined ? null : num(at);
+    if (width === null || !(width > 0)) continue;
+    it.binWidth = width;
+    it.distribution = true;
+    const from = Math.min(at!, i);
+    // The unit after "bins of 5" ("anos", "degrees") goes with it.
+    const to = at! > i && bucketAt(at! + 1) ? at! + 1 : Math.max(at!, i);
+    mark(from, to - from + 1);
+  }
 
   // Relative windows: "last 3 months", "últimos 6 meses", "3 últimos meses", "this year".
   for (let i = 0; i < n; i++) {

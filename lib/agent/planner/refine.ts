@@ -32,7 +32,7 @@ function hasChange(r: Reading): boolean {
     i.half || i.quarters.length ||
     i.monthYears.length || i.top || i.sort || i.stacked || i.horizontal ||
     i.timeSignal || r.links.values.length || i.comparisons.length ||
-    i.share || (i.superlative && !r.links.cols.length));
+    i.share || i.binWidth || (i.superlative && !r.links.cols.length));
 }
 
 /** A new version of the current chart, or null when the request asks for a different chart. */
@@ -282,7 +282,11 @@ export function refine(
           df.columns.filter((x) => x.role === "measure").map((x) => x.name),
         );
       }
-      const bins = binsFor(Number(c.profile.min), Number(c.profile.max));
+      const bins = binsFor(
+        Number(c.profile.min),
+        Number(c.profile.max),
+        intents.binWidth,
+      );
       q.x = { kind: "bins", column: c.name, name: c.name, ...bins };
       q.measures = [countMeasure(null, lang)];
       q.split = null;
@@ -312,6 +316,21 @@ export function refine(
       }
       q.split = null;
       q.measures = q.measures.slice(0, 1);
+    }
+  }
+
+  // "use 10-year bins" on a histogram: the same column in bins of that width.
+  if (intents.binWidth && q.x.kind === "bins") {
+    const c = colFeat(q.x.column);
+    if (c) {
+      q.x = {
+        ...q.x,
+        ...binsFor(
+          Number(c.profile.min),
+          Number(c.profile.max),
+          intents.binWidth,
+        ),
+      };
     }
   }
 

@@ -179,11 +179,15 @@ function columnFeat(col: ColumnProfile, index: number): ColumnFeat {
     if (toks.length === 1 && KEYWORDS.has(key)) continue;
     if (!values.has(key)) values.set(key, v);
   }
-  const spelled = words.flatMap((w) => [
-    w,
-    ...[...senseOf(w).keys.keys()].filter((k) => k.startsWith("w:"))
-      .map((k) => k.slice(2)),
-  ]);
+  // Only abbreviations are spelled out: a word's synonyms ("price" → cost)
+  // do not say whether it adds up.
+  const spelled = words.flatMap((w) =>
+    isKnownWord(w) ? [w] : [
+      w,
+      ...[...senseOf(w).keys.keys()].filter((k) => k.startsWith("w:"))
+        .map((k) => k.slice(2)),
+    ]
+  );
   return {
     profile: col,
     name: col.name,

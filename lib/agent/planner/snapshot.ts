@@ -38,16 +38,18 @@ export function toSnapshot(plan: Plan, result: QueryResult): Snapshot {
     return { columns, rows };
   }
   if (x.kind === "bins") {
-    // Every bin from the first to the last, empty ones as 0: bars that touch.
+    // Every bin from the lowest value's to the highest's, empty ones as 0:
+    // bars that touch.
     const counts = new Map<number, number>();
     for (const r of result.rows) {
       const k = Math.round((Number(r[0]) - x.start) / x.width);
       counts.set(k, Number(r[1]));
     }
+    const first = counts.size ? Math.min(...counts.keys()) : 0;
     const last = Math.max(-1, ...counts.keys());
-    const rows = Array.from({ length: last + 1 }, (_, k) => [
-      roundValue(x.start + k * x.width),
-      counts.get(k) ?? 0,
+    const rows = Array.from({ length: last - first + 1 }, (_, i) => [
+      roundValue(x.start + (first + i) * x.width),
+      counts.get(first + i) ?? 0,
     ]);
     return {
       columns: [

@@ -27,11 +27,12 @@ export function tokenize(text: string): Token[] {
     const t = fold(raw);
     let num: number | null = null;
     if (/^\d/.test(t)) {
-      // "1,000" and "1.000" group thousands; "4.5" and "4,5" are decimals.
-      const grouped =
-        /^\d{1,3}([.,]\d{3})+$/.test(t) && !/^\d+[.,]\d{3}$/.test(t)
-          ? t.replace(/[.,]/g, "")
-          : t;
+      // "1,000", "100,000" and "1.000.000" group thousands; "4.5", "4,5"
+      // and "1.250" (one group after a dot) are decimals.
+      const grouped = /^[1-9]\d{0,2}(,\d{3})+$/.test(t) ||
+          (/^\d{1,3}([.,]\d{3})+$/.test(t) && !/^\d+[.,]\d{3}$/.test(t))
+        ? t.replace(/[.,]/g, "")
+        : t;
       const n = Number(grouped.replace(",", "."));
       num = Number.isFinite(n) ? n : null;
     }

@@ -118,6 +118,7 @@ export const V = {
   stacked: merged("stacked"),
   share: merged("share"),
   distribution: merged("distribution"),
+  binWords: merged("binWords"),
   versus: merged("versus"),
   aggregations: mergedRecord<Agg>("aggregations"),
   distinct: merged("distinct"),
