@@ -237,3 +237,97 @@ Deno.test("planner shapes: a named bin width, a threshold with its unit, grouped
   const yearly = query(chat(prices, "price over time", "now by year"));
   assert.deepEqual(yearly.measures.map((m) => m.agg), ["avg"]);
 });
+
+Deno.test("planner shapes: values and places named in Spanish or Portuguese, a counted noun that only names a date column, rows ranked by their label, a 'by' the table names nothing like", async () => {
+  const weather = await upload(
+    "weather.csv",
+    [
+      "location,date,precipitation,temp_min",
+      ...Array.from({ length: 4 * 365 }, (_, i) => {
+        const day = new Date(Date.UTC(2012, 0, 1 + (i >> 1))).toISOString()
+          .slice(0, 10);
+        return `${i % 2 ? "Seattle" : "New York"},${day},${i % 9},${i % 13}`;
+      }),
+    ].join("\n"),
+  );
+  const ny = query(chat(weather, "precipitación total por mes en Nueva York"));
+  assert.deepEqual(ny.filters, [
+    { column: "location", op: "in", values: ["New York"] },
+  ]);
+  // "each city" over a location column of cities: one series each.
+  for (
+    const request of [
+      "total precipitation by year for each city",
+      "temperatura mínima média por ano em cada cidade",
+    ]
+  ) {
+    const q = query(chat(weather, request));
+    assert.equal(q.x.kind === "time" && q.x.bucket, "year", request);
+    assert.equal(q.split?.column, "location", request);
+  }
+
+  const disasters = await upload(
+    "disasters.csv",
+    [
+      "Entity,Year,Deaths",
+      ...["Flood", "Earthquake", "Drought"].flatMap((e, k) =>
+        Array.from({ length: 30 }, (_, i) => `${e},${1990 + i},${k * 100 + i}`)
+      ),
+    ].join("\n"),
+  );
+  const floods = query(chat(disasters, "muertes por inundaciones desde 1990"));
+  assert.deepEqual(floods.filters[0], {
+    column: "Entity",
+    op: "in",
+    values: ["Flood"],
+  });
+  const quakes = query(
+    chat(disasters, "mortes por terremoto ao longo do tempo"),
+  );
+  assert.deepEqual(quakes.filters[0], {
+    column: "Entity",
+    op: "in",
+    values: ["Earthquake"],
+  });
+  // The table has no "type" column: its one text column holds the types.
+  const byType = query(chat(disasters, "total deaths by disaster type"));
+  assert.equal(byType.x.column, "Entity");
+  assert.deepEqual(byType.measures.map((m) => [m.agg, m.column]), [
+    ["sum", "Deaths"],
+  ]);
+
+  const victims = await upload(
+    "riots.csv",
+    [
+      "name,age,gender,death_date,kind",
+      ...Array.from(
+        { length: 40 },
+        (_, i) =>
+          `p${i},${20 + i},${i % 3 ? "Male" : "Female"},1992-04-${
+            29 + (i % 2)
+          },${i % 4 ? "Homicide" : "Accident"}`,
+      ),
+    ].join("\n"),
+  );
+  // "muertes" names what death_date dates: rows counted, by gender.
+  const deaths = query(chat(victims, "número de muertes por género"));
+  assert.equal(deaths.x.column, "gender");
+  assert.deepEqual(deaths.measures.map((m) => m.agg), ["count"]);
+
+  const movies = await upload(
+    "movies.csv",
+    [
+      "Title,Distributor,Worldwide Gross",
+      ...Array.from(
+        { length: 30 },
+        (_, i) => `Film ${i},Studio ${i % 4},${(i + 1) * 1_000_000}`,
+      ),
+    ].join("\n"),
+  );
+  const top = query(chat(movies, "top 5 movies by worldwide gross"));
+  assert.equal(top.x.column, "Title");
+  assert.equal(top.limit, 5);
+  assert.deepEqual(top.measures.map((m) => m.column), ["Worldwide Gross"]);
+  const studios = query(chat(movies, "top 3 distributors by worldwide gross"));
+  assert.equal(studios.x.column, "Distributor");
+});

@@ -69,7 +69,7 @@ export const en: Language = {
       year: w("yearly annual annually year years"),
     },
     periodNouns: w(
-      "year years month months week weeks day days quarter quarters",
+      "year years month months week weeks day days quarter quarters decade decades century centuries hour hours",
     ),
     timePhrases: p(
       `over time, through time, across time, in time, evolution, trend, trends, history,
@@ -318,6 +318,7 @@ export const en: Language = {
       cost: "expense|price",
       price: "cost|value",
       town: "city",
+      city: "town|location|place",
       nation: "country",
       vehicle: "car",
       vehicles: "cars",

@@ -8,7 +8,7 @@ import type { ChartKind } from "../lang/types.ts";
 import { language } from "../lang/mod.ts";
 import type { ColMention } from "./link.ts";
 import { echoesName, type Reading } from "./reading.ts";
-import type { ColumnFeat } from "./schema.ts";
+import type { ColumnFeat, DatasetFeat } from "./schema.ts";
 import { chooseBucket, rangeFilters, timeAxis, timePeriods } from "./time.ts";
 import { chartPlan } from "./describe.ts";
 import { clarify, helpPlan } from "./help.ts";
@@ -163,8 +163,15 @@ export function rolesOf(r: Reading): Roles {
     dropped.add(m.score > prev.score ? prev : m);
   });
   const rest = rest0.filter((m) => !dropped.has(m));
+  // "deaths" names what death_date dates, not its time: counted rows, no axis.
+  const timeWord = (w: string) =>
+    V.yearNames.has(w) || V.periodNouns.has(w) ||
+    Object.values(V.buckets).some((s) => s.has(w));
+  const namesTime = (m: ColMention) =>
+    m.end - m.pos >= m.col.words.length ||
+    r.words.slice(m.pos, m.end).some(timeWord);
   const times = links.cols.filter((m) =>
-    m.col.role === "time" && !asFilter.has(m)
+    m.col.role === "time" && !asFilter.has(m) && namesTime(m)
   )
     .map((m) => m.col);
   let dims = dimMentions.filter((m) =>
@@ -172,10 +179,16 @@ export function rolesOf(r: Reading): Roles {
   )
     .map((m) => m.col);
   const measures = rest.filter((m) => isMeasure(m.col)).map((m) => m.col);
+  // "top 5 movies by worldwide gross" over movies.json: the rows themselves,
+  // named by their label column, ranked by the measure after "by".
+  const label = intents.top && links.nameMention && !times.length &&
+      !intents.bucket && !intents.timeSignal
+    ? rowLabel(r.df)
+    : undefined;
   // A measure after "by" is a measure when something else gives the axis
   // ("muertes por enfermedad por mes", "top 5 series by average rate").
   const otherAxis = (c: ColumnFeat) =>
-    times.length > 0 || !!intents.bucket || intents.timeSignal ||
+    !!label || times.length > 0 || !!intents.bucket || intents.timeSignal ||
     dims.some((d) => d !== c && d.role !== "measure") ||
     rest.some((m) => m.col.role === "category");
   for (const d of [...dims]) {
@@ -188,6 +201,15 @@ export function rolesOf(r: Reading): Roles {
   // Category columns named without "by" are dimensions too ("pm25 Kampala city").
   for (const m of rest) {
     if (m.col.role === "category" && !dims.includes(m.col)) dims.push(m.col);
+  }
+  if (label && !dims.length && measures.length) dims.push(label);
+  // "by disaster type" where the table names its types nothing like that:
+  // its one text column.
+  if (!dims.length && !label && byUnnamed(r)) {
+    const texts = r.df.columns.filter((c) =>
+      c.role === "category" && !c.numeric
+    );
+    if (texts.length === 1) dims.push(texts[0]);
   }
 
   // Aggregation words inside a dimension's phrase ("per cylinder count",
@@ -223,6 +245,33 @@ export function rolesOf(r: Reading): Roles {
   }
   dims = dims.filter((d) => !counted.includes(d));
   return { dims, measures, times, counted, filters, aggs };
+}
+
+/** Whether a "by" is followed by words that name no column, value or time. */
+function byUnnamed(r: Reading): boolean {
+  const { intents, links } = r;
+  return intents.by.some((b) => {
+    let k = b.end;
+    while (k < r.words.length && skippable(r, k) && !intents.used[k]) k++;
+    return k < r.words.length && !intents.used[k] &&
+      !V.periodNouns.has(r.words[k]) &&
+      !links.cols.some((c) => c.pos <= k && k < c.end) &&
+      !links.values.some((v) => v.pos <= k && k < v.end);
+  });
+}
+
+/**
+ * The text column that names a table's rows (a film's title, a person's
+ * name): nearly one value per row.
+ */
+function rowLabel(df: DatasetFeat): ColumnFeat | undefined {
+  const rows = df.profile.rowCount;
+  return df.columns
+    .filter((c) =>
+      c.role === "category" && !c.numeric &&
+      c.distinctCount >= 0.6 * (rows - (c.profile.nulls ?? 0))
+    )
+    .sort((a, b) => b.distinctCount - a.distinctCount)[0];
 }
 
 /** A column that holds quantities to aggregate. */

@@ -97,6 +97,11 @@ function translationsOf(word: string): string[][] {
   return out;
 }
 
+/** What a Spanish or Portuguese word says in English ("inundaciones" → flood, flooding). */
+export function englishOf(word: string): string[] {
+  return [...new Set(translationsOf(word).map((alt) => alt.join(" ")))];
+}
+
 function synonymsOf(word: string): string[][] {
   const out: string[][] = [];
   for (const form of singulars(word)) out.push(...(synonyms.get(form) ?? []));

@@ -5,7 +5,7 @@
  * Europe"). Spans are scored, and the best non-overlapping ones win.
  */
 import type { Intents } from "./intents.ts";
-import { keyMatch, type Keys, senseOf } from "./lexicon.ts";
+import { englishOf, keyMatch, type Keys, senseOf } from "./lexicon.ts";
 import type { ColumnFeat, DatasetFeat, Slot } from "./schema.ts";
 import { namesDataset } from "./schema.ts";
 import { compact, editDistance, type Token } from "./text.ts";
@@ -328,6 +328,24 @@ interface Candidate {
 }
 
 /**
+ * A span's readings with some of its words in English, the span itself left
+ * out (at most 16: each word keeps its first three translations).
+ */
+function inEnglish(span: string[]): string[] {
+  let out: string[][] = [[]];
+  let translated = false;
+  for (const word of span) {
+    const english = englishOf(word).slice(0, 3);
+    if (english.length) translated = true;
+    out = out.flatMap((head) => [word, ...english].map((w) => [...head, w]))
+      .slice(0, 16);
+  }
+  if (!translated) return [];
+  const own = span.join(" ");
+  return out.map((ws) => ws.join(" ")).filter((k) => k !== own);
+}
+
+/**
  * Links a request's free tokens to a dataset. Spans may run over a "by"
  * word ("miles per gallon"); `intents.byEnds` then loses that "by".
  */
@@ -389,6 +407,22 @@ export function linkDataset(
                 value: hit.value,
               });
             }
+          }
+        }
+      }
+      // A value named in another language ("inundaciones" of Flood, "Nueva
+      // York" of New York): the span with its words in English.
+      if (len <= 3 && !df.values.has(key)) {
+        for (const english of inEnglish(words.slice(i, i + len))) {
+          for (const hit of df.values.get(english) ?? []) {
+            if (hit.initials) continue;
+            cands.push({
+              start: i,
+              end: i + len,
+              score: 0.9 * FULL + 0.01 * len,
+              col: hit.col,
+              value: hit.value,
+            });
           }
         }
       }
