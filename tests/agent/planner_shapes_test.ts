@@ -331,3 +331,45 @@ Deno.test("planner shapes: values and places named in Spanish or Portuguese, a c
   const studios = query(chat(movies, "top 3 distributors by worldwide gross"));
   assert.equal(studios.x.column, "Distributor");
 });
+
+Deno.test("planner shapes: a name that holds a keyword across 'of', a value naming the kind its column holds, a threshold's measure shown, ratings offered that can be averaged", async () => {
+  const strikes = await upload(
+    "strikes.csv",
+    [
+      "Airport,Time of day,Kind,Cost,Web Rating,Critics Panel Rating,Label",
+      ...Array.from(
+        { length: 40 },
+        (_, i) =>
+          `Airport ${i % 5},${["Day", "Night", "Dusk"][i % 3]},${
+            ["Death", "Injury"][i % 2]
+          },${i * 10},${i % 7},${i % 9},${["G", "PG", "R"][i % 3]}`,
+      ),
+    ].join("\n"),
+  );
+  for (
+    const request of [
+      "número de colisões por período do dia",
+      "number of strikes by time of day",
+    ]
+  ) {
+    const q = query(chat(strikes, request));
+    assert.equal(q.x.column, "Time of day", request);
+    assert.equal(q.chartType, "bar", request);
+  }
+  // "by kind of death": Death is what Kind holds, not a filter.
+  const kinds = query(chat(strikes, "average cost by kind of death"));
+  assert.equal(kinds.x.column, "Kind");
+  assert.deepEqual(kinds.filters, []);
+  // Airports over a threshold: the cost it bounds, not a count of rows.
+  const dear = query(chat(strikes, "airports with cost above 200"));
+  assert.equal(dear.x.column, "Airport");
+  assert.deepEqual(dear.measures.map((m) => m.column), ["Cost"]);
+  assert.notEqual(dear.measures[0].agg, "count");
+  // "average rating": the two numeric ratings, whatever their names' length.
+  const which = chat(strikes, "average rating by airport");
+  assert.equal(which.kind, "clarify");
+  assert.deepEqual(
+    [...(which as Extract<Plan, { kind: "clarify" }>).options].sort(),
+    ["Critics Panel Rating", "Web Rating"],
+  );
+});

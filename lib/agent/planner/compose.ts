@@ -99,7 +99,9 @@ export function rolesOf(r: Reading): Roles {
     const after = links.cols.find((m) =>
       m.pos >= c.end && m.pos <= c.end + 3 && m.col.numeric &&
       r.words.slice(c.end, m.pos).every((w, k) =>
-        V.stopwords.has(w) || V.of.has(w) || links.leftovers.includes(c.end + k)
+        !V.by.has(w) &&
+        (V.stopwords.has(w) || V.of.has(w) ||
+          links.leftovers.includes(c.end + k))
       )
     );
     const before = [...links.cols].reverse().find((m) =>
@@ -295,6 +297,13 @@ export function valueFilters(r: Reading): Filter[] {
     { values: string[]; negated: boolean; column: string }
   >();
   for (const v of r.links.values) {
+    // "by type of death": a value of the column just named is the kind of
+    // thing it holds, not a filter.
+    const ofItsColumn = r.links.cols.some((m) =>
+      m.col === v.col && m.end < v.pos &&
+      r.words.slice(m.end, v.pos).every((w) => V.of.has(w) || V.articles.has(w))
+    );
+    if (ofItsColumn) continue;
     const key = `${v.col.name}\u0000${v.negated}`;
     const entry = byCol.get(key) ??
       { values: [], negated: v.negated, column: v.col.name };
@@ -387,10 +396,14 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
   const { df, intents, links, lang } = r;
   const t = language(lang).text;
   if (links.ambiguous.length) {
-    return clarify(
-      t.which(links.ambiguous[0].options),
-      links.ambiguous[0].options,
+    // "average rating": only the columns that can be averaged.
+    const { options } = links.ambiguous[0];
+    const averaged = intents.aggs.some((a) => a.agg !== "count");
+    const numeric = options.filter((name) =>
+      df.columns.find((c) => c.name === name)?.numeric
     );
+    const offered = averaged && numeric.length >= 2 ? numeric : options;
+    return clarify(t.which(offered), offered);
   }
   const roles = rolesOf(r);
   const filters: Filter[] = [...valueFilters(r), ...roles.filters];
@@ -478,6 +491,18 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
     (links.leftovers.length > 0 || links.nameMention)
   ) {
     measures = [onlyMeasure[0]];
+  }
+  // "countries with life expectancy above 80": the measure the threshold bounds.
+  const bounded = roles.filters.find((f) =>
+    f.op === "gt" || f.op === "gte" || f.op === "lt" || f.op === "lte"
+  );
+  const boundedCol = bounded &&
+    df.columns.find((c) => c.name === bounded.column && isMeasure(c));
+  if (
+    !measures.length && !count && boundedCol && dims.length &&
+    !intents.bucket && !intents.timeSignal && !roles.times.length
+  ) {
+    measures = [boundedCol];
   }
 
   // What is aggregated.

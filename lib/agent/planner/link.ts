@@ -489,9 +489,18 @@ export function linkDataset(
     }
     out.cols.push({ col: c.col, pos: c.start, end: c.end, score: c.score });
     if (c.score < FULL) {
+      // Equal fits, or names that end in the same word the span names
+      // ("rating": IMDB Rating, Rotten Tomatoes Rating).
+      const head = (col: ColumnFeat) => col.words.at(-1);
       const rivals = cands.filter((o) =>
         o !== c && o.value === undefined && o.start === c.start &&
-        o.end === c.end && Math.abs(o.score - c.score) < 0.02 && o.col !== c.col
+        o.end === c.end && o.col !== c.col &&
+        (Math.abs(o.score - c.score) < 0.02 ||
+          (o.score >= 0.6 * c.score && head(o.col) === head(c.col) &&
+            c.end - c.start === 1 && keyMatch(
+                senseOf(words[c.start]).keys,
+                senseOf(head(c.col)!).keys,
+              ) > 0))
       );
       if (rivals.length) {
         out.ambiguous.push({

@@ -47,15 +47,25 @@ function lockedTokens(words: string[], df: DatasetFeat): Set<number> {
     for (const k of slot.keys.keys()) if (wordKeys[i].has(k)) return true;
     return false;
   };
+  // ("período do dia" for Time of day: "of" and articles may come between.)
+  const joiner = (w: string) => V.of.has(w) || V.articles.has(w);
   for (const slots of df.keywordNames) {
     const n = slots.length;
     for (let i = 0; i + n <= words.length; i++) {
-      const free = new Set(Array.from({ length: n }, (_, k) => i + k));
+      if (joiner(words[i])) continue;
+      const positions: number[] = [];
+      for (let k = i; k < words.length && positions.length < n; k++) {
+        if (!joiner(words[k])) positions.push(k);
+      }
+      if (positions.length < n) break;
+      const free = new Set(positions);
       const covered = slots.every((s) => {
         const at = [...free].find((k) => means(k, s));
         return at !== undefined && free.delete(at);
       });
-      if (covered) { for (let k = i; k < i + n; k++) out.add(k); }
+      if (covered) {
+        for (let k = i; k <= positions[n - 1]; k++) out.add(k);
+      }
     }
   }
   return out;
