@@ -1,6 +1,15 @@
-import type { DatasetSummary } from "../lib/client/api_types.ts";
 import type { UiKey, UiText } from "../lib/agent/lang/types.ts";
 import { t, tn } from "../lib/client/ui.ts";
+
+/** A built-in demo dataset as the page lists it (page data, not an API view). */
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  description: string;
+  synthetic: boolean;
+  rows: number;
+  columns: { name: string; type: string }[];
+}
 
 /** The built-in demo datasets the chat can use, with their columns; marked synthetic. */
 export default function DatasetList(

@@ -13,7 +13,8 @@ import {
 } from "../lib/client/session_state.ts";
 import DatasetPreview from "../lib/client/components/DatasetPreview.tsx";
 import { fetchArtifact, forgetLatest } from "../lib/client/artifacts.ts";
-import type { ArtifactDetail, ArtifactView } from "../lib/client/api_types.ts";
+import type { ArtifactDetail, ArtifactView } from "../lib/api/views.ts";
+import { callApi } from "../lib/api/client.ts";
 import EChart from "../lib/client/components/EChart.tsx";
 import ShareMenu, { SHARE_WORDS } from "../lib/client/components/ShareMenu.tsx";
 import ExportMenu, {
@@ -29,7 +30,6 @@ import {
   type UiKey,
   type UiText,
 } from "../lib/client/ui.ts";
-import { RequestError } from "../lib/client/errors.ts";
 
 /** The page words this island shows (the page passes them as `ui`). */
 export const CANVAS_WORDS = [
@@ -102,10 +102,11 @@ export default function ChartCanvas(props: Props) {
   const [restoring, setRestoring] = useState(false);
 
   const refreshList = async () => {
-    const response = await fetch(
+    const page = await callApi(
+      "GET /api/sessions/:id/artifacts",
       `/api/sessions/${props.sessionId}/artifacts?limit=100`,
-    );
-    if (response.ok) setList((await response.json()).artifacts);
+    ).catch(() => null);
+    if (page) setList(page.artifacts);
   };
 
   const show = async (id: string, version?: number) => {
@@ -163,14 +164,10 @@ export default function ChartCanvas(props: Props) {
     setRestoring(true);
     setError(null);
     try {
-      const response = await fetch(
+      const body = await callApi(
+        "POST /api/artifacts/:id/versions/:n/restore",
         `/api/artifacts/${open.id}/versions/${open.version}/restore`,
-        { method: "POST" },
       );
-      const body = await response.json();
-      if (!response.ok) {
-        throw new RequestError(response.status, body?.error?.message);
-      }
       forgetLatest(open.id);
       setOpen(body);
       setNotice(t(ui, "restored", { from: open.version, to: body.version }));

@@ -9,12 +9,12 @@ import {
   refreshSessionTitle,
   requestUpload,
 } from "../lib/client/session_state.ts";
-import type { MessageView } from "../lib/client/api_types.ts";
+import type { MessageView } from "../lib/api/views.ts";
 import ChartPreview, {
   PREVIEW_WORDS,
 } from "../lib/client/components/ChartPreview.tsx";
 import { errorText, t, type UiKey, type UiText } from "../lib/client/ui.ts";
-import { RequestError } from "../lib/client/errors.ts";
+import { requestError } from "../lib/client/errors.ts";
 import { renderMarkdown } from "../lib/client/markdown.ts";
 
 /** The page words this island shows (the page passes them as `ui`). */
@@ -237,8 +237,7 @@ export default function ChatPanel(props: Props) {
         },
       );
       if (!response.ok || !response.body) {
-        const body = await response.json().catch(() => null);
-        throw new RequestError(response.status, body?.error?.message);
+        throw await requestError(response);
       }
       for await (const message of readSse(response.body)) {
         if (message.id) lastEventId.current = message.id;

@@ -12,6 +12,7 @@ import { getSession } from "../lib/kv/sessions.ts";
 import type { ChartSpec, Snapshot } from "../lib/charts/spec.ts";
 import { parseSessionEvent } from "../lib/api/events.ts";
 import assert from "node:assert/strict";
+import { API_VIEWS, ApiError, apiRouteOf } from "../lib/api/views.ts";
 
 export interface TempKv extends AsyncDisposable {
   kv: Deno.Kv;
@@ -82,6 +83,39 @@ export async function startTestServer(
   };
 }
 
+/**
+ * Parses a JSON answer with the contract's schema of its route (lib/api/views.ts;
+ * a failure with `ApiError`), strictly: a field the server sends that the
+ * contract does not name, one it lacks, or a JSON route the contract does not
+ * list throws here, so every test that talks JSON through a Client checks it.
+ */
+export async function checkContract(
+  method: string,
+  url: string,
+  response: Response,
+): Promise<void> {
+  const type = response.headers.get("content-type") ?? "";
+  // A file sent as an attachment (a dataset exported as JSON) is not a view.
+  const file = (response.headers.get("content-disposition") ?? "")
+    .startsWith("attachment");
+  if (method === "HEAD" || file || !type.startsWith("application/json")) {
+    return;
+  }
+  const body: unknown = await response.clone().json();
+  const path = new URL(url).pathname;
+  const route = apiRouteOf(method, path);
+  const schema = response.ok ? route && API_VIEWS[route] : ApiError;
+  if (!schema) {
+    throw new Error(`${method} ${path}: a JSON answer the contract lacks`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new Error(
+      `${method} ${path} ${response.status} breaks the contract: ${parsed.error.message}`,
+    );
+  }
+}
+
 /** A fetch client that keeps its cookies, like one browser. */
 export class Client {
   cookies = new Map<string, string>();
@@ -116,6 +150,7 @@ export class Client {
       const eq = pair.indexOf("=");
       this.cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
     }
+    await checkContract(init.method ?? "GET", base + path, response);
     return response;
   }
 
@@ -226,7 +261,7 @@ export async function seedChart(
   const common = (v: ChartVersion) => ({
     spec: v.spec,
     snapshot: v.snapshot,
-    request: {},
+    request: null,
     provenance: {
       query: "SELECT * FROM data",
       params: [],

@@ -2,7 +2,8 @@
  * The layer rules of docs/architecture.md, checked on the source: the import
  * graph of the app's own modules (static `import`/`export … from` and dynamic
  * `import()`), where KV is called, where KV keys are written and where the
- * environment is read. A change that breaks a rule fails here, naming the
+ * environment is read, and that no API or event payload is cast (`as`) outside
+ * the contract (lib/api/). A change that breaks a rule fails here, naming the
  * file and the rule. The few known breaches are listed in `KNOWN` with the
  * reason they stay; one that is fixed must leave the list.
  */
@@ -76,6 +77,35 @@ function layer(path: string): string {
   return "domain";
 }
 
+/** The names lib/api exports (views, events and their types). */
+function contractNames(): Set<string> {
+  const names = new Set<string>();
+  for (const entry of Deno.readDirSync(new URL("lib/api/", ROOT))) {
+    const text = code(`lib/api/${entry.name}`);
+    for (
+      const m of text.matchAll(
+        /\bexport\s+(?:type|const|interface|class|function)\s+(\w+)/g,
+      )
+    ) names.add(m[1]);
+  }
+  return names;
+}
+const CONTRACT = contractNames();
+
+/** Casts of an API or event payload: to a contract type, or of a response body. */
+function payloadCasts(text: string, contract: Set<string>): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/\bas\s+(?:typeof\s+)?([A-Z]\w*)\b/g)) {
+    if (contract.has(m[1])) found.push(m[0]);
+  }
+  for (
+    const m of text.matchAll(
+      /\.json\(\)\)?\s+as\b|\bxhr\.response\s+as\b|\bparse\([^)]*\)\s+as\s+\w*(?:Event|View)\b/g,
+    )
+  ) found.push(m[0]);
+  return found;
+}
+
 /** Each rule: the breaches it finds in one file. */
 function breachesOf(file: string): Breach[] {
   const text = code(file);
@@ -119,6 +149,11 @@ function breachesOf(file: string): Breach[] {
       )
     ) add("KV key literal outside keys.ts", m[0].replace(/\s+/g, " "));
   }
+  if (!file.startsWith("lib/api/")) {
+    for (const cast of payloadCasts(text, CONTRACT)) {
+      add("API or event payload cast outside lib/api", cast);
+    }
+  }
   if (file !== CONFIG_MODULE && /\bDeno\.env\b/.test(text)) {
     add("Deno.env outside the config module", "Deno.env");
   }
@@ -131,7 +166,7 @@ function allBreaches(): Breach[] {
 
 const id = (b: Breach) => `${b.rule} ${b.file} ${b.detail}`;
 
-Deno.test("architecture: no module breaks a layer rule (wrong-way import, KV outside lib/kv, key literal outside keys.ts, Deno.env outside config)", () => {
+Deno.test("architecture: no module breaks a layer rule (wrong-way import, KV outside lib/kv, key literal outside keys.ts, Deno.env outside config, API payload cast outside lib/api)", () => {
   const unknown = allBreaches().filter((b) => !(id(b) in KNOWN));
   assert.deepEqual(
     unknown.map(id),
@@ -163,6 +198,14 @@ Deno.test("architecture: the rules see a breach of each kind", () => {
       ?.detail,
     "lib/http/links.ts",
   );
+  assert.deepEqual(
+    payloadCasts(
+      "const a = (await r.json()) as Thing;\nconst v = x as ArtifactView;",
+      CONTRACT,
+    ),
+    ["as ArtifactView", ".json()) as"],
+  );
+  assert.ok(CONTRACT.has("SessionEventPayload") && CONTRACT.has("DatasetView"));
   assert.deepEqual(
     importsOf("lib/a/b.ts", 'const m = await import("../kv/keys.ts");'),
     ["lib/kv/keys.ts"],

@@ -11,6 +11,12 @@ import {
   type SessionEvent,
 } from "../kv/events.ts";
 import { type EventData, parseSessionEvent } from "../api/events.ts";
+import {
+  artifactEventView,
+  chartEventView,
+  messageView,
+  userMessageEvent,
+} from "../api/build.ts";
 import { createMessage, listMessages } from "../kv/messages.ts";
 import { type Session, UNTITLED, updateSession } from "../kv/sessions.ts";
 import {
@@ -40,7 +46,6 @@ import {
 import { signedDownloadPath } from "../http/links.ts";
 import { log } from "../log.ts";
 import { cleanName } from "../text.ts";
-import type { ChartSpec } from "../charts/spec.ts";
 import type { WorkflowRequest } from "../workflows/schema.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 
@@ -137,12 +142,7 @@ export async function runChatTurn(
     content,
     ttlMs: ttl,
   });
-  await send("message", {
-    id: userMessage.id,
-    role: "user",
-    content,
-    created_at: new Date(userMessage.createdAt).toISOString(),
-  });
+  await send("message", userMessageEvent(userMessage));
   // The language of the request: every word of the reply is in it. A
   // request that does not show one ("pm25 Kampala") keeps the session's,
   // or, as the first, the page's.
@@ -170,8 +170,8 @@ export async function runChatTurn(
     const current = latest
       ? {
         artifactId: latest.id,
-        query: latest.request as never,
-        spec: latest.spec as ChartSpec,
+        query: latest.request,
+        spec: latest.spec,
       }
       : null;
     const context = {
@@ -242,23 +242,10 @@ export async function runChatTurn(
       }
       if (artifact) {
         artifactIds.push(artifact.id);
-        await send("chart", {
-          artifact_id: artifact.id,
-          version: artifact.version,
-          type: artifact.spec.type,
-          title: artifact.title,
-        });
+        await send("chart", chartEventView(artifact));
         await send(
           artifact.version === 1 ? "artifact_created" : "artifact_updated",
-          {
-            artifact_id: artifact.id,
-            type: artifact.type,
-            chart_type: artifact.spec.type,
-            title: artifact.title,
-            version: artifact.version,
-            created_at: new Date(artifact.createdAt).toISOString(),
-            url: `${deps.origin}/api/artifacts/${artifact.id}`,
-          },
+          artifactEventView(artifact, deps.origin),
         );
         await say(interpretation, true);
       }
@@ -324,14 +311,7 @@ export async function runChatTurn(
     options,
     ttlMs: ttl,
   });
-  await send("message", {
-    id: assistant.id,
-    role: "assistant",
-    content: assistant.content,
-    artifact_ids: artifactIds,
-    ...(options ? { options } : {}),
-    created_at: new Date(assistant.createdAt).toISOString(),
-  });
+  await send("message", messageView(assistant));
   await send("done", {
     message_id: assistant.id,
     // With a model configured, who answered; without one, nothing new.

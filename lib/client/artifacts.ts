@@ -1,6 +1,6 @@
 /** Fetches artifacts for the islands, sharing one request per artifact version. */
-import type { ArtifactDetail } from "./api_types.ts";
-import { requestError } from "./errors.ts";
+import { callApi } from "../api/client.ts";
+import type { ArtifactDetail } from "../api/views.ts";
 
 const cache = new Map<string, Promise<ArtifactDetail>>();
 
@@ -17,11 +17,10 @@ export function fetchArtifact(
   let pending = cache.get(key);
   if (!pending) {
     const query = version ? `?version=${version}` : "";
-    pending = fetch(`${base}/artifacts/${id}${query}`).then(
-      async (response) => {
-        if (!response.ok) throw await requestError(response);
-        return response.json();
-      },
+    // The share link's read-only route answers as the API's does.
+    pending = callApi(
+      "GET /api/artifacts/:id",
+      `${base}/artifacts/${id}${query}`,
     );
     pending.catch(() => cache.delete(key));
     cache.set(key, pending);

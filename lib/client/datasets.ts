@@ -1,61 +1,20 @@
-/** The dataset API as the islands use it: shapes, uploads with progress, previews. */
-import type { ColumnStats } from "../data/infer.ts";
-import { RequestError, requestError } from "./errors.ts";
+/** The dataset API as the islands use it: lists, pages of rows, uploads with progress. */
+import { callApi, callApiNoContent, uploadDatasetFile } from "../api/client.ts";
+import type { DatasetPage, DatasetView } from "../api/views.ts";
 
-export interface DatasetColumnView {
-  name: string;
-  type: string;
-  nulls: number;
-  invalid: number;
-}
-
-export interface DatasetView {
-  id: string;
-  session_id: string;
-  name: string;
-  filename: string | null;
-  format: string | null;
-  encoding: string | null;
-  delimiter: string | null;
-  sheet: string | null;
-  sheets: string[] | null;
-  rows: number;
-  byte_size: number;
-  columns: DatasetColumnView[];
-  repairs: string[];
-  origin: { kind: "upload" } | {
-    kind: "workflow";
-    job_id: string;
-    step: number;
-    operation: string;
-  };
-  created_at: string;
-  url: string;
-  export_url: string;
-}
-
-export interface DatasetPage extends DatasetView {
-  stats: ColumnStats[];
-  preview: {
-    columns: { name: string; type: string }[];
-    rows: (string | number | boolean | null)[][];
-    offset: number;
-    limit: number;
-    total: number;
-    sort: string | null;
-    dir: "asc" | "desc";
-  };
-}
+export type { DatasetPage, DatasetView };
 
 /** Lists a session's datasets. */
 export async function fetchDatasets(sessionId: string): Promise<DatasetView[]> {
-  const response = await fetch(`/api/sessions/${sessionId}/datasets`);
-  if (!response.ok) throw await requestError(response);
-  return (await response.json()).datasets;
+  const list = await callApi(
+    "GET /api/sessions/:id/datasets",
+    `/api/sessions/${sessionId}/datasets`,
+  );
+  return list.datasets;
 }
 
 /** Fetches a dataset with a page of rows. */
-export async function fetchDatasetPage(
+export function fetchDatasetPage(
   id: string,
   page: {
     offset: number;
@@ -70,15 +29,12 @@ export async function fetchDatasetPage(
     dir: page.dir,
   });
   if (page.sort) params.set("sort", page.sort);
-  const response = await fetch(`/api/datasets/${id}?${params}`);
-  if (!response.ok) throw await requestError(response);
-  return await response.json();
+  return callApi("GET /api/datasets/:id", `/api/datasets/${id}?${params}`);
 }
 
 /** Deletes a dataset. */
-export async function deleteDatasetRequest(id: string): Promise<void> {
-  const response = await fetch(`/api/datasets/${id}`, { method: "DELETE" });
-  if (!response.ok) throw await requestError(response);
+export function deleteDatasetRequest(id: string): Promise<void> {
+  return callApiNoContent(`/api/datasets/${id}`);
 }
 
 /**
@@ -90,29 +46,13 @@ export function uploadFile(
   file: File,
   onProgress: (fraction: number) => void,
 ): Promise<DatasetView> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open(
-      "POST",
-      `/api/sessions/${sessionId}/datasets?filename=${
-        encodeURIComponent(file.name)
-      }`,
-    );
-    xhr.setRequestHeader(
-      "content-type",
-      file.type || "application/octet-stream",
-    );
-    xhr.responseType = "json";
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
-    };
-    xhr.onload = () => {
-      if (xhr.status === 201) resolve(xhr.response as DatasetView);
-      else reject(new RequestError(xhr.status, xhr.response?.error?.message));
-    };
-    xhr.onerror = () => reject(new RequestError(0));
-    xhr.send(file);
-  });
+  return uploadDatasetFile(
+    `/api/sessions/${sessionId}/datasets?filename=${
+      encodeURIComponent(file.name)
+    }`,
+    file,
+    onProgress,
+  );
 }
 
 /** Returns a byte count as "12 KB" / "3.4 MB" (decimal units, the locale's decimal mark). */

@@ -4,6 +4,7 @@
  * canvas opens them.
  */
 import { signal } from "@preact/signals";
+import { callApi } from "../api/client.ts";
 
 export interface ChartAnnouncement {
   artifactId: string;
@@ -54,6 +55,9 @@ export const sessionTitle = signal<string | null>(null);
 
 /** Reads the session's title again, for the page's heading. */
 export async function refreshSessionTitle(sessionId: string): Promise<void> {
-  const response = await fetch(`/api/sessions/${sessionId}`);
-  if (response.ok) sessionTitle.value = (await response.json()).title;
+  const session = await callApi(
+    "GET /api/sessions/:id",
+    `/api/sessions/${sessionId}`,
+  ).catch(() => null);
+  if (session) sessionTitle.value = session.title;
 }

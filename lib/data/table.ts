@@ -10,13 +10,16 @@ import { buildColumnProfile } from "./profile.ts";
 export type { DateGrain, SlashOrder } from "./dates.ts";
 export { MAX_DISTINCT } from "./profile.ts";
 
-export type ColumnType =
-  | "integer"
-  | "number"
-  | "boolean"
-  | "date"
-  | "datetime"
-  | "text";
+/** Every type a column can have. */
+export const COLUMN_TYPES = [
+  "integer",
+  "number",
+  "boolean",
+  "date",
+  "datetime",
+  "text",
+] as const;
+export type ColumnType = typeof COLUMN_TYPES[number];
 
 export interface TableColumn {
   name: string;

@@ -21,6 +21,7 @@ import { z } from "zod";
 import { isId } from "../ids.ts";
 import { ChartSpecSchema, SnapshotSchema } from "../charts/spec.ts";
 import { UPLOAD_FORMATS } from "../data/sniff.ts";
+import { COLUMN_TYPES } from "../data/table.ts";
 
 /** The archive format's name, in its manifest. */
 export const DUMP_FORMAT = "chartroom-session";
@@ -108,14 +109,7 @@ export type ArtifactEntry = z.infer<typeof ArtifactEntry>;
 
 export { SnapshotSchema };
 
-const ColumnType = z.enum([
-  "integer",
-  "number",
-  "boolean",
-  "date",
-  "datetime",
-  "text",
-]);
+const ColumnType = z.enum(COLUMN_TYPES);
 
 export const DatasetEntry = z.strictObject({
   id: Id,

@@ -21,6 +21,8 @@ import { keys } from "../kv/keys.ts";
 import { finishSessionDelete } from "../kv/session_delete.ts";
 import { checkMembers, listMembers, type SetLimits } from "../kv/quotas.ts";
 import type { ValidDump } from "./read.ts";
+import { isChartQuery } from "../agent/planner/mod.ts";
+import type { ChartQuery } from "../agent/planner/types.ts";
 import type { ArtifactEntry, DatasetEntry } from "./format.ts";
 
 /** Replaces every string in `value` that is an old id by its new one. */
@@ -47,13 +49,18 @@ async function* entryStream(
 
 const ms = (iso: string) => Date.parse(iso);
 
+/** A stored chart request as the planner reads it; anything else is kept as null. */
+function chartQueryOrNull(value: unknown): ChartQuery | null {
+  return isChartQuery(value) ? value : null;
+}
+
 function artifactVersion(entry: ArtifactEntry, ids: Map<string, string>) {
   const p = entry.provenance;
   return {
     title: entry.title,
     version: entry.version,
     spec: entry.spec,
-    request: remapIds(entry.request, ids),
+    request: chartQueryOrNull(remapIds(entry.request, ids)),
     provenance: {
       query: p.query,
       ...(p.params ? { params: p.params } : {}),

@@ -5,15 +5,8 @@ import {
   readArtifactSnapshot,
 } from "../kv/artifacts.ts";
 import { compileOption } from "../charts/compile.ts";
-import type { Snapshot } from "../charts/spec.ts";
-import { artifactView } from "./views.ts";
-
-/** A version of an artifact as the canvas opens it. */
-export type ArtifactDetailView = ReturnType<typeof artifactView> & {
-  versions: number[];
-  data: Snapshot;
-  option: Record<string, unknown>;
-};
+import { artifactDetailView } from "../api/build.ts";
+import type { ArtifactDetail } from "../api/views.ts";
 
 /**
  * Returns `artifact` (the current record or one of its versions) with the
@@ -25,12 +18,12 @@ export async function artifactDetail(
   artifact: Artifact,
   current: Artifact,
   origin: string,
-): Promise<ArtifactDetailView> {
+  versions?: number[],
+): Promise<ArtifactDetail> {
   const data = await readArtifactSnapshot(kv, artifact);
-  return {
-    ...artifactView(artifact, origin),
-    versions: await listArtifactVersions(kv, current),
+  return artifactDetailView(artifact, origin, {
+    versions: versions ?? await listArtifactVersions(kv, current),
     data,
     option: compileOption(artifact.spec, data, { interactive: true }),
-  };
+  });
 }

@@ -2,7 +2,7 @@
 import { listMessages } from "../kv/messages.ts";
 import { listArtifactsBySession } from "../kv/artifacts.ts";
 import { artifactDetail } from "./artifact_detail.ts";
-import { artifactView, messageView } from "./views.ts";
+import { artifactView, messageView } from "../api/build.ts";
 import { publicOrigin } from "./urls.ts";
 import { type Shared, sharedChart } from "./shared.ts";
 import type { AppContext } from "./types.ts";
@@ -10,7 +10,7 @@ import type {
   ArtifactDetail,
   ArtifactView,
   MessageView,
-} from "../client/api_types.ts";
+} from "../api/views.ts";
 
 /** The data of a shared page: a session (conversation and canvas) or one chart. */
 export interface SharedPageData {
@@ -58,6 +58,7 @@ export async function sharedPageData(
       chart.artifact,
       chart.current,
       origin,
+      chart.versions,
     );
     return {
       kind: "chart",
@@ -67,7 +68,7 @@ export async function sharedPageData(
       image,
       messages: [],
       artifacts: [artifactView(chart.artifact, origin)],
-      initial: { ...detail, versions: chart.versions },
+      initial: detail,
       base,
       zipHref: null,
     };

@@ -11,6 +11,7 @@ import { deleteBlob, readBlob, writeBlob } from "./blobs.ts";
 import { getMany } from "./batch.ts";
 import { newId } from "../ids.ts";
 import type { ChartSpec, Snapshot } from "../charts/spec.ts";
+import type { ChartQuery } from "../agent/planner/types.ts";
 import { artifactsCreated } from "../metrics.ts";
 
 export const ARTIFACT_TYPES = ["chart"] as const;
@@ -36,8 +37,12 @@ export interface Artifact extends Expiring {
   title: string;
   version: number;
   spec: ChartSpec;
-  /** The structured request that produced it, kept so it can be refined. */
-  request: unknown;
+  /**
+   * The planner's statement of the chart's data, kept so a later turn can
+   * refine it; null for a chart made some other way (seeded, or restored
+   * from an archive whose request the planner cannot read).
+   */
+  request: ChartQuery | null;
   dataBlobId: string;
   provenance: Provenance;
   interpretation: string;
@@ -50,7 +55,7 @@ export interface ArtifactInput {
   ownerId: string;
   spec: ChartSpec;
   snapshot: Snapshot;
-  request: unknown;
+  request: ChartQuery | null;
   provenance: Provenance;
   interpretation: string;
   ttlMs: number;

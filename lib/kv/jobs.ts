@@ -153,12 +153,12 @@ export async function getOwnedJob<Request = unknown>(
   return job && job.ownerId === ownerId ? job : null;
 }
 
-/** Lists a session's jobs, newest first. */
-export async function listSessionJobs(
+/** Lists a session's listed jobs (its workflows, of request type `Request`), newest first. */
+export async function listSessionJobs<Request = unknown>(
   kv: Deno.Kv,
   sessionId: string,
   limit = 50,
-): Promise<Job[]> {
+): Promise<Job<Request>[]> {
   const ids: string[] = [];
   for await (
     const entry of kv.list<string>({
@@ -166,9 +166,9 @@ export async function listSessionJobs(
     }, { reverse: true, limit })
   ) ids.push(entry.value);
   const now = Date.now();
-  return (await getMany<Job>(kv, ids.map((id) => keys.job(id))))
+  return (await getMany<Job<Request>>(kv, ids.map((id) => keys.job(id))))
     .map((e) => liveValue(e, now))
-    .filter((j): j is Job => j !== null);
+    .filter((j): j is Job<Request> => j !== null);
 }
 
 function nextRecord<Request>(

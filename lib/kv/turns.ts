@@ -12,6 +12,7 @@
 import { HttpError } from "../errors.ts";
 import { log } from "../log.ts";
 import { appendEvent, type SessionEvent } from "./events.ts";
+import { messageView } from "../api/build.ts";
 import { createMessage } from "./messages.ts";
 import { listArtifactsBySession } from "./artifacts.ts";
 import {
@@ -123,13 +124,7 @@ async function finishTurn(
     artifactIds,
     ttlMs,
   });
-  await appendEvent(kv, sessionId, "message", {
-    id: message.id,
-    role: "assistant",
-    content: message.content,
-    artifact_ids: artifactIds,
-    created_at: new Date(message.createdAt).toISOString(),
-  }, ttlMs);
+  await appendEvent(kv, sessionId, "message", messageView(message), ttlMs);
   await appendEvent(kv, sessionId, "error", {
     code: "turn_interrupted",
     message: "The answer was interrupted; please send your message again.",

@@ -38,6 +38,7 @@ import {
 } from "../exports/dataset.ts";
 import type { RawCell } from "../data/infer.ts";
 import { runStep, type StepSource } from "./operations/mod.ts";
+import { outputView } from "../api/build.ts";
 import { runSandboxedSql } from "../data/sandbox.ts";
 import type { StoredSource } from "../data/query.ts";
 import { acquireSqlSlot } from "../kv/sql_slots.ts";
@@ -145,40 +146,6 @@ function outputName(input: Dataset, step: Step, index: number): string {
     ? `${step.arguments.format}`
     : step.operation.replace("_", " ");
   return `${base} · ${index + 1} ${what}`.slice(0, 200);
-}
-
-/** Returns the public view of a job output (the event and API shape). */
-export function outputView(origin: string, output: JobOutput) {
-  return {
-    step: output.step,
-    operation: output.operation,
-    dataset_id: output.datasetId,
-    name: output.name,
-    rows: output.rows,
-    format: output.format,
-    dataset_url: `${origin}/api/datasets/${output.datasetId}`,
-    download_url:
-      `${origin}/api/datasets/${output.datasetId}/export?format=${output.format}`,
-    ...(output.file ? { file: output.file } : {}),
-  };
-}
-
-/** Returns the public view of a job. */
-export function jobView(job: WorkflowJob) {
-  return {
-    id: job.id,
-    session_id: job.sessionId,
-    status: job.status,
-    input: job.request.input,
-    steps: job.request.steps,
-    outputs: job.outputs.map((o) => outputView(job.origin, o)),
-    error: job.error,
-    attempts: job.attempts,
-    created_at: new Date(job.createdAt).toISOString(),
-    updated_at: new Date(job.updatedAt).toISOString(),
-    finished_at: job.finishedAt ? new Date(job.finishedAt).toISOString() : null,
-    url: `${job.origin}/api/workflows/${job.id}`,
-  };
 }
 
 async function storeFile(

@@ -12,7 +12,7 @@ import {
 import { embedImage } from "../../lib/http/embed.ts";
 import { shareProblemText } from "../../lib/http/share_texts.ts";
 import { pickUi } from "../../lib/agent/lang/ui.ts";
-import type { MessageView } from "../../lib/client/api_types.ts";
+import type { MessageView } from "../../lib/api/views.ts";
 import ChartCanvas, { CANVAS_WORDS } from "../../islands/ChartCanvas.tsx";
 
 interface Problem {

@@ -5,34 +5,36 @@ import { listArtifactsBySession } from "../../lib/kv/artifacts.ts";
 import { artifactDetail } from "../../lib/http/artifact_detail.ts";
 import {
   artifactView,
+  datasetView,
   messageView,
   sessionView,
-} from "../../lib/http/views.ts";
+} from "../../lib/api/build.ts";
 import { publicOrigin } from "../../lib/http/urls.ts";
 import { demoChatDatasets } from "../../lib/agent/datasets.ts";
 import {
   listSessionDatasets,
   readDatasetDetail,
 } from "../../lib/kv/datasets.ts";
-import { datasetView } from "../../lib/http/dataset_views.ts";
-import type { DatasetView } from "../../lib/client/datasets.ts";
 import { samplePrompts } from "../../lib/agent/samples.ts";
 import { pickUi } from "../../lib/agent/lang/ui.ts";
 import { sessionTitle } from "../../lib/http/page_words.ts";
 import type {
   ArtifactDetail,
   ArtifactView,
-  DatasetSummary,
+  DatasetView,
   MessageView,
-} from "../../lib/client/api_types.ts";
+  SessionView,
+} from "../../lib/api/views.ts";
 import ChatPanel, { CHAT_WORDS } from "../../islands/ChatPanel.tsx";
 import ChartCanvas, { CANVAS_WORDS } from "../../islands/ChartCanvas.tsx";
-import DatasetList from "../../components/DatasetList.tsx";
+import DatasetList, {
+  type DatasetSummary,
+} from "../../components/DatasetList.tsx";
 import Uploader, { UPLOADER_WORDS } from "../../islands/Uploader.tsx";
 import SessionTitle from "../../islands/SessionTitle.tsx";
 
 interface SessionPageData {
-  session: ReturnType<typeof sessionView>;
+  session: SessionView;
   messages: MessageView[];
   artifacts: ArtifactView[];
   initial: ArtifactDetail | null;
@@ -56,7 +58,7 @@ export const handler: Handlers = {
     ]);
     const uploads = await Promise.all(
       stored.map(async (d) =>
-        datasetView(d, await readDatasetDetail(kv, d), origin) as DatasetView
+        datasetView(d, await readDatasetDetail(kv, d), origin)
       ),
     );
     const datasets = demoChatDatasets();

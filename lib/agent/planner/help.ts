@@ -46,7 +46,7 @@ export function helpPlan(ctx: PlanContext, lang: Lang, lead?: string): Plan {
   const t = language(lang).text;
   if (ctx.datasets.length === 0) return { kind: "help", reply: t.noData };
   const uploads = ctx.datasets.filter((d) => !d.id.startsWith("demo:"));
-  const ds = ctx.datasets.find((d) => d.id === ctx.current?.query.datasetId) ??
+  const ds = ctx.datasets.find((d) => d.id === ctx.current?.query?.datasetId) ??
     uploads[0] ?? ctx.datasets[0];
   const shown = uploads.length ? uploads : ctx.datasets;
   const lines = [

@@ -48,8 +48,11 @@ export function formatName(format: string): string {
     : format.toUpperCase();
 }
 
-/** A stored query from an older build may not have today's shape: refine only what we can read. */
-function isChartQuery(q: unknown): q is ChartQuery {
+/**
+ * Whether a stored request is a chart query the planner can refine (one from
+ * an older build or an archive may not have today's shape).
+ */
+export function isChartQuery(q: unknown): q is ChartQuery {
   const v = q as Partial<ChartQuery> | null;
   return !!v && typeof v === "object" && typeof v.datasetId === "string" &&
     Array.isArray(v.measures) && v.measures.length > 0 &&
@@ -107,8 +110,9 @@ function plan(text: string, context: PlanContext, lang: Lang): Plan {
   if (toks.length === 0) return helpPlan(context, lang);
 
   const readings = context.datasets.map((ds) => read(toks, ds, lang));
-  const current = context.current && isChartQuery(context.current.query)
-    ? context.current
+  const query = context.current?.query;
+  const current = context.current && isChartQuery(query)
+    ? { ...context.current, query }
     : null;
   const currentReading = current
     ? readings.find((r) => r.df.id === current.query.datasetId)

@@ -24,7 +24,7 @@ import {
   rangeFilters,
   timeAxis,
 } from "./time.ts";
-import type { ChartQuery, Plan, PlanContext } from "./types.ts";
+import type { ChartQuery, Plan, RefinableChart } from "./types.ts";
 
 function hasChange(r: Reading): boolean {
   const i = r.intents;
@@ -38,7 +38,7 @@ function hasChange(r: Reading): boolean {
 /** A new version of the current chart, or null when the request asks for a different chart. */
 export function refine(
   r: Reading,
-  current: NonNullable<PlanContext["current"]>,
+  current: RefinableChart,
 ): Plan | null {
   const { df, intents, links, lang } = r;
   const t = language(lang).text;

@@ -99,9 +99,19 @@ export type Plan =
 
 export type ChartPlan = Extract<Plan, { kind: "chart" }>;
 
+/** The current chart with a query the planner can refine. */
+export interface RefinableChart {
+  artifactId: string;
+  query: ChartQuery;
+  spec: ChartSpec;
+}
+
 export interface PlanContext {
   datasets: DatasetProfile[];
-  current?: { artifactId: string; query: ChartQuery; spec: ChartSpec } | null;
+  /** The newest chart; `query` null when it was not planned (it cannot be refined). */
+  current?:
+    | { artifactId: string; query: ChartQuery | null; spec: ChartSpec }
+    | null;
   /** The conversation's language, for a request whose words do not tell (English by default). */
   lang?: Lang;
 }

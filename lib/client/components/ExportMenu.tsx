@@ -8,7 +8,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { EXPORT_CATALOG } from "../../exports/catalog.ts";
 import { errorText, t, type UiKey, type UiText } from "../ui.ts";
-import { RequestError } from "../errors.ts";
+import { sendJson } from "../../api/client.ts";
 
 /** The page words the export menu shows. */
 export const EXPORT_WORDS = [
@@ -142,19 +142,15 @@ export default function ExportMenu(
     setStatus(ui.makingLink);
     setManualUrl(null);
     try {
-      const response = await fetch(`/api/artifacts/${artifactId}/links`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
+      const body = await sendJson(
+        "POST /api/artifacts/:id/links",
+        `/api/artifacts/${artifactId}/links`,
+        {
           format,
           options: optionsOf(format),
           ...(version ? { version } : {}),
-        }),
-      });
-      const body = await response.json();
-      if (!response.ok) {
-        throw new RequestError(response.status, body?.error?.message);
-      }
+        },
+      );
       const expires = new Date(body.expires_at).toLocaleTimeString(ui.locale, {
         hour: "2-digit",
         minute: "2-digit",

@@ -7,7 +7,8 @@
 import { useState } from "preact/hooks";
 import type { UiKey } from "../../agent/lang/types.ts";
 import { errorText, relativeTime, t, type UiText } from "../ui.ts";
-import { requestError } from "../errors.ts";
+import { callApi, callApiNoContent, sendJson } from "../../api/client.ts";
+import type { ShareView } from "../../api/views.ts";
 
 /** The page words the share menu shows. */
 export const SHARE_WORDS = [
@@ -42,16 +43,6 @@ interface Props {
   ui: UiText<typeof SHARE_WORDS[number]>;
 }
 
-interface ShareView {
-  id: string;
-  url: string;
-  kind: "session" | "chart";
-  version: number | null;
-  expires_at: string | null;
-  last_opened_at: string | null;
-  embed: { html: string; markdown: string } | null;
-}
-
 const EXPIRIES = ["never", "1d", "7d", "30d"] as const;
 
 /** Returns the share menu of the chart on screen. */
@@ -66,9 +57,8 @@ export default function ShareMenu(
 
   const refresh = async () => {
     try {
-      const response = await fetch(base);
-      if (!response.ok) throw await requestError(response);
-      setLinks((await response.json()).shares);
+      const list = await callApi("GET /api/sessions/:id/shares", base);
+      setLinks(list.shares);
     } catch (e) {
       setError(t(ui, "couldNotShare", { message: errorText(ui, e) }));
     }
@@ -77,16 +67,12 @@ export default function ShareMenu(
   const share = async (body: Record<string, unknown>) => {
     setError(null);
     try {
-      const response = await fetch(base, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
+      setMade(
+        await sendJson("POST /api/sessions/:id/shares", base, {
           ...body,
           ...(expiry === "never" ? {} : { expires_in: expiry }),
         }),
-      });
-      if (!response.ok) throw await requestError(response);
-      setMade(await response.json());
+      );
       await refresh();
     } catch (e) {
       setError(t(ui, "couldNotShare", { message: errorText(ui, e) }));
@@ -96,8 +82,7 @@ export default function ShareMenu(
   const revoke = async (id: string) => {
     setError(null);
     try {
-      const response = await fetch(`${base}/${id}`, { method: "DELETE" });
-      if (!response.ok) throw await requestError(response);
+      await callApiNoContent(`${base}/${id}`);
       if (made?.id === id) setMade(null);
       await refresh();
     } catch (e) {

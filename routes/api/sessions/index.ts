@@ -5,7 +5,7 @@ import {
   createSession,
   listSessionsByOwner,
 } from "../../../lib/kv/sessions.ts";
-import { sessionView } from "../../../lib/http/views.ts";
+import { sessionView } from "../../../lib/api/build.ts";
 import { cleanName } from "../../../lib/text.ts";
 
 const CreateSession = z.object({

@@ -1,5 +1,5 @@
 import type { Handlers } from "../../../lib/http/types.ts";
-import { sessionView } from "../../../lib/http/views.ts";
+import { restoredSessionView } from "../../../lib/api/build.ts";
 import { restoreFromRequest } from "../../../lib/http/restore.ts";
 
 export const handler: Handlers = {
@@ -11,14 +11,14 @@ export const handler: Handlers = {
    */
   async POST(c) {
     const { session, dump } = await restoreFromRequest(c);
-    return c.json({
-      ...sessionView(session),
-      restored: {
+    return c.json(
+      restoredSessionView(session, {
         messages: dump.messages.length,
         charts: dump.artifacts.length,
         versions: dump.artifacts.reduce((n, a) => n + a.versions.length, 0),
         datasets: dump.datasets.length,
-      },
-    }, 201);
+      }),
+      201,
+    );
   },
 };

@@ -1,7 +1,7 @@
 import type { Handlers } from "../../../lib/http/types.ts";
 import { jsonBody } from "../../../lib/http/validate.ts";
 import { listApiTokens } from "../../../lib/kv/tokens.ts";
-import { tokenView } from "../../../lib/http/views.ts";
+import { tokenCreatedView, tokenView } from "../../../lib/api/build.ts";
 import { CreateToken, makeToken } from "../../../lib/http/tokens.ts";
 
 export const handler: Handlers = {
@@ -13,6 +13,6 @@ export const handler: Handlers = {
   /** Makes a token; the response is the only place its text ever appears. */
   async POST(c) {
     const made = await makeToken(c, await jsonBody(c, CreateToken));
-    return c.json({ ...tokenView(made.record), token: made.token }, 201);
+    return c.json(tokenCreatedView(made.record, made.token), 201);
   },
 };

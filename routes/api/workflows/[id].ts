@@ -1,6 +1,6 @@
 import type { Handlers } from "../../../lib/http/types.ts";
 import { getOwnedJob } from "../../../lib/kv/jobs.ts";
-import { jobView } from "../../../lib/workflows/run.ts";
+import { workflowView } from "../../../lib/api/build.ts";
 import type { WorkflowRequest } from "../../../lib/workflows/schema.ts";
 import { isId } from "../../../lib/ids.ts";
 import { notFound } from "../../../lib/errors.ts";
@@ -13,6 +13,6 @@ export const handler: Handlers = {
       ? await getOwnedJob<WorkflowRequest>(c.var.kv, id, c.var.ownerId)
       : null;
     if (!job) throw notFound("workflow");
-    return c.json(jobView(job));
+    return c.json(workflowView(job));
   },
 };

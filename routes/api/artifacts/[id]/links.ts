@@ -11,6 +11,7 @@ import { parseExportOptions } from "../../../../lib/exports/mod.ts";
 import { ensureDownload } from "../../../../lib/exports/downloads.ts";
 import { signedDownloadPath } from "../../../../lib/http/links.ts";
 import { absoluteUrl } from "../../../../lib/http/urls.ts";
+import { downloadLinkView } from "../../../../lib/api/build.ts";
 
 const CreateLink = z.object({
   format: z.string().max(20),
@@ -42,12 +43,6 @@ export const handler: Handlers = {
       meta.id,
       meta.expiresAt,
     );
-    return c.json({
-      url: absoluteUrl(c, path),
-      filename: meta.filename,
-      mime: meta.mime,
-      size: meta.size,
-      expires_at: new Date(meta.expiresAt).toISOString(),
-    }, 201);
+    return c.json(downloadLinkView(meta, absoluteUrl(c, path)), 201);
   },
 };

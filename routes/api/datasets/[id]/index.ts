@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Handlers } from "../../../../lib/http/types.ts";
 import { ownedDataset } from "../../../../lib/http/owned.ts";
 import { queryOf } from "../../../../lib/http/validate.ts";
-import { datasetView } from "../../../../lib/http/dataset_views.ts";
+import { datasetPageView } from "../../../../lib/api/build.ts";
 import { publicOrigin } from "../../../../lib/http/urls.ts";
 import {
   deleteDataset,
@@ -36,11 +36,9 @@ export const handler: Handlers = {
       storedSourceOf(kv, dataset, detail),
       query,
     );
-    return c.json({
-      ...datasetView(dataset, detail, publicOrigin(c)),
-      stats: detail.stats,
-      preview,
-    });
+    return c.json(
+      datasetPageView(dataset, detail, publicOrigin(c), preview),
+    );
   },
   /** Deletes the dataset and its files. */
   async DELETE(c) {

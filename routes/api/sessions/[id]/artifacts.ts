@@ -6,7 +6,7 @@ import {
   ARTIFACT_TYPES,
   listArtifactsBySession,
 } from "../../../../lib/kv/artifacts.ts";
-import { artifactView } from "../../../../lib/http/views.ts";
+import { artifactView } from "../../../../lib/api/build.ts";
 import { publicOrigin } from "../../../../lib/http/urls.ts";
 
 const ListQuery = z.object({

@@ -4,7 +4,7 @@ import type { Handlers } from "../../../../lib/http/types.ts";
 import { ownedSession } from "../../../../lib/http/owned.ts";
 import { parseWith } from "../../../../lib/http/validate.ts";
 import { uploadedFile } from "../../../../lib/http/upload_body.ts";
-import { datasetView } from "../../../../lib/http/dataset_views.ts";
+import { datasetView } from "../../../../lib/api/build.ts";
 import { publicOrigin } from "../../../../lib/http/urls.ts";
 import {
   listSessionDatasets,

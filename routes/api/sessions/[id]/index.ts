@@ -6,7 +6,7 @@ import { ownedSession } from "../../../../lib/http/owned.ts";
 import { updateSession } from "../../../../lib/kv/sessions.ts";
 import { listMessages } from "../../../../lib/kv/messages.ts";
 import { deleteSession } from "../../../../lib/kv/session_delete.ts";
-import { messageView, sessionView } from "../../../../lib/http/views.ts";
+import { messageView, sessionView } from "../../../../lib/api/build.ts";
 import { notFound } from "../../../../lib/errors.ts";
 
 const PatchSession = z.object({

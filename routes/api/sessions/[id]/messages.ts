@@ -9,7 +9,7 @@ import { EventQueue, sseResponse } from "../../../../lib/http/sse.ts";
 import { publicOrigin } from "../../../../lib/http/urls.ts";
 import { runChatTurn } from "../../../../lib/agent/turn.ts";
 import { listMessages } from "../../../../lib/kv/messages.ts";
-import { messageView } from "../../../../lib/http/views.ts";
+import { messageView } from "../../../../lib/api/build.ts";
 import type { SessionEvent } from "../../../../lib/kv/events.ts";
 import { log } from "../../../../lib/log.ts";
 import { beginTurn, endCrashedTurn } from "../../../../lib/kv/turns.ts";

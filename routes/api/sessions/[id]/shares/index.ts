@@ -12,7 +12,7 @@ import {
   createShare,
   listSessionShares,
 } from "../../../../../lib/kv/shares.ts";
-import { shareView } from "../../../../../lib/http/views.ts";
+import { shareView } from "../../../../../lib/api/build.ts";
 import { publicOrigin } from "../../../../../lib/http/urls.ts";
 import { badRequest, notFound } from "../../../../../lib/errors.ts";
 import { isId } from "../../../../../lib/ids.ts";

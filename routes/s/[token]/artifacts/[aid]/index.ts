@@ -24,9 +24,10 @@ export const handler: Handlers = {
       chart.artifact,
       chart.current,
       publicOrigin(c),
+      chart.versions,
     );
     c.header("cache-control", "no-store");
     c.header("x-robots-tag", "noindex");
-    return c.json({ ...detail, versions: chart.versions });
+    return c.json(detail);
   },
 };

@@ -3,7 +3,7 @@ import { ownedArtifact } from "../../../../../../lib/http/owned.ts";
 import { restoreArtifactVersion } from "../../../../../../lib/kv/artifacts.ts";
 import { appendEvent } from "../../../../../../lib/kv/events.ts";
 import { artifactDetail } from "../../../../../../lib/http/artifact_detail.ts";
-import { artifactEventView } from "../../../../../../lib/http/views.ts";
+import { artifactEventView } from "../../../../../../lib/api/build.ts";
 import { publicOrigin } from "../../../../../../lib/http/urls.ts";
 import { badRequest, notFound } from "../../../../../../lib/errors.ts";
 
@@ -31,7 +31,7 @@ export const handler: Handlers = {
       c.var.kv,
       restored.sessionId,
       "artifact_updated",
-      { ...artifactEventView(restored, origin), restored_from: n },
+      artifactEventView(restored, origin, n),
       ttl,
     );
     return c.json(
