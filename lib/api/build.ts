@@ -21,7 +21,9 @@ import type {
   DatasetPage,
   DatasetView,
   DownloadLink,
+  HealthView,
   MessageView,
+  ModelHealthView,
   RestoredSession,
   SessionView,
   ShareView,
@@ -76,6 +78,20 @@ export function userMessageEvent(message: Message): EventData<"message"> {
     role: message.role,
     content: message.content,
     created_at: iso(message.createdAt),
+  };
+}
+
+/** Returns `/health`'s view: the KV round trip, the renderer's warm-up, the model. */
+export function healthView(
+  kv: { ok: boolean; ms: number },
+  rendererWarmup: string,
+  model: ModelHealthView,
+): HealthView {
+  return {
+    status: kv.ok ? "ok" : "unavailable",
+    kv_ms: kv.ms,
+    renderer_warmup: rendererWarmup,
+    model,
   };
 }
 

@@ -281,11 +281,23 @@ export type ShareView = z.infer<typeof ShareView>;
 export const ShareList = z.strictObject({ shares: z.array(ShareView) });
 export type ShareList = z.infer<typeof ShareList>;
 
-/** `/health`: a KV round trip and the renderer's warm-up. */
+/** What `/health` shows of the chat model: where and which, never the key. */
+export const ModelHealthView = z.strictObject({
+  configured: z.boolean(),
+  base_url: z.string().optional(),
+  model: z.string().optional(),
+  api_key_set: z.boolean().optional(),
+  timeout_ms: z.number().optional(),
+  max_tokens: z.number().optional(),
+});
+export type ModelHealthView = z.infer<typeof ModelHealthView>;
+
+/** `/health`: a KV round trip, the renderer's warm-up and the model (also with a 503). */
 export const HealthView = z.strictObject({
   status: z.enum(["ok", "unavailable"]),
   kv_ms: z.number(),
   renderer_warmup: z.string(),
+  model: ModelHealthView,
 });
 export type HealthView = z.infer<typeof HealthView>;
 

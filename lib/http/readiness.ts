@@ -1,15 +1,10 @@
 /** Whether this instance should be sent traffic: /health/ready. */
+import type { ReadinessView } from "../api/views.ts";
 import { checkKvHealth } from "../kv/health.ts";
 import { warmUpState } from "../charts/warm_up.ts";
 
-export interface Readiness {
-  status: "ok" | "unavailable";
-  kv: "ok" | "unreachable";
-  kv_ms: number;
-  /** `warming` while the renderer warm-up runs (renders would be slow). */
-  renderer: "ready" | "warming";
-  stopping: boolean;
-}
+/** The readiness view (lib/api/views.ts). */
+export type Readiness = ReadinessView;
 
 /** Returns the instance's readiness: KV reachable, renderer warmed up, not shutting down. */
 export async function readiness(

@@ -3,6 +3,7 @@
  * a base URL and a model name there is none, and the built-in planner answers
  * every message.
  */
+import type { ModelHealthView } from "../../api/views.ts";
 import type { Config } from "../../../fresh.config.ts";
 
 export interface ModelSettings {
@@ -48,14 +49,7 @@ export function safeUrl(url: string): string {
 }
 
 /** What /health shows of the model: where and which, never the key. */
-export function modelHealth(settings: ModelSettings | null): {
-  configured: boolean;
-  base_url?: string;
-  model?: string;
-  api_key_set?: boolean;
-  timeout_ms?: number;
-  max_tokens?: number;
-} {
+export function modelHealth(settings: ModelSettings | null): ModelHealthView {
   if (!settings) return { configured: false };
   return {
     configured: true,
