@@ -373,3 +373,29 @@ Deno.test("planner shapes: a name that holds a keyword across 'of', a value nami
     ["Critics Panel Rating", "Web Rating"],
   );
 });
+
+Deno.test("planner shapes: 'only the prestige ones' keeps the rows a 0/1 column marks; 'size of the staff' is the staff", async () => {
+  const committees = await upload(
+    "committees.csv",
+    [
+      "COMMITTEE,SIZE,STAFF,PRESTIGE",
+      ...Array.from(
+        { length: 12 },
+        (_, i) => `C${i},${30 + i},${10 + 3 * i},${i % 3 === 0 ? 1 : 0}`,
+      ),
+    ].join("\n"),
+  );
+  for (
+    const request of [
+      "tamanho da equipe por comissão, só as comissões de prestígio",
+      "staff size by committee, only the prestige committees",
+    ]
+  ) {
+    const q = query(chat(committees, request));
+    assert.equal(q.x.column, "COMMITTEE", request);
+    assert.deepEqual(q.measures.map((m) => m.column), ["STAFF"], request);
+    assert.deepEqual(q.filters, [
+      { column: "PRESTIGE", op: "in", values: [1] },
+    ], request);
+  }
+});

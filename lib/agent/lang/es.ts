@@ -434,7 +434,7 @@ export const es: Language = {
       eleccion: "election",
       elecciones: "elections",
       partido: "party|match",
-      equipo: "team",
+      equipo: "team|staff",
       jugador: "player",
       goles: "goals",
       produccion: "production|output",

@@ -428,7 +428,7 @@ export const pt: Language = {
       eleicao: "election",
       eleicoes: "elections",
       partido: "party",
-      equipe: "team",
+      equipe: "team|staff",
       time: "team|time",
       jogador: "player",
       gols: "goals",

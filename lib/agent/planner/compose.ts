@@ -144,8 +144,22 @@ export function rolesOf(r: Reading): Roles {
     });
   }
 
+  // "only the prestige committees": a 0/1 column named after "only", beside
+  // another measure, keeps the rows where it is 1.
+  if (intents.only) {
+    const measured = links.cols.filter((m) => isMeasure(m.col));
+    for (const m of measured) {
+      const flags = [...(m.col.profile.distinct ?? [])].sort().join();
+      if (flags !== "0,1" || measured.length < 2 || asFilter.has(m)) continue;
+      if (dimMentions.includes(m)) continue;
+      filters.push({ column: m.col.name, op: "in", values: [1] });
+      asFilter.add(m);
+    }
+  }
+
   // Two measures side by side, or joined by "of", are one noun ("staff size",
-  // "tasa de desempleo"): the better named one (the first on a tie).
+  // "tasa de desempleo"): the better named one (on a tie, the thing measured:
+  // the first of "staff size", the second of "tamanho da equipe").
   const rest0 = links.cols.filter((m) =>
     !dimMentions.includes(m) && !asFilter.has(m)
   );
@@ -156,13 +170,18 @@ export function rolesOf(r: Reading): Roles {
       !prev || dropped.has(prev) || !isMeasure(prev.col) || !isMeasure(m.col)
     ) return;
     // Between them only "of", articles and words that name nothing ("mundial").
+    let joinedByOf = false;
     for (let k = prev.end; k < m.pos; k++) {
       const w = r.words[k];
       if (!V.of.has(w) && !V.articles.has(w) && !links.leftovers.includes(k)) {
         return;
       }
+      if (V.of.has(w)) joinedByOf = true;
     }
-    dropped.add(m.score > prev.score ? prev : m);
+    const tie = Math.abs(m.score - prev.score) < 0.02;
+    dropped.add(
+      tie ? (joinedByOf ? prev : m) : m.score > prev.score ? prev : m,
+    );
   });
   const rest = rest0.filter((m) => !dropped.has(m));
   // "deaths" names what death_date dates, not its time: counted rows, no axis.
