@@ -399,3 +399,28 @@ Deno.test("planner shapes: 'only the prestige ones' keeps the rows a 0/1 column 
     ], request);
   }
 });
+
+Deno.test("planner shapes: population adds up and is its people column; a coded sex is a group, not a number to average", async () => {
+  const census = await upload(
+    "population.csv",
+    [
+      "year,age,sex,people",
+      ...[1990, 2000].flatMap((year) =>
+        [0, 5, 10].flatMap((age) =>
+          [1, 2].map((sex) => `${year},${age},${sex},${1000 + age * 10 + sex}`)
+        )
+      ),
+    ].join("\n"),
+  );
+  const byAge = query(chat(census, "population by age in 2000"));
+  assert.equal(byAge.x.column, "age");
+  assert.deepEqual(byAge.measures.map((m) => [m.agg, m.column]), [
+    ["sum", "people"],
+  ]);
+  const bySex = query(chat(census, "população por sexo ao longo do tempo"));
+  assert.equal(bySex.x.kind === "time" && bySex.x.bucket, "year");
+  assert.equal(bySex.split?.column, "sex");
+  assert.deepEqual(bySex.measures.map((m) => [m.agg, m.column]), [
+    ["sum", "people"],
+  ]);
+});

@@ -318,6 +318,8 @@ export const en: Language = {
       cost: "expense|price",
       price: "cost|value",
       town: "city",
+      population: "people|inhabitants",
+      people: "population|persons",
       city: "town|location|place",
       nation: "country",
       vehicle: "car",
@@ -405,7 +407,7 @@ export const en: Language = {
       goals points runs fatalities injuries arrivals departures exports imports production
       emissions consumption usage yield harvest budget expenditure expenditures payments amount
       gross earnings receipts shipments deposits withdrawals generation precipitation rainfall
-      snowfall
+      snowfall population people inhabitants residents
       `,
     ),
     ratios: w(
@@ -413,7 +415,8 @@ export const en: Language = {
     ),
     labelNumbers: w(
       `id code zip postal cep cp year phone cylinders cylinder rank
-      grade class level quarter month week day floor room seats doors gears`,
+      grade class level quarter month week day floor room seats doors gears sex gender
+      type category group status region zone`,
     ),
     identifiers: w(
       "id ids uuid guid key code codes identifier identifiers ref serial sku isbn",

@@ -238,6 +238,8 @@ export const es: Language = {
       genero: "gender|genre",
       fuente: "source",
       eeuu: "us|usa",
+      ajustado: "adjusted",
+      ajustada: "adjusted",
       presupuesto: "budget",
       momento: "time|moment",
       clasificacion: "rating|classification|rank",
@@ -569,11 +571,11 @@ export const es: Language = {
     additive: w(
       `ventas venta ingresos ingreso gasto gastos unidades monto importe cantidad
       ganancia ganancias muertes casos votos nacimientos pedidos compras visitas produccion
-      exportaciones importaciones emisiones consumo`,
+      exportaciones importaciones emisiones consumo poblacion habitantes`,
     ),
     ratios: w("por tasa tasas razon promedio media porcentaje indice mediana"),
     labelNumbers: w(
-      "codigo postal ano anio telefono cilindros nivel clase",
+      "codigo postal ano anio telefono cilindros nivel clase sexo genero tipo categoria grupo region",
     ),
     identifiers: w("id codigo clave identificador"),
     yearNames: w("ano anos anio anios ejercicio temporada"),

@@ -240,6 +240,8 @@ export const pt: Language = {
       fonte: "source",
       orcamento: "budget",
       eua: "us|usa",
+      ajustado: "adjusted",
+      ajustada: "adjusted",
       periodo: "period|time",
       classificacao: "rating|classification|rank",
       nova: "new",
@@ -557,12 +559,14 @@ export const pt: Language = {
     additive: w(
       `vendas venda receita receitas despesa despesas gasto gastos unidades montante
       quantidade lucro mortes casos votos nascimentos pedidos compras visitas producao
-      exportacoes importacoes emissoes consumo`,
+      exportacoes importacoes emissoes consumo populacao habitantes`,
     ),
     ratios: w(
       "por taxa taxas razao media porcentagem percentual indice mediana",
     ),
-    labelNumbers: w("codigo cep ano telefone cilindros nivel classe"),
+    labelNumbers: w(
+      "codigo cep ano telefone cilindros nivel classe sexo genero tipo categoria grupo regiao",
+    ),
     identifiers: w("id codigo chave identificador"),
     yearNames: w("ano anos exercicio temporada safra"),
     latitude: w("latitude"),
