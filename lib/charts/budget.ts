@@ -6,7 +6,7 @@
  * the drawing is refused with a 400 that names it, never made silently huge.
  * The render pool applies it to every job, so no caller can skip it.
  */
-import { badRequest, type HttpError } from "../errors.ts";
+import { type AppError, badRequest } from "../errors.ts";
 
 /** The bounds of one drawing. */
 export const RENDER_BUDGET = {
@@ -42,7 +42,7 @@ export function checkPixels({ width, height, scale = 1 }: DrawingSize): void {
  * Returns a 400 `text_too_long` naming the first string of `option` longer
  * than the budget (`option.title.0.text: ...`), or null when none is.
  */
-export function overlongText(option: unknown): HttpError | null {
+export function overlongText(option: unknown): AppError | null {
   const stack: [unknown, string][] = [[option, "option"]];
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
@@ -73,7 +73,7 @@ export function overlongText(option: unknown): HttpError | null {
 export function overlongOutput(
   bytes: number,
   maxBytes: number = RENDER_BUDGET.maxOutputBytes,
-): HttpError | null {
+): AppError | null {
   if (bytes <= maxBytes) return null;
   return badRequest(
     "output_too_large",
@@ -82,7 +82,7 @@ export function overlongOutput(
 }
 
 /** Returns the 400 `render_timeout` of a drawing stopped at RENDER_TIMEOUT. */
-export function renderTimeout(timeoutMs: number): HttpError {
+export function renderTimeout(timeoutMs: number): AppError {
   return badRequest(
     "render_timeout",
     `the drawing took longer than ${

@@ -17,7 +17,7 @@
 import { Worker } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg } from "./resvg_wasm.ts";
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import {
   checkPixels,
   overlongOutput,
@@ -227,7 +227,7 @@ export class RenderPool {
 
   /**
    * Returns the output of `job`. Rejects with a RenderError when the option
-   * cannot be drawn, a 400 HttpError when the job is over the render budget
+   * cannot be drawn, an invalid AppError when the job is over the render budget
    * (budget.ts: pixels, text, output bytes, RENDER_TIMEOUT), a 503 when too
    * many jobs wait, and an Error when the pool closes first.
    */
@@ -254,8 +254,8 @@ export class RenderPool {
     }
     if (this.#queue.length >= this.#maxQueue) {
       return Promise.reject(
-        new HttpError(
-          503,
+        new AppError(
+          "busy",
           "busy",
           "too many renders are waiting; try again shortly",
         ),
@@ -343,7 +343,7 @@ export class RenderPool {
       } else {
         pending.reject(
           reply.refused
-            ? new HttpError(400, reply.refused.code, reply.refused.message)
+            ? new AppError("invalid", reply.refused.code, reply.refused.message)
             : reply.fatal
             ? new Error(reply.message)
             : new RenderError(reply.message),
@@ -420,7 +420,7 @@ async function renderHere(
 
 /**
  * Runs `job` with the raster module (in a worker or in process); throws a
- * 400 HttpError when a text of the option or the output is over the budget.
+ * an invalid AppError when a text of the option or the output is over the budget.
  */
 export async function runJob(
   raster: typeof import("./raster.ts"),

@@ -7,7 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg, useCompiledResvg } from "./resvg_wasm.ts";
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import type {
   RenderJob,
   RenderOutput,
@@ -80,7 +80,7 @@ async function handle(id: number, job: RenderJob): Promise<void> {
       ok: false,
       message: error instanceof Error ? error.message : String(error),
       fatal: error instanceof WebAssembly.RuntimeError,
-      ...(error instanceof HttpError
+      ...(error instanceof AppError
         ? { refused: { code: error.code, message: error.message } }
         : {}),
     });

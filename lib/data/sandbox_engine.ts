@@ -149,13 +149,13 @@ export async function engineMemoryBytes(): Promise<number> {
 }
 
 function refused(message: string): DataError {
-  return new DataError(422, "sql_refused", message);
+  return new DataError("unprocessable", "sql_refused", message);
 }
 
 /** Returns the 422 a statement stopped at its deadline gets. */
 export function sqlTimeout(timeoutMs: number): DataError {
   return new DataError(
-    422,
+    "unprocessable",
     "sql_timeout",
     `the query ran longer than ${
       timeoutMs / 1000
@@ -166,7 +166,7 @@ export function sqlTimeout(timeoutMs: number): DataError {
 /** Returns the 422 a statement that ran out of its memory budget gets. */
 export function sqlOutOfMemory(memoryBytes: number): DataError {
   return new DataError(
-    422,
+    "unprocessable",
     "sql_memory",
     `the query needed more than ${
       megabytes(memoryBytes)
@@ -201,7 +201,7 @@ function explain(
   }
   if (rc === SQLITE_TOOBIG || /SQLITE_TOOBIG/.test(message)) {
     return new DataError(
-      422,
+      "unprocessable",
       "sql_too_big",
       `a value, statement or expression of the query is larger than the sandbox allows (a value at most ${
         megabytes(sandboxLimits(memoryBytes).length)
@@ -214,7 +214,11 @@ function explain(
     );
   }
   const detail = message.replace(/^SQLITE_\w+: sqlite3 result code \d+: /, "");
-  return new DataError(422, "sql_error", `the query failed: ${detail}`);
+  return new DataError(
+    "unprocessable",
+    "sql_error",
+    `the query failed: ${detail}`,
+  );
 }
 
 /** Sets every limit of `sandboxLimits` on a connection. */
@@ -270,7 +274,7 @@ export async function executeSandboxed(
       pointer = wasm.allocFromTypedArray(image);
     } catch {
       throw new DataError(
-        422,
+        "unprocessable",
         "sql_memory",
         `the dataset (${megabytes(image.length)}) does not fit in the ${
           megabytes(memoryBytes)

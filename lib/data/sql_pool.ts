@@ -18,9 +18,9 @@
  * starts it for 50–500 ms.
  */
 import { Worker } from "node:worker_threads";
-import { HttpError } from "../errors.ts";
+import { AppError, type ErrorKind } from "../errors.ts";
 import { log } from "../log.ts";
-import { DataError } from "./errors.ts";
+import { DataError, isDataErrorKind } from "./errors.ts";
 import {
   DEFAULT_SQL_MEMORY,
   DEFAULT_SQL_TIMEOUT_MS,
@@ -40,14 +40,14 @@ export interface SqlJob {
 
 /** Messages to a SQL worker (and to the supervisor). */
 export type SqlWorkerRequest = { id: number } & SqlJob;
-/** An answer: the result, or the HttpError (DataError) it raised. */
+/** An answer: the result, or the AppError (DataError) it raised. */
 export type SqlReply =
   & { id: number }
   & (
     | { ok: true; result: SandboxResult }
     | {
       ok: false;
-      error: { status: number; code: string; message: string } | null;
+      error: { kind: ErrorKind; code: string; message: string } | null;
       message: string;
     }
   );
@@ -61,8 +61,8 @@ export function errorReply(id: number, error: unknown): SqlReply {
   return {
     id,
     ok: false,
-    error: error instanceof HttpError
-      ? { status: error.status, code: error.code, message: error.message }
+    error: error instanceof AppError
+      ? { kind: error.kind, code: error.code, message: error.message }
       : null,
     message: error instanceof Error ? error.message : String(error),
   };
@@ -71,10 +71,10 @@ export function errorReply(id: number, error: unknown): SqlReply {
 /** Returns the error a failed reply carries (a DataError when it was one). */
 export function replyError(reply: Extract<SqlReply, { ok: false }>): Error {
   if (!reply.error) return new Error(`SQL worker: ${reply.message}`);
-  const { status, code, message } = reply.error;
-  return status === 503 || status === 429
-    ? new HttpError(status, code, message)
-    : new DataError(status as 422, code, message);
+  const { kind, code, message } = reply.error;
+  return isDataErrorKind(kind)
+    ? new DataError(kind, code, message)
+    : new AppError(kind, code, message);
 }
 
 /** How a pool runs. */
@@ -148,7 +148,7 @@ export class SqlPool {
 
   /**
    * Returns the rows of `job`'s statement; rejects with a DataError when the
-   * sandbox refuses or stops it, and a 503 HttpError when too many wait.
+   * sandbox refuses or stops it, and a busy AppError when too many wait.
    */
   run(input: SqlJob): Promise<SandboxResult> {
     const memoryBytes = Math.min(
@@ -162,8 +162,8 @@ export class SqlPool {
     }
     if (this.#queue.length >= this.#maxQueue) {
       return Promise.reject(
-        new HttpError(
-          503,
+        new AppError(
+          "busy",
           "busy",
           "too many queries are waiting; try again shortly",
         ),

@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import {
   inflateEntry,
   listZipEntries,
@@ -35,15 +35,15 @@ import {
   SnapshotSchema,
 } from "./format.ts";
 
-/** An archive refused: 413 when too large, else 422; `entry` names the entry at fault. */
-export class DumpError extends HttpError {
+/** An archive refused: too large, else unprocessable; `entry` names the entry at fault. */
+export class DumpError extends AppError {
   constructor(
     code: string,
     message: string,
     readonly entry: string | null = null,
-    status: 413 | 422 = 422,
+    kind: "too_large" | "unprocessable" = "unprocessable",
   ) {
-    super(status, code, entry ? `${entry}: ${message}` : message);
+    super(kind, code, entry ? `${entry}: ${message}` : message);
   }
 }
 
@@ -79,7 +79,12 @@ function zipProblem(error: ZipReadError): DumpError {
       );
     case "too_large":
     case "zip64":
-      return new DumpError("dump_too_large", error.message, error.entry, 413);
+      return new DumpError(
+        "dump_too_large",
+        error.message,
+        error.entry,
+        "too_large",
+      );
     case "truncated":
       return new DumpError(
         "dump_truncated",

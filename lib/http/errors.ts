@@ -1,10 +1,34 @@
-/** The single error handler: known errors become their status, the rest a logged 500. */
+/**
+ * The single error handler: known errors become their status, the rest a
+ * logged 500. The one place an `AppError`'s kind becomes an HTTP status.
+ */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { HttpError } from "../errors.ts";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { AppError, type ErrorKind } from "../errors.ts";
 import { log } from "../log.ts";
 import { QuotaExceeded } from "../kv/quotas.ts";
 import type { AppEnv } from "./types.ts";
+
+/** The HTTP status of each kind of AppError: the one place kinds become statuses. */
+export const STATUS_OF_KIND = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  gone: 410,
+  too_large: 413,
+  unsupported: 415,
+  unprocessable: 422,
+  too_many: 429,
+  busy: 503,
+} as const satisfies Record<ErrorKind, number>;
+
+/** Returns the HTTP status an error answers with (500 for anything unexpected). */
+export function statusOf(error: unknown): ContentfulStatusCode {
+  return error instanceof AppError ? STATUS_OF_KIND[error.kind] : 500;
+}
 
 /** Returns the JSON error body every API error uses. */
 export function errorBody(code: string, message: string) {
@@ -27,8 +51,8 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
       { "retry-after": String(error.retryAfterS) },
     );
   }
-  if (error instanceof HttpError) {
-    return c.json(errorBody(error.code, error.message), error.status);
+  if (error instanceof AppError) {
+    return c.json(errorBody(error.code, error.message), statusOf(error));
   }
   if (error instanceof HTTPException) {
     const status = error.status;

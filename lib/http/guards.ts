@@ -1,6 +1,6 @@
 /** Request guards: the Origin check for state-changing requests, and body limits. */
 import type { MiddlewareHandler } from "hono";
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { readTextWithin } from "../body.ts";
 import type { AppEnv } from "./types.ts";
 import { allowedOrigin } from "./urls.ts";
@@ -19,8 +19,8 @@ export function originCheck(): MiddlewareHandler<AppEnv> {
     const origin = c.req.header("origin");
     if (!SAFE_METHODS.has(c.req.method) && origin) {
       if (origin !== allowedOrigin(c)) {
-        throw new HttpError(
-          403,
+        throw new AppError(
+          "forbidden",
           "bad_origin",
           "cross-site requests may not change anything",
         );
@@ -32,10 +32,14 @@ export function originCheck(): MiddlewareHandler<AppEnv> {
 
 /** Reads a request body as text, refusing (413) one over `limit` bytes. */
 export function readBodyText(request: Request, limit: number): Promise<string> {
-  return readTextWithin(request, limit, () =>
-    new HttpError(
-      413,
-      "payload_too_large",
-      `request body is larger than ${limit} bytes`,
-    ));
+  return readTextWithin(
+    request,
+    limit,
+    () =>
+      new AppError(
+        "too_large",
+        "payload_too_large",
+        `request body is larger than ${limit} bytes`,
+      ),
+  );
 }

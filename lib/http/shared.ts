@@ -5,7 +5,7 @@
  * fixed version or always the newest. Nothing here writes, save the time
  * the link was last opened.
  */
-import { HttpError, notFound } from "../errors.ts";
+import { AppError, notFound } from "../errors.ts";
 import { isId } from "../ids.ts";
 import { getSession, type Session } from "../kv/sessions.ts";
 import {
@@ -65,7 +65,11 @@ export function shareProblemStatus(kind: ShareProblemKind): 404 | 410 {
 
 function shareProblemError(c: AppContext, kind: ShareProblemKind) {
   const text = shareProblemText(kind, c.var.lang);
-  return new HttpError(shareProblemStatus(kind), `share_${kind}`, text.title);
+  return new AppError(
+    kind === "revoked" || kind === "expired" ? "gone" : "not_found",
+    `share_${kind}`,
+    text.title,
+  );
 }
 
 /** Records the open in the background; a failed write only loses the time. */

@@ -1,7 +1,7 @@
 /** Making an API token for the caller: the rules the API and the tokens page share. */
 import { z } from "zod";
 import { createApiToken, MAX_TOKENS_PER_OWNER } from "../kv/tokens.ts";
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { cleanName } from "../text.ts";
 import { ExpiresIn } from "./expires_in.ts";
 import type { AppContext } from "./types.ts";
@@ -24,8 +24,8 @@ export async function makeToken(
   input: z.infer<typeof CreateToken>,
 ) {
   if (c.var.tokenId) {
-    throw new HttpError(
-      403,
+    throw new AppError(
+      "forbidden",
       "cookie_required",
       "API tokens are made from the browser (the tokens page), not with another token",
     );
@@ -36,8 +36,8 @@ export async function makeToken(
     expiresInMs: input.expires_in,
   });
   if (!made) {
-    throw new HttpError(
-      409,
+    throw new AppError(
+      "conflict",
       "too_many_tokens",
       `you have ${MAX_TOKENS_PER_OWNER} tokens already; revoke one first`,
     );

@@ -4,7 +4,7 @@
  * an `X-Filename` header) or as `multipart/form-data` (a `file` field).
  */
 import { cleanName, percentDecoded } from "../text.ts";
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { overLimit } from "../data/errors.ts";
 
 const mb = (n: number) =>
@@ -14,7 +14,7 @@ const mb = (n: number) =>
 export function uploadTooLarge(
   limit: number,
   setting = "MAX_UPLOAD_BYTES",
-): HttpError {
+): AppError {
   return overLimit(
     "file_too_large",
     `the file is larger than ${mb(limit)}; the limit (${setting}) is ${
@@ -45,8 +45,8 @@ export function limitBytes(
 function decodedName(text: string, header: string): string {
   const name = percentDecoded(text);
   if (name === null) {
-    throw new HttpError(
-      400,
+    throw new AppError(
+      "invalid",
       "invalid_filename",
       `${header} is not valid percent-encoding (UTF-8)`,
     );
@@ -84,7 +84,11 @@ export async function uploadedFile(
   const slack = type.startsWith("multipart/form-data") ? 64 * 1024 : 0;
   if (declared > limit + slack) throw uploadTooLarge(limit, setting);
   if (!request.body) {
-    throw new HttpError(400, "no_file", "send the file as the request body");
+    throw new AppError(
+      "invalid",
+      "no_file",
+      "send the file as the request body",
+    );
   }
   if (type.startsWith("multipart/form-data")) {
     const limited = new Request(request.url, {
@@ -96,17 +100,17 @@ export async function uploadedFile(
     try {
       form = await limited.formData();
     } catch (error) {
-      if (error instanceof HttpError) throw error;
-      throw new HttpError(
-        400,
+      if (error instanceof AppError) throw error;
+      throw new AppError(
+        "invalid",
         "bad_multipart",
         "the multipart body could not be read",
       );
     }
     const file = form.get("file");
     if (!(file instanceof File)) {
-      throw new HttpError(
-        400,
+      throw new AppError(
+        "invalid",
         "no_file",
         'send the file in a form field named "file"',
       );

@@ -1,6 +1,6 @@
 /** Input validation at the HTTP boundary: zod schemas over bodies, queries and params. */
 import type { z } from "zod";
-import { badRequest, HttpError } from "../errors.ts";
+import { AppError, badRequest } from "../errors.ts";
 import { readBodyText } from "./guards.ts";
 import { describeIssues, parseWith } from "../validate.ts";
 import type { AppContext } from "./types.ts";
@@ -15,8 +15,8 @@ export async function jsonBody<S extends z.ZodType>(
 ): Promise<z.infer<S>> {
   const type = c.req.header("content-type") ?? "";
   if (!type.includes("application/json")) {
-    throw new HttpError(
-      415,
+    throw new AppError(
+      "unsupported",
       "unsupported_media_type",
       "send the body as application/json",
     );

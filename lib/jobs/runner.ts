@@ -8,7 +8,7 @@
  * crashes is retried by whichever instance claims it next; the claim after
  * `maxAttempts` fails it with the last error (or "interrupted").
  */
-import { HttpError } from "../errors.ts";
+import { failsForGood } from "../errors.ts";
 import { log } from "../log.ts";
 import {
   type AddOps,
@@ -227,7 +227,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (error instanceof JobFailed) {
         return await fail(held, job, error.failure);
       }
-      if (error instanceof HttpError) {
+      if (failsForGood(error)) {
         return await fail(held, job, {
           step: null,
           code: error.code,

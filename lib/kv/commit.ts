@@ -1,9 +1,15 @@
 /** Helpers for atomic commits: retry read-modify-write on a lost race. */
+import { AppError } from "../errors.ts";
 
-/** Thrown when an atomic operation keeps losing races after every retry. */
-export class ConflictError extends Error {
+/** Thrown when an atomic operation keeps losing races after every retry (a conflict). */
+export class ConflictError extends AppError {
   constructor(what: string) {
-    super(`could not commit ${what}: too many concurrent changes`);
+    super(
+      "conflict",
+      "write_conflict",
+      `could not commit ${what}: too many concurrent changes; try again`,
+    );
+    this.name = "ConflictError";
   }
 }
 

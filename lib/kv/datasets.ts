@@ -30,7 +30,7 @@ import { collectRows, ingestTable } from "../data/ingest.ts";
 import type { TextEncoding, UploadFormat } from "../data/sniff.ts";
 import type { ColumnType, DatasetProfile, TableCell } from "../data/table.ts";
 import { clearQueryCache, type StoredSource } from "../data/query.ts";
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { addMemberToCommit, type SetLimits } from "./quotas.ts";
 
 /** Where a dataset came from. */
@@ -223,7 +223,7 @@ async function commitRecord(
     return result.ok ? { stored: true } : null;
   });
   if (!outcome.stored) {
-    throw new HttpError(404, "not_found", "session not found");
+    throw new AppError("not_found", "not_found", "session not found");
   }
 }
 

@@ -9,18 +9,18 @@
  */
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring } from "./ttl.ts";
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { retryCommit } from "./commit.ts";
 import { quotaRefusals } from "../metrics.ts";
 
-/** A 429 naming the limit passed, with when to try again. */
-export class QuotaExceeded extends HttpError {
+/** A quota passed (too many), naming the limit, with when to try again. */
+export class QuotaExceeded extends AppError {
   constructor(
     readonly limit: string,
     readonly retryAfterS: number,
     message: string,
   ) {
-    super(429, "quota_exceeded", message);
+    super("too_many", "quota_exceeded", message);
     quotaRefusals.inc({ limit });
   }
 }

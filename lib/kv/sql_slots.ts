@@ -4,7 +4,7 @@
  * a statement runs while it holds one. A slot whose holder died lapses
  * after its lease and is free again; it is released when the statement ends.
  */
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { acquireLease, releaseLease } from "./lease.ts";
 
 /** The lease kind of SQL slots. */
@@ -47,8 +47,8 @@ export async function acquireSqlSlot(
       if (held) return async () => void await releaseLease(kv, held.lease);
     }
     if (Date.now() >= giveUp) {
-      throw new HttpError(
-        429,
+      throw new AppError(
+        "too_many",
         "too_many_queries",
         `${options.limit} of your SQL queries are running already (SQL_CONCURRENCY); try again when one has finished`,
       );

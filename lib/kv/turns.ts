@@ -9,7 +9,7 @@
  * named by a closing assistant message, and the log gets an `error`
  * (`turn_interrupted`) and a `done`.
  */
-import { HttpError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { log } from "../log.ts";
 import { appendEvent, type SessionEvent } from "./events.ts";
 import { messageView } from "../api/build.ts";
@@ -78,8 +78,8 @@ export async function beginTurn(
       };
     }
     if (Date.now() >= giveUp) {
-      throw new HttpError(
-        409,
+      throw new AppError(
+        "conflict",
         "turn_in_progress",
         "another message of this session is still being answered; send yours when it is done",
       );

@@ -6,7 +6,7 @@
 import { integerOption } from "../exports/options.ts";
 import { readTextWithin } from "../body.ts";
 import { z } from "zod";
-import { badRequest, HttpError } from "../errors.ts";
+import { AppError, badRequest } from "../errors.ts";
 import { parseWith } from "../validate.ts";
 import {
   isPngBackground,
@@ -114,8 +114,8 @@ export async function renderRequestFromBody(
 ): Promise<RenderRequest> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.includes("application/json")) {
-    throw new HttpError(
-      415,
+    throw new AppError(
+      "unsupported",
       "unsupported_media_type",
       "send the body as application/json",
     );
@@ -172,7 +172,7 @@ function finish(
   };
 }
 
-function tooLarge(limit: number): HttpError {
+function tooLarge(limit: number): AppError {
   return badRequest(
     "option_too_large",
     `the option is larger than ${limit} bytes`,

@@ -29,7 +29,7 @@ import {
 import { writeBlob } from "../kv/blobs.ts";
 import type { Session } from "../kv/sessions.ts";
 import { signedDownloadPath } from "../http/links.ts";
-import { HttpError } from "../errors.ts";
+import { failsForGood } from "../errors.ts";
 import { unreadable } from "../data/errors.ts";
 import {
   EXPORT_MIME,
@@ -296,7 +296,7 @@ export function workflowJobKind(deps: WorkflowDeps): JobKind<WorkflowRequest> {
           }),
         );
       } catch (error) {
-        if (error instanceof HttpError) {
+        if (failsForGood(error)) {
           throw new JobFailed({
             step: current,
             code: error.code,

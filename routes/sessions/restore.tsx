@@ -1,6 +1,7 @@
 import type { Handlers, PageProps } from "../../lib/http/types.ts";
 import { restoreFromRequest } from "../../lib/http/restore.ts";
-import { HttpError } from "../../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
+import { statusOf } from "../../lib/http/errors.ts";
 
 interface RestoreProblem {
   message: string;
@@ -13,8 +14,8 @@ export const handler: Handlers = {
       const { session } = await restoreFromRequest(c);
       return c.redirect(`/sessions/${session.id}`, 303);
     } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      c.status(error.status);
+      if (!(error instanceof AppError)) throw error;
+      c.status(statusOf(error));
       return c.render({ message: error.message } satisfies RestoreProblem);
     }
   },

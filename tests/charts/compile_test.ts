@@ -11,7 +11,8 @@ import {
   ChartSpecSchema,
   type Snapshot,
 } from "../../lib/charts/spec.ts";
-import { HttpError } from "../../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
+import { statusOf } from "../../lib/http/errors.ts";
 
 type Obj = Record<string, unknown>;
 const seriesOf = (o: ChartOption) => o.series as Obj[];
@@ -305,7 +306,7 @@ Deno.test("compile: a column the snapshot lacks is a 400 naming it", () => {
   assert.throws(
     () => compileOption(spec({ series: ["west"] }), sales),
     (err) =>
-      err instanceof HttpError && err.status === 400 &&
+      err instanceof AppError && statusOf(err) === 400 &&
       err.message.includes('"west"'),
   );
 });
@@ -367,7 +368,7 @@ Deno.test("compile: histogram labels of integer bins; a histogram without binWid
         { type: "histogram", title: "H", x: "e", series: ["c"] },
         snapshot,
       ),
-    (err) => err instanceof HttpError && err.status === 400,
+    (err) => err instanceof AppError && statusOf(err) === 400,
   );
 });
 

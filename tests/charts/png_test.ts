@@ -9,7 +9,8 @@ import {
 } from "../../lib/charts/compile.ts";
 import type { ChartType, Snapshot } from "../../lib/charts/spec.ts";
 import { simpleInput } from "../exports/_inputs.ts";
-import { HttpError } from "../../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
+import { statusOf } from "../../lib/http/errors.ts";
 
 const snapshot: Snapshot = {
   columns: [
@@ -158,7 +159,7 @@ Deno.test("png: sizes, scale and background out of bounds are a 400 naming the o
     await assert.rejects(
       renderPng(barOption, options as never),
       (err) =>
-        err instanceof HttpError && err.status === 400 &&
+        err instanceof AppError && statusOf(err) === 400 &&
         err.message.startsWith(name),
       JSON.stringify(options),
     );

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ingest, latin1, rejects, utf16 } from "./_ingest.ts";
 import { DataError } from "../../lib/data/errors.ts";
+import { statusOf } from "../../lib/http/errors.ts";
 
 const PEOPLE =
   'id,name,city,score,active,joined\n1,"Smith, Jo",São Paulo,3.5,true,2024-01-05\n2,Ann,Zürich,4,false,2024-02-29\n3,"Q ""Q"" Lee",Kraków,,TRUE,2024-03-01\n';
@@ -352,19 +353,19 @@ Deno.test("ingest: more rows or columns than the limits is a 413 naming the limi
   await assert.rejects(
     ingest(`a,b\n${rows}\n`, "big.csv", { maxRows: 10 }),
     (e: DataError) =>
-      e.status === 413 && e.code === "too_many_rows" &&
+      statusOf(e) === 413 && e.code === "too_many_rows" &&
       /MAX_UPLOAD_ROWS/.test(e.message),
   );
   const header = Array.from({ length: 6 }, (_, i) => `c${i}`).join(",");
   await assert.rejects(
     ingest(`${header}\n1,2,3,4,5,6\n`, "wide.csv", { maxColumns: 5 }),
     (e: DataError) =>
-      e.status === 413 && e.code === "too_many_columns" &&
+      statusOf(e) === 413 && e.code === "too_many_columns" &&
       /MAX_UPLOAD_COLUMNS/.test(e.message),
   );
   await assert.rejects(
     ingest('{"a":1,"b":2,"c":3}\n', "wide.ndjson", { maxColumns: 2 }),
-    (e: DataError) => e.status === 413 && e.code === "too_many_columns",
+    (e: DataError) => statusOf(e) === 413 && e.code === "too_many_columns",
   );
 });
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { runSandboxedSql } from "../../lib/data/sandbox.ts";
 import type { StoredSource } from "../../lib/data/query.ts";
 import { DataError } from "../../lib/data/errors.ts";
+import { statusOf } from "../../lib/http/errors.ts";
 
 function source(id: string): StoredSource {
   const rows = [
@@ -112,7 +113,7 @@ Deno.test("sandbox: a result over the row cap is refused", async () => {
       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c",
       { maxRows: 50, timeoutMs: 5000 },
     ),
-    (e: DataError) => e.code === "too_many_rows" && e.status === 413,
+    (e: DataError) => e.code === "too_many_rows" && statusOf(e) === 413,
   );
 });
 

@@ -15,7 +15,8 @@ import { LANGS } from "../../lib/agent/lang/mod.ts";
 import { uiText } from "../../lib/agent/lang/ui.ts";
 import { renderCsv } from "../../lib/exports/csv.ts";
 import { jsonForScript } from "../../lib/exports/escape.ts";
-import { HttpError } from "../../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
+import { statusOf } from "../../lib/http/errors.ts";
 import { CHART_TYPES } from "../../lib/charts/spec.ts";
 import {
   bytesOf,
@@ -76,7 +77,7 @@ Deno.test("exports: a format without options refuses any, naming the format", ()
     assert.throws(
       () => parseExportOptions(format, { width: "100" }),
       (error: unknown) =>
-        error instanceof HttpError && error.status === 400 &&
+        error instanceof AppError && statusOf(error) === 400 &&
         error.message.includes(`"width"`) && error.message.includes(format),
     );
   }
@@ -104,7 +105,7 @@ Deno.test("exports: svg and pdf take a size within the png bounds", () => {
     assert.throws(
       () => parseExportOptions(format, query),
       (error: unknown) =>
-        error instanceof HttpError && error.status === 400 &&
+        error instanceof AppError && statusOf(error) === 400 &&
         error.message.includes(word),
     );
   }
@@ -122,7 +123,7 @@ Deno.test("csv: delimiter, header and BOM options", async () => {
   assert.throws(
     () => parseExportOptions("csv", { delimiter: "|" }),
     (error: unknown) =>
-      error instanceof HttpError && error.message.includes("delimiter"),
+      error instanceof AppError && error.message.includes("delimiter"),
   );
   const input = hostileInput();
   for (const delimiter of [",", ";", "\t"] as const) {

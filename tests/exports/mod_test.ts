@@ -7,7 +7,8 @@ import {
   parseExportOptions,
 } from "../../lib/exports/mod.ts";
 import type { ExportInput } from "../../lib/exports/types.ts";
-import { HttpError } from "../../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
+import { statusOf } from "../../lib/http/errors.ts";
 
 const input: ExportInput = {
   title: "Revenue by Région — 2024/Q1",
@@ -28,8 +29,8 @@ const input: ExportInput = {
 
 function isBadRequest(code: string, ...words: string[]) {
   return (err: unknown) => {
-    assert.ok(err instanceof HttpError, String(err));
-    assert.equal(err.status, 400);
+    assert.ok(err instanceof AppError, String(err));
+    assert.equal(statusOf(err), 400);
     assert.equal(err.code, code);
     for (const word of words) {
       assert.ok(err.message.includes(word), `"${err.message}" lacks ${word}`);

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { tempKv } from "../_fixtures.ts";
 import { acquireSqlSlot, SQL_SLOT, sqlSlotId } from "../../lib/kv/sql_slots.ts";
 import { acquireLease, getLease } from "../../lib/kv/lease.ts";
-import { HttpError } from "../../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
+import { statusOf } from "../../lib/http/errors.ts";
 
 const options = { limit: 2, leaseMs: 60_000, waitMs: 300 };
 
@@ -14,7 +15,7 @@ Deno.test("sql slots: an owner runs at most `limit` statements; the next waits, 
   await assert.rejects(
     acquireSqlSlot(store.kv, "owner", options),
     (e: unknown) =>
-      e instanceof HttpError && e.status === 429 &&
+      e instanceof AppError && statusOf(e) === 429 &&
       e.code === "too_many_queries" && /SQL_CONCURRENCY/.test(e.message),
   );
   assert.ok(performance.now() - started >= 250, "it waited for a slot first");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HttpError } from "../../lib/errors.ts";
+import { AppError } from "../../lib/errors.ts";
 import { RENDER_LIMITS, validateOption } from "../../lib/render/validate.ts";
 import { renderRequestFromQuery } from "../../lib/render/request.ts";
 import { compileOption } from "../../lib/charts/compile.ts";
@@ -12,11 +12,11 @@ import {
   scatterOption,
 } from "../charts/_chart_options.ts";
 
-function refusal(option: unknown): HttpError {
+function refusal(option: unknown): AppError {
   try {
     validateOption(option);
   } catch (error) {
-    if (error instanceof HttpError) return error;
+    if (error instanceof AppError) return error;
     throw error;
   }
   assert.fail(`accepted ${JSON.stringify(option).slice(0, 100)}`);
