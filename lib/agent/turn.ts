@@ -1,31 +1,21 @@
 /**
- * One chat turn: store the user's message, plan, run the query, persist the
- * chart artifact (or a download, a question, a help text) and the reply. Every
+ * One chat turn: store the user's message, plan, hand the plan to its kind's
+ * handler (`plan_handlers.ts`: a chart, a download, a workflow, a question, a
+ * help text) and store the reply. Every
  * event is appended to the session's event log before it is handed to `emit`,
  * and the turn runs to the end whether or not anyone is still listening.
  */
 import {
   appendEvent,
   type EventType,
-  followEvents,
   type SessionEvent,
 } from "../kv/events.ts";
-import { type EventData, parseSessionEvent } from "../api/events.ts";
-import {
-  artifactEventView,
-  chartEventView,
-  messageView,
-  userMessageEvent,
-} from "../api/build.ts";
+import type { EventData } from "../api/events.ts";
+import { messageView, userMessageEvent } from "../api/build.ts";
 import { createMessage, listMessages } from "../kv/messages.ts";
 import { type Session, UNTITLED, updateSession } from "../kv/sessions.ts";
-import {
-  type Artifact,
-  createArtifact,
-  listArtifactsBySession,
-  reviseArtifact,
-} from "../kv/artifacts.ts";
-import { planRequest, requestLang, toSnapshot } from "./planner/mod.ts";
+import { listArtifactsBySession } from "../kv/artifacts.ts";
+import { planRequest, requestLang } from "./planner/mod.ts";
 import {
   currentChart,
   type ModelClient,
@@ -34,19 +24,10 @@ import {
 } from "./model/mod.ts";
 import { language } from "./lang/mod.ts";
 import type { Lang } from "./lang/types.ts";
-import { interpretChart } from "./interpret.ts";
 import { listChatDatasets } from "./datasets.ts";
-import { startWorkflow } from "../workflows/run.ts";
-import { ensureDownload } from "../exports/downloads.ts";
-import {
-  EXPORT_FORMATS,
-  isExportFormat,
-  parseExportOptions,
-} from "../exports/mod.ts";
-import { signedDownloadPath } from "../http/links.ts";
+import { handlePlan, type Turn } from "./plan_handlers.ts";
 import { log } from "../log.ts";
 import { cleanName } from "../text.ts";
-import type { WorkflowRequest } from "../workflows/schema.ts";
 import type { JobRunner } from "../jobs/runner.ts";
 
 export interface TurnDeps {
@@ -159,10 +140,21 @@ export async function runChatTurn(
       }
       : {});
 
-  const artifactIds: string[] = [];
-  let options: string[] | undefined;
   const t = language(lang).text;
   let planned: PlannedTurn | null = null;
+  const turn: Turn = {
+    deps,
+    session,
+    lang,
+    datasets: [],
+    latest: undefined,
+    planned: null,
+    send,
+    emit,
+    say,
+    lastSeq: () => lastSeq,
+    artifactIds: [],
+  };
   try {
     const datasets = await listChatDatasets(kv, session.id);
     const latest = (await listArtifactsBySession(kv, session.id, { limit: 1 }))
@@ -194,104 +186,11 @@ export async function runChatTurn(
         say(text), builtin)
       : null;
     const plan = planned ? planned.plan : await builtin();
-
-    if (plan === null) {
-      // The model answered in words alone; they have been said.
-    } else if (plan.kind === "chart") {
-      if (plan.reply) await say(plan.reply + " ");
-      const dataset = datasets.find((d) => d.id === plan.datasetId)!;
-      const result = await dataset.query(plan.sql, plan.params);
-      const snapshot = toSnapshot(plan, result);
-      const interpretation = interpretChart(
-        plan.spec,
-        snapshot,
-        plan.query.lang,
-      );
-      await planned?.settle({ snapshot, interpretation });
-      const input = {
-        spec: plan.spec,
-        snapshot,
-        request: plan.query,
-        provenance: {
-          query: plan.sql,
-          params: plan.params,
-          datasetId: dataset.id,
-          datasetName: dataset.name,
-          rowCount: result.rows.length,
-          executionMs: Math.round(result.ms * 100) / 100,
-        },
-        interpretation,
-        ttlMs: ttl,
-      };
-      let artifact: Artifact | null = null;
-      try {
-        artifact = plan.refines
-          ? await reviseArtifact(kv, plan.refines, input)
-          : null;
-        artifact ??= await createArtifact(kv, {
-          ...input,
-          sessionId: session.id,
-          ownerId: session.ownerId,
-        });
-      } catch (error) {
-        log.error("artifact not stored", { session_id: session.id, error });
-        await send("error", {
-          code: "artifact_not_stored",
-          message: t.notStored,
-        });
-      }
-      if (artifact) {
-        artifactIds.push(artifact.id);
-        await send("chart", chartEventView(artifact));
-        await send(
-          artifact.version === 1 ? "artifact_created" : "artifact_updated",
-          artifactEventView(artifact, deps.origin),
-        );
-        await say(interpretation, true);
-      }
-    } else if (plan.kind === "download") {
-      if (!latest) {
-        await say(t.noChartYet);
-      } else if (!isExportFormat(plan.format)) {
-        await say(t.cannotExport(plan.format, EXPORT_FORMATS.join(", ")));
-      } else {
-        const format = plan.format;
-        const blob = await ensureDownload(
-          kv,
-          latest,
-          parseExportOptions(format, {}),
-          deps.downloadTtlMs,
-        );
-        const path = await signedDownloadPath(
-          deps.signingKey,
-          blob.id,
-          blob.expiresAt,
-        );
-        await say(plan.reply);
-        await send("download", {
-          url: deps.origin + path,
-          filename: blob.filename,
-          mime: blob.mime,
-          size: blob.size,
-          format,
-          artifact_id: latest.id,
-        });
-      }
-    } else if (plan.kind === "workflow") {
-      await say(plan.reply + " ");
-      await runChatWorkflow(deps, session, plan.request, {
-        after: lastSeq,
-        send,
-        emit,
-        say,
-        lang,
-      });
-    } else if (plan.kind === "clarify") {
-      options = plan.options;
-      await say(plan.question, true);
-    } else {
-      await say(plan.reply, true);
-    }
+    turn.datasets = datasets;
+    turn.latest = latest;
+    turn.planned = planned;
+    // null: the model answered in words alone; they have been said.
+    if (plan !== null) await handlePlan(turn, plan);
   } catch (error) {
     log.error("chat turn failed", { session_id: session.id, error });
     await send("error", {
@@ -307,8 +206,8 @@ export async function runChatTurn(
     sessionId: session.id,
     role: "assistant",
     content: reply.trim(),
-    artifactIds,
-    options,
+    artifactIds: turn.artifactIds,
+    options: turn.options,
     ttlMs: ttl,
   });
   await send("message", messageView(assistant));
@@ -317,85 +216,4 @@ export async function runChatTurn(
     // With a model configured, who answered; without one, nothing new.
     ...(deps.model ? { planner: planned?.planner ?? "builtin" } : {}),
   });
-}
-
-/** How long a chat turn waits for its workflow before leaving it to run on. */
-const WORKFLOW_WAIT_MS = 5 * 60_000;
-
-/**
- * Starts the workflow a message asked for and follows it on the session's
- * event log, passing its events into the turn's stream; ends with the
- * output file as a `download` event, or with what went wrong.
- */
-async function runChatWorkflow(
-  deps: TurnDeps,
-  session: Session,
-  request: WorkflowRequest,
-  turn: {
-    /** The turn's last event: the job's events all come after it. */
-    after: number;
-    send: <E extends EventType>(
-      type: E,
-      data: EventData<E>,
-    ) => Promise<SessionEvent>;
-    emit: (event: SessionEvent) => void;
-    say: (text: string, paced?: boolean) => Promise<void>;
-    lang: Lang;
-  },
-): Promise<void> {
-  const { kv } = deps;
-  const { send, emit, say } = turn;
-  const t = language(turn.lang);
-  const job = await startWorkflow(deps.jobs, kv, {
-    session,
-    request,
-    origin: deps.origin,
-    ttlMs: deps.artifactTtlMs,
-  });
-  const wait = AbortSignal.timeout(WORKFLOW_WAIT_MS);
-  const stop = new AbortController();
-  const abort = () => stop.abort();
-  wait.addEventListener("abort", abort, { once: true });
-  try {
-    for await (
-      const event of followEvents(kv, session.id, turn.after, stop.signal, {
-        pollMs: deps.eventPollMs,
-      })
-    ) {
-      if (event.data.job_id !== job.id) continue;
-      emit(event);
-      const typed = parseSessionEvent(event.type, event.data);
-      if (typed?.event === "workflow_completed") {
-        const { outputs, file, dataset_id } = typed.data;
-        const rows = outputs[outputs.length - 1]?.rows ?? 0;
-        if (file) {
-          await send("download", {
-            url: file.url,
-            filename: file.filename,
-            mime: file.mime,
-            size: file.size,
-            dataset_id,
-          });
-        }
-        await say(
-          t.text.workflowDone(
-            rows.toLocaleString(t.locale),
-            file?.filename,
-          ),
-          true,
-        );
-        return;
-      }
-      if (typed?.event === "workflow_failed") {
-        await say(
-          t.text.workflowStopped(typed.data.step, typed.data.message),
-          true,
-        );
-        return;
-      }
-    }
-    await say(t.text.workflowStillRunning, true);
-  } finally {
-    wait.removeEventListener("abort", abort);
-  }
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { EXPORT_FORMATS } from "../../lib/exports/mod.ts";
 import { getDemoDatasets } from "../../lib/data/demo.ts";
 import {
   type DatasetProfile,
@@ -285,6 +286,15 @@ Deno.test("planner: a new question in a session with a chart is a new chart", ()
   assert.equal(t.plan.kind, "chart");
   assert.equal((t.plan as ChartPlan).refines, undefined);
   assert.equal((t.plan as ChartPlan).datasetId, "demo:sales");
+});
+
+Deno.test("planner: every format of the export registry is asked for by its name, in every language", () => {
+  for (const format of EXPORT_FORMATS) {
+    for (const text of [`export it as ${format}`, `descargar en ${format}`]) {
+      const plan = chat("average roe by bank", text).plan;
+      assert.equal(plan.kind === "download" && plan.format, format, text);
+    }
+  }
 });
 
 Deno.test("planner: downloads name their format in three languages", () => {

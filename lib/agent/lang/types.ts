@@ -105,8 +105,11 @@ export interface Vocabulary {
   months: readonly Words[];
   /** Words that ask for a file of the current chart. */
   export: Words;
-  /** Format words and phrases → export format id. */
-  formats: Readonly<Record<string, string>>;
+  /**
+   * Words and phrases for export formats → the format's id; each format's own
+   * name (`png`, `xlsx`…) comes from the export registry, not from here.
+   */
+  formats: Readonly<Record<string, ExportMenuFormat>>;
   /** Words that are probably this language's and rarely another's. */
   hints: Words;
   /**

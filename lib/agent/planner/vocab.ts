@@ -3,6 +3,8 @@
  * across English, Spanish and Portuguese (people mix them, and a short
  * request rarely shows its language), indexed for phrase lookups.
  */
+import { EXPORT_CATALOG } from "../../exports/catalog.ts";
+import type { ExportMenuFormat } from "../lang/types.ts";
 import { LANGUAGES } from "../lang/mod.ts";
 import type {
   Agg,
@@ -175,10 +177,14 @@ export const V = {
       )
     ),
   ),
-  /** Format words and phrases → export format id. */
-  formats: new Map<string, string>(
-    all("formats").flatMap((r) => Object.entries(r)),
-  ),
+  /**
+   * Format words and phrases → export format id: every format of the export
+   * registry by its own name, and each language's other words for them.
+   */
+  formats: new Map<string, ExportMenuFormat>([
+    ...EXPORT_CATALOG.map((id) => [id, id] as const),
+    ...all("formats").flatMap((r) => Object.entries(r)),
+  ]),
 };
 
 /** Format phrases as a PhraseSet, for multi-word names ("hoja de calculo"). */
