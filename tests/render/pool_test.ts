@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { statusOf } from "../../lib/http/errors.ts";
 import { decode } from "fast-png";
 import {
   RenderError,
@@ -78,7 +79,7 @@ Deno.test("render pool: a full queue is a 503, and size 0 renders in process", a
   const first = pool.render(pngJob(barOption(), 300));
   const second = pool.render(pngJob(barOption(), 310));
   await assert.rejects(pool.render(pngJob(barOption(), 320)), (error) => {
-    assert.equal((error as { status?: number }).status, 503);
+    assert.equal(statusOf(error), 503);
     return true;
   });
   await Promise.all([first, second]);
