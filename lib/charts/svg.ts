@@ -12,6 +12,7 @@
  */
 import { echarts } from "./echarts_ssr.ts";
 import { FONT_FAMILY } from "./compile.ts";
+import { fitTitle } from "./title_fit.ts";
 import {
   advanceOf,
   covers,
@@ -66,7 +67,7 @@ export function withChart<T>(
     height,
   });
   try {
-    chart.setOption(option);
+    chart.setOption(fitTitle(option as Record<string, unknown>, width));
     return fn(chart);
   } finally {
     chart.dispose();

@@ -114,8 +114,21 @@ const BOOT = `(function () {
       return typeof v === "number" ? nf.format(v) : v == null ? "–" : String(v);
     };
   }
+  // A long title is cut with "…" at the page's width (as lib/charts/title_fit.ts does).
+  function fitTitle() {
+    var t = option.title;
+    if (!t || Array.isArray(t)) return;
+    var room = Math.max(60, el.clientWidth - 24);
+    t.textStyle = Object.assign({}, t.textStyle, { width: room, overflow: "truncate", ellipsis: "…" });
+    t.subtextStyle = Object.assign({}, t.subtextStyle, { width: room, overflow: "truncate", ellipsis: "…" });
+  }
+  fitTitle();
   chart.setOption(option);
-  window.addEventListener("resize", function () { chart.resize(); });
+  window.addEventListener("resize", function () {
+    fitTitle();
+    chart.setOption({ title: option.title });
+    chart.resize();
+  });
   el.setAttribute("data-rendered", "true");
 })();`;
 

@@ -1,6 +1,7 @@
 /** An ECharts canvas that loads the (code-split) chart library on first use. */
 import { useEffect, useRef } from "preact/hooks";
 import { loadECharts } from "../echarts_loader.ts";
+import { fitTitle } from "../../charts/title_fit.ts";
 
 interface Props {
   option: Record<string, unknown> | null;
@@ -40,6 +41,11 @@ export default function EChart(
 ) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<Chart | null>(null);
+  const shown = useRef(option);
+  shown.current = option;
+  /** The option as drawn now: tooltips formatted, the title cut to the box. */
+  const drawn = (o: Record<string, unknown>) =>
+    withFormatters(fitTitle(o, host.current?.clientWidth ?? 600), locale);
 
   useEffect(() => {
     let disposed = false;
@@ -49,8 +55,15 @@ export default function EChart(
       chart.current = echarts.init(host.current, null, {
         renderer: "canvas",
       }) as Chart;
-      if (option) chart.current.setOption(withFormatters(option, locale), true);
-      observer = new ResizeObserver(() => chart.current?.resize());
+      if (option) chart.current.setOption(drawn(option), true);
+      observer = new ResizeObserver(() => {
+        const now = shown.current;
+        // A new width cuts the title afresh (only the title changes).
+        if (now?.title) {
+          chart.current?.setOption({ title: drawn(now).title });
+        }
+        chart.current?.resize();
+      });
       observer.observe(host.current);
       host.current.dataset.rendered = "true";
     });
@@ -68,7 +81,7 @@ export default function EChart(
     let current = true;
     loadECharts(option).then(() => {
       if (current) {
-        chart.current?.setOption(withFormatters(option, locale), true);
+        chart.current?.setOption(drawn(option), true);
       }
     });
     return () => {
