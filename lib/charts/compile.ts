@@ -165,8 +165,14 @@ function headerParts(
       left: "center",
       top: 10,
       itemGap: 6,
-      textStyle: { fontSize: 16, fontWeight: "bold", color: TEXT },
-      subtextStyle: { fontSize: 12, color: MUTED },
+      // Cut with "…" at the width it is drawn at (title_fit.ts).
+      textStyle: {
+        fontSize: 16,
+        fontWeight: "bold",
+        color: TEXT,
+        overflow: "truncate",
+      },
+      subtextStyle: { fontSize: 12, color: MUTED, overflow: "truncate" },
     },
   };
   let height = spec.subtitle ? 58 : 38;

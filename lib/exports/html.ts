@@ -117,7 +117,7 @@ const BOOT = `(function () {
   // A long title is cut with "…" at the page's width (as lib/charts/title_fit.ts does).
   function fitTitle() {
     var t = option.title;
-    if (!t || Array.isArray(t)) return;
+    if (!t || Array.isArray(t) || !t.textStyle || t.textStyle.overflow !== "truncate") return;
     var room = Math.max(60, el.clientWidth - 24);
     t.textStyle = Object.assign({}, t.textStyle, { width: room, overflow: "truncate", ellipsis: "…" });
     t.subtextStyle = Object.assign({}, t.subtextStyle, { width: room, overflow: "truncate", ellipsis: "…" });
