@@ -11,6 +11,11 @@
  * Issue 12's figures: the dump streams at ≥ 50 MB/s with memory growth
  * ≤ 100 MB; the restore takes ≤ 10 s.
  *
+ * The archive goes both ways through curl when it is installed: Deno's own
+ * fetch moves a 100 MB body over loopback at 20–40 MB/s on a busy 2-core
+ * machine, so with it the figure would be the client's, not the server's
+ * (`client` in the output says which was used).
+ *
  * Run: `deno run -A bench/dump.ts [charts] [--mb=50] [--repeat=N]`.
  */
 import { unzipSync } from "fflate";
@@ -92,23 +97,77 @@ if (upload.status !== 201) {
   throw new Error(`upload: ${upload.status} ${await upload.text()}`);
 }
 await upload.body?.cancel();
+const hasCurl = await new Deno.Command("curl", { args: ["--version"] })
+  .output().then((o) => o.success, () => false);
+const cookie = () =>
+  [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+
+/** Runs curl and returns its HTTP status; the body goes to or comes from `file`. */
+async function curl(args: string[]): Promise<number> {
+  const out = await new Deno.Command("curl", {
+    args: ["-s", "-w", "%{http_code}", "-H", `cookie: ${cookie()}`, ...args],
+    stdout: "piped",
+  }).output();
+  return Number(new TextDecoder().decode(out.stdout).slice(-3));
+}
+
+/**
+ * The dump's bytes, fetched by fetch, or by curl into `file` (curl to
+ * /dev/null when `file` is null: this disk writes at ~25 MB/s, slower than
+ * the dump streams).
+ */
+async function download(file: string | null): Promise<Uint8Array | null> {
+  const url = `${server.url}/api/sessions/${sessionId}/dump`;
+  if (hasCurl) {
+    const status = await curl(["-o", file ?? "/dev/null", url]);
+    if (status !== 200) throw new Error(`dump: ${status}`);
+    return file ? await Deno.readFile(file) : null;
+  }
+  const response = await client.fetch(url);
+  if (response.status !== 200) throw new Error(`dump: ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Restores `archive`, by curl or by fetch; returns the answer's JSON. */
+async function restoreArchive(
+  archive: Uint8Array,
+): Promise<{ restored: unknown }> {
+  const url = `${server.url}/api/sessions/restore`;
+  if (hasCurl) {
+    const file = `${dir}/restore.zip`;
+    await Deno.writeFile(file, archive);
+    const status = await curl([
+      "-o",
+      `${dir}/restored.json`,
+      "-H",
+      "content-type: application/zip",
+      "--data-binary",
+      `@${file}`,
+      url,
+    ]);
+    if (status !== 201) throw new Error(`restore: ${status}`);
+    return JSON.parse(await Deno.readTextFile(`${dir}/restored.json`));
+  }
+  const response = await client.fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/zip" },
+    body: archive as Uint8Array<ArrayBuffer>,
+  });
+  if (response.status !== 201) {
+    throw new Error(`restore: ${response.status} ${await response.text()}`);
+  }
+  return await response.json();
+}
+
 for (let run = 1; run <= repeat; run++) {
   const memory = sampleRss(server);
   const cpuBefore = cpuMillis(server.pid);
   const started = performance.now();
-  const response = await client.fetch(`/api/sessions/${sessionId}/dump`);
-  if (response.status !== 200) throw new Error(`dump: ${response.status}`);
-  const parts: Uint8Array[] = [];
-  for await (const chunk of response.body!) parts.push(chunk);
+  const streamed = await download(null);
   const dumpMs = performance.now() - started;
   const dumpCpu = cpuMillis(server.pid) - cpuBefore;
   const { before, peak } = memory.stop();
-  const archive = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    archive.set(part, at);
-    at += part.length;
-  }
+  const archive = streamed ?? (await download(`${dir}/dump.zip`))!;
   const manifest = JSON.parse(
     new TextDecoder().decode(
       unzipSync(archive, { filter: (f) => f.name === "manifest.json" })[
@@ -123,20 +182,14 @@ for (let run = 1; run <= repeat; run++) {
 
   const restoreCpuBefore = cpuMillis(server.pid);
   const restoreStarted = performance.now();
-  const restored = await client.fetch("/api/sessions/restore", {
-    method: "POST",
-    headers: { "content-type": "application/zip" },
-    body: archive,
-  });
+  const made = await restoreArchive(archive);
   const restoreMs = performance.now() - restoreStarted;
   const restoreCpu = cpuMillis(server.pid) - restoreCpuBefore;
-  if (restored.status !== 201) {
-    throw new Error(`restore: ${restored.status} ${await restored.text()}`);
-  }
-  const made = await restored.json();
   console.log(JSON.stringify({
     bench: "dump",
     run,
+    client: hasCurl ? "curl" : "fetch",
+    load: Deno.loadavg()[0],
     charts,
     dataset_mb: mb(csv.length),
     content_mb: mb(content),
