@@ -1,7 +1,7 @@
 /** Entry point: `deno task start`. Reads config, opens KV and serves. */
-import { ConfigError, configFromEnv } from "./fresh.config.ts";
-import { StoreError } from "./lib/kv/open.ts";
-import { prestartRenderer } from "./lib/render/pool_config.ts";
+import { ConfigError, configFromEnv } from "@/lib/config.ts";
+import { StoreError } from "@/lib/kv/open.ts";
+import { prestartRenderer } from "@/lib/drawing/pool_config.ts";
 
 let config;
 try {
@@ -17,8 +17,8 @@ prestartRenderer(config);
 const [{ default: manifest }, { startServer }, { scheduleHousekeeping }] =
   await Promise.all([
     import("./fresh.gen.ts"),
-    import("./lib/server.ts"),
-    import("./lib/jobs/cron.ts"),
+    import("@/lib/server.ts"),
+    import("@/lib/jobs/cron.ts"),
   ]);
 
 let running;

@@ -4,13 +4,13 @@
  * with the permissions README's Deploy section lists). Each worker is a full
  * instance on the shared store; they share nothing in memory.
  */
-import { ConfigError, configFromEnv } from "./fresh.config.ts";
+import { ConfigError, configFromEnv } from "@/lib/config.ts";
 import manifest from "./fresh.gen.ts";
-import { createInstance } from "./lib/server.ts";
-import { StoreError } from "./lib/kv/open.ts";
-import { scheduleHousekeeping } from "./lib/jobs/cron.ts";
-import { warmUpRenderer } from "./lib/charts/warm_up.ts";
-import { getRenderPool } from "./lib/charts/render_pool.ts";
+import { createInstance } from "@/lib/server.ts";
+import { StoreError } from "@/lib/kv/open.ts";
+import { scheduleHousekeeping } from "@/lib/jobs/cron.ts";
+import { warmUpRenderer } from "@/lib/drawing/warm_up.ts";
+import { getRenderPool } from "@/lib/drawing/render_pool.ts";
 
 let instance;
 let config;

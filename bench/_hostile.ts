@@ -3,7 +3,7 @@
  * tests: hostile SQL statements with the code each must end with, and a
  * client helper that runs one as a workflow `sql` step.
  */
-import type { Client } from "../tests/_fixtures.ts";
+import type { Client } from "@/tests/_fixtures.ts";
 
 /** A hostile statement: what it is, its SQL, the code it must fail with, whether it waits for SQL_TIMEOUT_MS. */
 export interface HostileSql {

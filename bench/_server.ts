@@ -4,7 +4,7 @@
  * `deno task start` sets, so its resident memory can be read apart from the benchmark's own.
  */
 
-import { START_ENV, START_V8_FLAGS } from "../scripts/start.ts";
+import { START_ENV, START_V8_FLAGS } from "@/scripts/start.ts";
 
 export { START_ENV };
 

@@ -3,8 +3,8 @@
  * time from POST to the first SSE event and to `artifact_created`, median
  * and p90 over N turns. Run: `deno run -A bench/chat_turn.ts [turns]`.
  */
-import { Client, startTestServer } from "../tests/_fixtures.ts";
-import { readSse } from "../lib/client/sse_client.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
+import { readSse } from "@/lib/client/sse_client.ts";
 
 const turns = Number(Deno.args[0] ?? 40);
 const prompts = [

@@ -6,8 +6,8 @@
  * median). Run: `deno run -A bench/chat_upload.ts [rounds]`.
  */
 import process from "node:process";
-import { Client, startTestServer } from "../tests/_fixtures.ts";
-import { readSse } from "../lib/client/sse_client.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
+import { readSse } from "@/lib/client/sse_client.ts";
 
 const rounds = Number(Deno.args[0] ?? 8);
 const ROWS = 100_000;

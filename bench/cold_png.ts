@@ -4,8 +4,8 @@
  * as the first argument, prints "written", and exits. The parent times from
  * spawning this process to that line.
  */
-import { closeRenderPool } from "../lib/charts/render_pool.ts";
-import { renderPng } from "../lib/charts/png.ts";
+import { closeRenderPool } from "@/lib/drawing/render_pool.ts";
+import { renderPng } from "@/lib/drawing/png.ts";
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 
 const out = Deno.args[0];

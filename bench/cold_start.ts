@@ -8,9 +8,9 @@
  *
  * Run: deno run -A bench/cold_start.ts [runs]
  */
-import { loadConfig } from "../fresh.config.ts";
-import { serverArgs, START_ENV } from "../scripts/start.ts";
-import { freePort } from "../tests/_instances.ts";
+import { loadConfig } from "@/lib/config.ts";
+import { serverArgs, START_ENV } from "@/scripts/start.ts";
+import { freePort } from "@/tests/_instances.ts";
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 
 const RUNS = Number(Deno.args[0] ?? 5);

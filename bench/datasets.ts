@@ -15,8 +15,8 @@
  * Run: deno run -A --v8-flags=--expose-gc bench/datasets.ts [part...]
  * where a part is `upload`, `chart` (needs upload) or `export`; default all.
  */
-import { Client, startTestServer } from "../tests/_fixtures.ts";
-import { readSse } from "../lib/client/sse_client.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
+import { readSse } from "@/lib/client/sse_client.ts";
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const CITIES = [

@@ -19,8 +19,8 @@
  * Run: `deno run -A bench/dump.ts [charts] [--mb=50] [--repeat=N]`.
  */
 import { unzipSync } from "fflate";
-import { Client, seedChart } from "../tests/_fixtures.ts";
-import { openKv } from "../lib/kv/open.ts";
+import { Client, seedChart } from "@/tests/_fixtures.ts";
+import { openKv } from "@/lib/kv/open.ts";
 import { cpuMillis, sampleRss, startServerProcess } from "./_server.ts";
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

@@ -9,9 +9,9 @@
  *
  * Run: deno run -A bench/event_delivery.ts [turns]
  */
-import { Client } from "../tests/_fixtures.ts";
-import { spawnApp } from "../tests/_instances.ts";
-import { readSse } from "../lib/client/sse_client.ts";
+import { Client } from "@/tests/_fixtures.ts";
+import { spawnApp } from "@/tests/_instances.ts";
+import { readSse } from "@/lib/client/sse_client.ts";
 
 const TURNS = Number(Deno.args[0] ?? 12);
 const PROMPTS = [

@@ -6,7 +6,7 @@
  * Run: `deno run -A bench/hostile.ts [--timeout=10000]` (SQL_TIMEOUT_MS,
  * default the server's own 10 s; RENDER_TIMEOUT 3 s).
  */
-import { Client } from "../tests/_fixtures.ts";
+import { Client } from "@/tests/_fixtures.ts";
 import { startServerProcess } from "./_server.ts";
 import { type ProbeReport, probeWhile, quantile } from "./_probe.ts";
 import {

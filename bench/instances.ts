@@ -15,8 +15,8 @@
  * own scaling apart from the disk's: Deno KV syncs the file to disk on every
  * commit, and one file takes one commit at a time.)
  */
-import { Client } from "../tests/_fixtures.ts";
-import { type AppProcess, spawnApp } from "../tests/_instances.ts";
+import { Client } from "@/tests/_fixtures.ts";
+import { type AppProcess, spawnApp } from "@/tests/_instances.ts";
 
 const arg = (name: string, fallback: string) =>
   Deno.args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ??

@@ -8,8 +8,8 @@
 import {
   closeRenderPool,
   configureRenderPool,
-} from "../lib/charts/render_pool.ts";
-import { renderPng } from "../lib/charts/png.ts";
+} from "@/lib/drawing/render_pool.ts";
+import { renderPng } from "@/lib/drawing/png.ts";
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 
 const count = Number(Deno.args[0] ?? 500);

@@ -24,23 +24,23 @@
  *
  * Run: `deno run -A bench/model_turn.ts [turns]` (default 40; part of `deno task bench`).
  */
-import { Client, collectFrames, startTestServer } from "../tests/_fixtures.ts";
+import { Client, collectFrames, startTestServer } from "@/tests/_fixtures.ts";
 import {
   type Reply,
   startModelServer,
   toolCall,
   words,
-} from "../tests/_model_server.ts";
-import { demoChatDatasets } from "../lib/agent/datasets.ts";
-import { planRequest } from "../lib/agent/planner/mod.ts";
-import { withClarifiedContext } from "../lib/agent/turn.ts";
+} from "@/tests/_model_server.ts";
+import { demoChatDatasets } from "@/lib/agent/datasets.ts";
+import { planRequest } from "@/lib/agent/planner/mod.ts";
+import { withClarifiedContext } from "@/lib/agent/turn.ts";
 import {
   createModelClient,
   modelSettings,
   planWithModel,
-} from "../lib/agent/model/mod.ts";
-import { loadConfig } from "../fresh.config.ts";
-import { openKv } from "../lib/kv/open.ts";
+} from "@/lib/agent/model/mod.ts";
+import { loadConfig } from "@/lib/config.ts";
+import { openKv } from "@/lib/kv/open.ts";
 import process from "node:process";
 
 const turns = Number(Deno.args[0] ?? 40);

@@ -5,8 +5,8 @@
  * for the PDF export and every chart of a ZIP. Prints the page sizes too.
  * Run: deno task bench (or deno bench -A bench/pdf_bench.ts).
  */
-import { renderSvg } from "../lib/charts/svg.ts";
-import { pdfFromSvg } from "../lib/charts/pdf.ts";
+import { renderSvg } from "@/lib/drawing/svg.ts";
+import { pdfFromSvg } from "@/lib/drawing/pdf.ts";
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 
 const peers = await loadPeerCharts();

@@ -9,8 +9,8 @@
  * start to first PNG written (median of 3); memory = peak resident set while
  * rendering (Chromium: the browser's processes included).
  */
-import { renderPng } from "../lib/charts/png.ts";
-import { closeRenderPool } from "../lib/charts/render_pool.ts";
+import { renderPng } from "@/lib/drawing/png.ts";
+import { closeRenderPool } from "@/lib/drawing/render_pool.ts";
 import { loadPeerCharts, PEER_CHARTS_URL, PEER_SIZE } from "./_peer_charts.ts";
 
 const ROOT = new URL("../", import.meta.url);

@@ -3,9 +3,9 @@
  * the real tables of the eval, warm (the dataset view cached), as `deno bench`
  * measures it. Target: ≤ 5 ms median on the 500-column table.
  */
-import { planRequest } from "../lib/agent/planner/mod.ts";
-import { getDemoDatasets } from "../lib/data/demo.ts";
-import { type DatasetProfile, profileTable } from "../lib/data/table.ts";
+import { planRequest } from "@/lib/agent/planner/mod.ts";
+import { getDemoDatasets } from "@/lib/data/demo.ts";
+import { type DatasetProfile, profileTable } from "@/lib/data/table.ts";
 
 const demos = getDemoDatasets().map((d) => profileTable(d.id, d.name, d.table));
 

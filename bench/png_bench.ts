@@ -6,11 +6,11 @@
  * straight through resvg, in process) for comparison, and a 1,000-point line
  * compiled from a chart spec. Run: deno task bench (or deno bench -A bench/png_bench.ts).
  */
-import { closeRenderPool } from "../lib/charts/render_pool.ts";
-import { renderPng } from "../lib/charts/png.ts";
-import { referencePng } from "../lib/charts/raster.ts";
-import { compileOption } from "../lib/charts/compile.ts";
-import type { ChartSpec, Snapshot } from "../lib/charts/spec.ts";
+import { closeRenderPool } from "@/lib/drawing/render_pool.ts";
+import { renderPng } from "@/lib/drawing/png.ts";
+import { referencePng } from "@/lib/drawing/raster.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import type { ChartSpec, Snapshot } from "@/lib/charts/spec.ts";
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 
 const WARM_UP = 10;

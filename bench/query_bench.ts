@@ -4,10 +4,10 @@
  * Targets: 3,000 rows loaded and aggregated in well under 150 ms; a chat turn
  * (plan + query) on the 2,735-row air-quality table in under 25 ms.
  */
-import { planRequest } from "../lib/agent/planner/mod.ts";
-import { getDemoDatasets } from "../lib/data/demo.ts";
-import { clearQueryCache, runQuery } from "../lib/data/query.ts";
-import { profileTable, type Table } from "../lib/data/table.ts";
+import { planRequest } from "@/lib/agent/planner/mod.ts";
+import { getDemoDatasets } from "@/lib/data/demo.ts";
+import { clearQueryCache, runQuery } from "@/lib/data/query.ts";
+import { profileTable, type Table } from "@/lib/data/table.ts";
 
 const rows3000: Table = {
   columns: [

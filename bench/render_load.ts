@@ -16,7 +16,7 @@
  */
 import { loadPeerCharts, PEER_SIZE } from "./_peer_charts.ts";
 import { START_ENV, startServerProcess } from "./_server.ts";
-import { START_V8_FLAGS } from "../scripts/start.ts";
+import { START_V8_FLAGS } from "@/scripts/start.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const peers = await loadPeerCharts();

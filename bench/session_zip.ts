@@ -21,8 +21,8 @@
  * the first export and later ones show apart; `--prime` exports a
  * one-chart session first.
  */
-import { Client } from "../tests/_fixtures.ts";
-import { SAMPLE_PROMPTS } from "../lib/agent/samples.ts";
+import { Client } from "@/tests/_fixtures.ts";
+import { SAMPLE_PROMPTS } from "@/lib/agent/samples.ts";
 import { startServerProcess } from "./_server.ts";
 
 const args = Deno.args.filter((a) => !a.startsWith("--"));

@@ -13,8 +13,8 @@
  *
  * Run: `deno run -A bench/share.ts [requests]`.
  */
-import { Client } from "../tests/_fixtures.ts";
-import { SAMPLE_PROMPTS } from "../lib/agent/samples.ts";
+import { Client } from "@/tests/_fixtures.ts";
+import { SAMPLE_PROMPTS } from "@/lib/agent/samples.ts";
 import { cpuMillis, startServerProcess } from "./_server.ts";
 
 const requests = Number(Deno.args[0] ?? 200);

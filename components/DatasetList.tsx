@@ -1,5 +1,5 @@
-import type { UiKey, UiText } from "../lib/agent/lang/types.ts";
-import { t, tn } from "../lib/client/ui.ts";
+import type { UiKey, UiText } from "@/lib/agent/lang/types.ts";
+import { t, tn } from "@/lib/client/ui.ts";
 
 /** A built-in demo dataset as the page lists it (page data, not an API view). */
 export interface DatasetSummary {

@@ -15,7 +15,7 @@
  * built-in planner answered after it failed.
  */
 import { type EvalCase, judge, kindOf, type TurnOutcome } from "./judge.ts";
-import { readSse } from "../lib/client/sse_client.ts";
+import { readSse } from "@/lib/client/sse_client.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -279,9 +279,9 @@ export async function runEval(
 async function startEvalServer(
   modelEnv: Record<string, string>,
 ): Promise<AsyncDisposable & { url: string }> {
-  const { startServer } = await import("../lib/server.ts");
-  const { loadConfig } = await import("../fresh.config.ts");
-  const { default: manifest } = await import("../fresh.gen.ts");
+  const { startServer } = await import("@/lib/server.ts");
+  const { loadConfig } = await import("@/lib/config.ts");
+  const { default: manifest } = await import("@/fresh.gen.ts");
   const dir = await Deno.makeTempDir({ prefix: "chartroom-eval-" });
   const running = await startServer(
     loadConfig({
@@ -385,7 +385,7 @@ if (import.meta.main) {
   let model: Record<string, string> | undefined;
   if (Deno.args.includes("--model")) {
     const { loadConfig, modelEnvFromProcess } = await import(
-      "../fresh.config.ts"
+      "@/lib/config.ts"
     );
     model = modelEnvFromProcess();
     // The settings are checked as the server will read them; the key is never printed.
@@ -394,7 +394,7 @@ if (import.meta.main) {
       console.error("--model needs LLM_BASE_URL and LLM_MODEL");
       Deno.exit(2);
     }
-    const { safeUrl } = await import("../lib/agent/model/settings.ts");
+    const { safeUrl } = await import("@/lib/agent/model/settings.ts");
     console.error(
       `eval through ${config.LLM_MODEL} at ${safeUrl(config.LLM_BASE_URL)}`,
     );

@@ -10,18 +10,18 @@ import {
   announcedChart,
   closeDataset,
   openedDataset,
-} from "../lib/client/session_state.ts";
-import DatasetPreview from "../lib/client/components/DatasetPreview.tsx";
-import { fetchArtifact, forgetLatest } from "../lib/client/artifacts.ts";
-import type { ArtifactDetail, ArtifactView } from "../lib/api/views.ts";
-import { callApi } from "../lib/api/client.ts";
-import EChart from "../lib/client/components/EChart.tsx";
-import ShareMenu, { SHARE_WORDS } from "../lib/client/components/ShareMenu.tsx";
+} from "@/lib/client/session_state.ts";
+import DatasetPreview from "@/components/DatasetPreview.tsx";
+import { fetchArtifact, forgetLatest } from "@/lib/client/artifacts.ts";
+import type { ArtifactDetail, ArtifactView } from "@/lib/api/views.ts";
+import { callApi } from "@/lib/api/client.ts";
+import EChart from "@/components/EChart.tsx";
+import ShareMenu, { SHARE_WORDS } from "@/components/ShareMenu.tsx";
 import ExportMenu, {
   EXPORT_WORDS,
   exportHref,
-} from "../lib/client/components/ExportMenu.tsx";
-import { DATASET_WORDS } from "../lib/client/components/DatasetPreview.tsx";
+} from "@/components/ExportMenu.tsx";
+import { DATASET_WORDS } from "@/components/DatasetPreview.tsx";
 import {
   errorText,
   formatCell,
@@ -29,7 +29,7 @@ import {
   tParts,
   type UiKey,
   type UiText,
-} from "../lib/client/ui.ts";
+} from "@/lib/client/ui.ts";
 
 /** The page words this island shows (the page passes them as `ui`). */
 export const CANVAS_WORDS = [

@@ -1,21 +1,19 @@
 /** The chat: message history, a composer, and the streamed reply of each turn. */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { readSse } from "../lib/client/sse_client.ts";
-import type { EventData, SessionEventPayload } from "../lib/api/events.ts";
-import { readEventFrame } from "../lib/api/event_frame.ts";
+import { readSse } from "@/lib/client/sse_client.ts";
+import type { EventData, SessionEventPayload } from "@/lib/api/events.ts";
+import { readEventFrame } from "@/lib/api/event_frame.ts";
 import {
   announceChart,
   datasetsChanged,
   refreshSessionTitle,
   requestUpload,
-} from "../lib/client/session_state.ts";
-import type { MessageView } from "../lib/api/views.ts";
-import ChartPreview, {
-  PREVIEW_WORDS,
-} from "../lib/client/components/ChartPreview.tsx";
-import { errorText, t, type UiKey, type UiText } from "../lib/client/ui.ts";
-import { requestError } from "../lib/client/errors.ts";
-import { renderMarkdown } from "../lib/client/markdown.ts";
+} from "@/lib/client/session_state.ts";
+import type { MessageView } from "@/lib/api/views.ts";
+import ChartPreview, { PREVIEW_WORDS } from "@/components/ChartPreview.tsx";
+import { errorText, t, type UiKey, type UiText } from "@/lib/client/ui.ts";
+import { requestError } from "@/lib/client/errors.ts";
+import { renderMarkdown } from "@/lib/client/markdown.ts";
 
 /** The page words this island shows (the page passes them as `ui`). */
 export const CHAT_WORDS = [

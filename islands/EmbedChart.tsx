@@ -1,5 +1,5 @@
 /** A shared chart alone, interactive, filling its frame (the `<iframe>` embed). */
-import EChart from "../lib/client/components/EChart.tsx";
+import EChart from "@/components/EChart.tsx";
 
 interface Props {
   option: Record<string, unknown>;

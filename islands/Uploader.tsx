@@ -12,14 +12,14 @@ import {
   openDataset,
   openedDataset,
   uploadRequest,
-} from "../lib/client/session_state.ts";
+} from "@/lib/client/session_state.ts";
 import {
   type DatasetView,
   deleteDatasetRequest,
   fetchDatasets,
   formatBytes,
   uploadFile,
-} from "../lib/client/datasets.ts";
+} from "@/lib/client/datasets.ts";
 import {
   errorText,
   t,
@@ -27,7 +27,7 @@ import {
   tParts,
   type UiKey,
   type UiText,
-} from "../lib/client/ui.ts";
+} from "@/lib/client/ui.ts";
 
 /** The page words this island shows (the page passes them as `ui`). */
 export const UPLOADER_WORDS = [

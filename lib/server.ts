@@ -4,24 +4,27 @@
  * here is needed for correctness beyond the instance's own lifetime: jobs and
  * sweeps live in KV and any instance continues them.
  */
-import type { Config } from "../fresh.config.ts";
-import { createApp } from "./http/app.tsx";
-import { loadAssets } from "./http/assets.ts";
-import { loadSigningKey } from "./http/signing.ts";
-import type { Manifest } from "./http/types.ts";
-import { sessionDeleteJobKind } from "./kv/session_delete.ts";
-import { type WorkflowDeps, workflowJobKind } from "./workflows/run.ts";
-import { createJobRunner, type JobRunner } from "./jobs/runner.ts";
-import { createHousekeeping, type Housekeeping } from "./jobs/housekeeping.ts";
+import type { Config } from "./config.ts";
+import { createApp } from "@/lib/http/app.tsx";
+import { loadAssets } from "@/lib/http/assets.ts";
+import { loadSigningKey } from "@/lib/http/signing.ts";
+import type { Manifest } from "@/lib/http/types.ts";
+import { sessionDeleteJobKind } from "@/lib/kv/session_delete.ts";
+import { type WorkflowDeps, workflowJobKind } from "@/lib/workflows/run.ts";
+import { createJobRunner, type JobRunner } from "@/lib/jobs/runner.ts";
+import {
+  createHousekeeping,
+  type Housekeeping,
+} from "@/lib/jobs/housekeeping.ts";
 import { log, setLogLevel } from "./log.ts";
-import { closeRenderPool, getRenderPool } from "./charts/render_pool.ts";
-import { configureRenderer } from "./render/pool_config.ts";
-import { warmUpRenderer } from "./charts/warm_up.ts";
-import { openKv, storeKind } from "./kv/open.ts";
-import { instrumentKv } from "./kv/instrument.ts";
-import { closeSqlService, startSqlService } from "./data/sql_service.ts";
-import { closeInterruptedTurns } from "./kv/turns.ts";
-import { createModelClient, modelSettings } from "./agent/model/mod.ts";
+import { closeRenderPool, getRenderPool } from "@/lib/drawing/render_pool.ts";
+import { configureRenderer } from "@/lib/drawing/pool_config.ts";
+import { warmUpRenderer } from "@/lib/drawing/warm_up.ts";
+import { openKv, storeKind } from "@/lib/kv/open.ts";
+import { instrumentKv } from "@/lib/kv/instrument.ts";
+import { closeSqlService, startSqlService } from "@/lib/data/sql_service.ts";
+import { closeInterruptedTurns } from "@/lib/kv/turns.ts";
+import { createModelClient, modelSettings } from "@/lib/agent/model/mod.ts";
 
 /** An instance of the app: everything but the listening socket. */
 export interface Instance {

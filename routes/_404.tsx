@@ -1,4 +1,4 @@
-import type { PageProps } from "../lib/http/types.ts";
+import type { PageProps } from "@/lib/http/types.ts";
 
 export default function NotFoundPage({ ui }: PageProps) {
   return (

@@ -1,4 +1,4 @@
-import type { AppProps } from "../lib/http/types.ts";
+import type { AppProps } from "@/lib/http/types.ts";
 
 export default function App({ Component, lang, ui }: AppProps) {
   return (

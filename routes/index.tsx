@@ -1,8 +1,8 @@
-import type { Handlers, PageProps } from "../lib/http/types.ts";
-import { listSessionsByOwner, type Session } from "../lib/kv/sessions.ts";
-import { samplePrompts } from "../lib/agent/samples.ts";
-import { relativeTime, t, tParts } from "../lib/client/ui.ts";
-import { sessionTitle } from "../lib/http/page_words.ts";
+import type { Handlers, PageProps } from "@/lib/http/types.ts";
+import { listSessionsByOwner, type Session } from "@/lib/kv/sessions.ts";
+import { samplePrompts } from "@/lib/agent/samples.ts";
+import { relativeTime, t, tParts } from "@/lib/client/ui.ts";
+import { sessionTitle } from "@/lib/http/page_words.ts";
 
 interface HomeData {
   sessions: Session[];

@@ -1,5 +1,5 @@
-import type { Handlers } from "../lib/http/types.ts";
-import { METRICS_CONTENT_TYPE, renderMetrics } from "../lib/http/metrics.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { METRICS_CONTENT_TYPE, renderMetrics } from "@/lib/http/metrics.ts";
 
 export const handler: Handlers = {
   /** Prometheus text format (see lib/metrics.ts for what is measured). */

@@ -4,9 +4,9 @@
  * into a backup file, streamed (see lib/kv/backup.ts). The file appears
  * only once it is complete.
  */
-import { ConfigError, configFromEnv } from "../fresh.config.ts";
-import { openKv } from "../lib/kv/open.ts";
-import { backupStore } from "../lib/kv/backup.ts";
+import { ConfigError, configFromEnv } from "@/lib/config.ts";
+import { openKv } from "@/lib/kv/open.ts";
+import { backupStore } from "@/lib/kv/backup.ts";
 
 const path = Deno.args[0];
 if (!path || Deno.args.length > 1) {

@@ -5,9 +5,9 @@
  * `--merge` (then the backup's entries replace those of the same key). The
  * file is checked whole first: a damaged one writes nothing.
  */
-import { ConfigError, configFromEnv } from "../fresh.config.ts";
-import { openKv } from "../lib/kv/open.ts";
-import { BackupError, restoreStore, storeIsEmpty } from "../lib/kv/backup.ts";
+import { ConfigError, configFromEnv } from "@/lib/config.ts";
+import { openKv } from "@/lib/kv/open.ts";
+import { BackupError, restoreStore, storeIsEmpty } from "@/lib/kv/backup.ts";
 
 const merge = Deno.args.includes("--merge");
 const paths = Deno.args.filter((a) => a !== "--merge");

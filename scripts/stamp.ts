@@ -1,5 +1,5 @@
 /** Content hashes for the build: bundle names and the sources' stamp. */
-import { concatBytes } from "../lib/bytes.ts";
+import { concatBytes } from "@/lib/bytes.ts";
 
 /** Returns the SHA-256 of `bytes` in hex. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -6,8 +6,8 @@
  * one process). Signals are passed on; the exit code is the server's.
  */
 import { dirname, resolve } from "node:path";
-import { type Config, ConfigError, configFromEnv } from "../fresh.config.ts";
-import { storeKind } from "../lib/kv/open.ts";
+import { type Config, ConfigError, configFromEnv } from "@/lib/config.ts";
+import { storeKind } from "@/lib/kv/open.ts";
 
 /**
  * The environment `deno task start` sets: a fixed malloc mmap threshold, so

@@ -1,18 +1,18 @@
 /** Fixture builders shared by the tests: temp KV files, a real server, an HTTP client with cookies. */
-import { type Config, loadConfig } from "../fresh.config.ts";
-import type { RunningServer } from "../lib/server.ts";
-import { readSse, type SseMessage } from "../lib/client/sse_client.ts";
-import { openKv } from "../lib/kv/open.ts";
+import { type Config, loadConfig } from "@/lib/config.ts";
+import type { RunningServer } from "@/lib/server.ts";
+import { readSse, type SseMessage } from "@/lib/client/sse_client.ts";
+import { openKv } from "@/lib/kv/open.ts";
 import {
   type Artifact,
   createArtifact,
   reviseArtifact,
-} from "../lib/kv/artifacts.ts";
-import { getSession } from "../lib/kv/sessions.ts";
-import type { ChartSpec, Snapshot } from "../lib/charts/spec.ts";
-import { parseSessionEvent } from "../lib/api/events.ts";
+} from "@/lib/kv/artifacts.ts";
+import { getSession } from "@/lib/kv/sessions.ts";
+import type { ChartSpec, Snapshot } from "@/lib/charts/spec.ts";
+import { parseSessionEvent } from "@/lib/api/events.ts";
 import assert from "node:assert/strict";
-import { API_VIEWS, ApiError, apiRouteOf } from "../lib/api/views.ts";
+import { API_VIEWS, ApiError, apiRouteOf } from "@/lib/api/views.ts";
 
 export interface TempKv extends AsyncDisposable {
   kv: Deno.Kv;
@@ -37,7 +37,7 @@ export async function tempKv(): Promise<TempKv> {
 /**
  * Returns a config for tests: port 0, a temp KV path, quiet logs, no word
  * pacing, and no renderer warm-up (it would add a second of rendering to
- * every test server; tests/render/warm_up_test.ts checks it).
+ * every test server; tests/drawing/warm_up_test.ts checks it).
  */
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
@@ -63,8 +63,8 @@ export async function startTestServer(
   env: Record<string, string> = {},
 ): Promise<TestServer> {
   // Imported here so unit tests that only need a KV do not load the whole app.
-  const { startServer } = await import("../lib/server.ts");
-  const { default: manifest } = await import("../fresh.gen.ts");
+  const { startServer } = await import("@/lib/server.ts");
+  const { default: manifest } = await import("@/fresh.gen.ts");
   const store = await tempKv();
   const running = await startServer(
     testConfig({ KV_PATH: store.path, ...env }),

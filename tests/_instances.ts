@@ -3,8 +3,8 @@
  * (or `deno task start`) in its own process on a free port, several sharing
  * one KV file, so they meet only through the store.
  */
-import { START_ENV, START_V8_FLAGS } from "../scripts/start.ts";
-import { createJob, type Job } from "../lib/kv/jobs.ts";
+import { START_ENV, START_V8_FLAGS } from "@/scripts/start.ts";
+import { createJob, type Job } from "@/lib/kv/jobs.ts";
 
 const ROOT = new URL("../", import.meta.url);
 

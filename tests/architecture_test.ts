@@ -12,9 +12,9 @@ import assert from "node:assert/strict";
 const ROOT = new URL("../", import.meta.url);
 /** The app's own code; tests, benches, scripts and the eval are not layered. */
 const SOURCE_DIRS = ["lib", "routes", "islands", "components"];
-const SOURCE_FILES = ["main.ts", "serve.ts", "fresh.config.ts"];
+const SOURCE_FILES = ["main.ts", "serve.ts"];
 /** The one module that reads the environment. */
-const CONFIG_MODULE = "fresh.config.ts";
+const CONFIG_MODULE = "lib/config.ts";
 
 /** A breach: the rule broken, where, and what. */
 interface Breach {
@@ -56,8 +56,13 @@ function code(file: string): string {
 function importsOf(file: string, text: string): string[] {
   const out: string[] = [];
   const pattern =
-    /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["'](\.{1,2}\/[^"']+)["']/gm;
+    /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)["']((?:\.{1,2}|@)\/[^"']+)["']/gm;
   for (const m of text.matchAll(pattern)) {
+    // `@/` is the repository root (deno.json's import alias).
+    if (m[1].startsWith("@/")) {
+      out.push(m[1].slice(2));
+      continue;
+    }
     const url = new URL(m[1], new URL(file, ROOT));
     out.push(url.pathname.slice(ROOT.pathname.length));
   }
@@ -131,6 +136,11 @@ function breachesOf(file: string): Breach[] {
     if (from === "ui" && ["storage", "http"].includes(to)) {
       add("ui imports server modules", target);
     }
+    if (
+      file.startsWith("lib/charts/") &&
+      (target.startsWith("lib/drawing/") ||
+        target.startsWith("lib/render_api/"))
+    ) add("lib/charts imports drawing", target);
     if (file.startsWith("lib/data/") && target.startsWith("lib/exports/")) {
       add("lib/data imports lib/exports", target);
     }
@@ -208,6 +218,10 @@ Deno.test("architecture: the rules see a breach of each kind", () => {
   assert.ok(CONTRACT.has("SessionEventPayload") && CONTRACT.has("DatasetView"));
   assert.deepEqual(
     importsOf("lib/a/b.ts", 'const m = await import("../kv/keys.ts");'),
+    ["lib/kv/keys.ts"],
+  );
+  assert.deepEqual(
+    importsOf("lib/a/b.ts", 'import { k } from "@/lib/kv/keys.ts";'),
     ["lib/kv/keys.ts"],
   );
   assert.deepEqual(

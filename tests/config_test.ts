@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "../fresh.config.ts";
+import { ConfigError, loadConfig } from "@/lib/config.ts";
 
 Deno.test("config: defaults give a working local setup", () => {
   const config = loadConfig({});

@@ -3,24 +3,24 @@
  * (uploads and workflow outputs, their profiles read from KV and their rows
  * streamed into SQLite on first query) and the built-in demos.
  */
-import { getDemoDatasets } from "../data/demo.ts";
+import { getDemoDatasets } from "@/lib/data/demo.ts";
 import {
   type DatasetProfile,
   profileTable,
   type TableColumn,
-} from "../data/table.ts";
+} from "@/lib/data/table.ts";
 import {
   type QueryParam,
   type QueryResult,
   runQuery,
   runStoredQuery,
-} from "../data/query.ts";
+} from "@/lib/data/query.ts";
 import {
   type Dataset,
   listSessionDatasets,
   readDatasetDetail,
   storedSourceOf,
-} from "../kv/datasets.ts";
+} from "@/lib/kv/datasets.ts";
 
 export interface ChatDataset {
   id: string;

@@ -4,10 +4,10 @@
  * time axis, which series is highest on average, or how two scatter columns
  * move together. No fact that the numbers do not show.
  */
-import type { ChartSpec, Snapshot } from "../charts/spec.ts";
-import { withBinLabels } from "../charts/compile.ts";
-import { language } from "./lang/mod.ts";
-import type { Lang } from "./lang/types.ts";
+import type { ChartSpec, Snapshot } from "@/lib/charts/spec.ts";
+import { withBinLabels } from "@/lib/charts/compile.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
 
 const textOf = (lang: Lang) => language(lang).text.interpret;
 const localeOf = (lang: Lang) => language(lang).locale;

@@ -8,31 +8,31 @@ import {
   type EventType,
   followEvents,
   type SessionEvent,
-} from "../kv/events.ts";
-import { type EventData, parseSessionEvent } from "../api/events.ts";
-import { artifactEventView, chartEventView } from "../api/build.ts";
-import type { Session } from "../kv/sessions.ts";
+} from "@/lib/kv/events.ts";
+import { type EventData, parseSessionEvent } from "@/lib/api/events.ts";
+import { artifactEventView, chartEventView } from "@/lib/api/build.ts";
+import type { Session } from "@/lib/kv/sessions.ts";
 import {
   type Artifact,
   createArtifact,
   reviseArtifact,
-} from "../kv/artifacts.ts";
-import { toSnapshot } from "./planner/mod.ts";
-import type { Plan } from "./planner/types.ts";
-import type { PlannedTurn } from "./model/mod.ts";
-import { language } from "./lang/mod.ts";
-import type { Lang } from "./lang/types.ts";
+} from "@/lib/kv/artifacts.ts";
+import { toSnapshot } from "@/lib/agent/planner/mod.ts";
+import type { Plan } from "@/lib/agent/planner/types.ts";
+import type { PlannedTurn } from "@/lib/agent/model/mod.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
 import { interpretChart } from "./interpret.ts";
 import type { ChatDataset } from "./datasets.ts";
-import { startWorkflow } from "../workflows/run.ts";
-import { ensureDownload } from "../exports/downloads.ts";
+import { startWorkflow } from "@/lib/workflows/run.ts";
+import { ensureDownload } from "@/lib/exports/downloads.ts";
 import {
   EXPORT_FORMATS,
   isExportFormat,
   parseExportOptions,
-} from "../exports/mod.ts";
-import { signedDownloadPath } from "../http/links.ts";
-import { log } from "../log.ts";
+} from "@/lib/exports/mod.ts";
+import { signedDownloadPath } from "@/lib/http/links.ts";
+import { log } from "@/lib/log.ts";
 import type { TurnDeps } from "./turn.ts";
 
 /** A chat turn as its plan's handler sees it. */

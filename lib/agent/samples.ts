@@ -1,6 +1,6 @@
 /** Sample prompts shown to a new user; each makes a chart of the built-in demo data. */
-import { language } from "./lang/mod.ts";
-import type { Lang } from "./lang/types.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
 
 /** Returns the sample prompts in `lang`. */
 export function samplePrompts(lang: Lang): string[] {

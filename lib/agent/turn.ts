@@ -9,26 +9,26 @@ import {
   appendEvent,
   type EventType,
   type SessionEvent,
-} from "../kv/events.ts";
-import type { EventData } from "../api/events.ts";
-import { messageView, userMessageEvent } from "../api/build.ts";
-import { createMessage, listMessages } from "../kv/messages.ts";
-import { type Session, UNTITLED, updateSession } from "../kv/sessions.ts";
-import { listArtifactsBySession } from "../kv/artifacts.ts";
-import { planRequest, requestLang } from "./planner/mod.ts";
+} from "@/lib/kv/events.ts";
+import type { EventData } from "@/lib/api/events.ts";
+import { messageView, userMessageEvent } from "@/lib/api/build.ts";
+import { createMessage, listMessages } from "@/lib/kv/messages.ts";
+import { type Session, UNTITLED, updateSession } from "@/lib/kv/sessions.ts";
+import { listArtifactsBySession } from "@/lib/kv/artifacts.ts";
+import { planRequest, requestLang } from "@/lib/agent/planner/mod.ts";
 import {
   currentChart,
   type ModelClient,
   type PlannedTurn,
   planWithModel,
-} from "./model/mod.ts";
-import { language } from "./lang/mod.ts";
-import type { Lang } from "./lang/types.ts";
+} from "@/lib/agent/model/mod.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
 import { listChatDatasets } from "./datasets.ts";
 import { handlePlan, type Turn } from "./plan_handlers.ts";
-import { log } from "../log.ts";
-import { cleanName } from "../text.ts";
-import type { JobRunner } from "../jobs/runner.ts";
+import { log } from "@/lib/log.ts";
+import { cleanName } from "@/lib/text.ts";
+import type { JobRunner } from "@/lib/jobs/runner.ts";
 
 export interface TurnDeps {
   kv: Deno.Kv;

@@ -11,12 +11,17 @@
  * word in it. Steps follow the order of the message's clauses ("… then …");
  * a requested file format becomes a final convert step.
  */
-import type { ColumnProfile, DatasetProfile } from "../data/table.ts";
-import type { Step, WorkflowRequest } from "../workflows/schema.ts";
-import { language, LANGUAGES } from "./lang/mod.ts";
-import type { Lang, Vocabulary } from "./lang/types.ts";
-import { fold, identifierWords, singulars, tokenize } from "./planner/text.ts";
-import { V } from "./planner/vocab.ts";
+import type { ColumnProfile, DatasetProfile } from "@/lib/data/table.ts";
+import type { Step, WorkflowRequest } from "@/lib/workflows/schema.ts";
+import { language, LANGUAGES } from "@/lib/agent/lang/mod.ts";
+import type { Lang, Vocabulary } from "@/lib/agent/lang/types.ts";
+import {
+  fold,
+  identifierWords,
+  singulars,
+  tokenize,
+} from "@/lib/agent/planner/text.ts";
+import { V } from "@/lib/agent/planner/vocab.ts";
 
 export type WorkflowPlan =
   | { kind: "workflow"; request: WorkflowRequest; reply: string }

@@ -4,17 +4,17 @@
  * Each builder's return type is the contract's, so a field added to one
  * without the other does not type-check. Records are imported as types only.
  */
-import type { Session } from "../kv/sessions.ts";
-import type { Message } from "../kv/messages.ts";
-import type { Artifact } from "../kv/artifacts.ts";
-import type { ApiToken } from "../kv/tokens.ts";
-import type { Share } from "../kv/shares.ts";
-import type { Dataset, DatasetDetail } from "../kv/datasets.ts";
-import type { Job, JobOutput } from "../kv/jobs.ts";
-import type { BlobMeta } from "../kv/blobs.ts";
-import type { Snapshot } from "../charts/spec.ts";
-import type { Preview } from "../data/preview.ts";
-import type { WorkflowRequest } from "../workflows/schema.ts";
+import type { Session } from "@/lib/kv/sessions.ts";
+import type { Message } from "@/lib/kv/messages.ts";
+import type { Artifact } from "@/lib/kv/artifacts.ts";
+import type { ApiToken } from "@/lib/kv/tokens.ts";
+import type { Share } from "@/lib/kv/shares.ts";
+import type { Dataset, DatasetDetail } from "@/lib/kv/datasets.ts";
+import type { Job, JobOutput } from "@/lib/kv/jobs.ts";
+import type { BlobMeta } from "@/lib/kv/blobs.ts";
+import type { Snapshot } from "@/lib/charts/spec.ts";
+import type { Preview } from "@/lib/data/preview.ts";
+import type { WorkflowRequest } from "@/lib/workflows/schema.ts";
 import type {
   ArtifactDetail,
   ArtifactView,

@@ -6,8 +6,8 @@
  * strict: a field the server sends and the contract does not name fails.
  */
 import { z } from "zod";
-import { ChartSpecSchema, SnapshotSchema } from "../charts/spec.ts";
-import { COLUMN_TYPES } from "../data/table.ts";
+import { ChartSpecSchema, SnapshotSchema } from "@/lib/charts/spec.ts";
+import { COLUMN_TYPES } from "@/lib/data/table.ts";
 import { WorkflowFile, WorkflowOutput } from "./events.ts";
 
 export { WorkflowFile, WorkflowOutput };

@@ -5,7 +5,7 @@
  * from the same object. Shared with the browser: no Deno APIs here.
  */
 import type { Cell, ChartSpec, ChartType, Column, Snapshot } from "./spec.ts";
-import { badRequest } from "../errors.ts";
+import { badRequest } from "@/lib/errors.ts";
 
 /** An ECharts option as plain JSON; echarts' own types stay out of the browser-shared path. */
 export type ChartOption = Record<string, unknown>;

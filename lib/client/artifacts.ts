@@ -1,6 +1,6 @@
 /** Fetches artifacts for the islands, sharing one request per artifact version. */
-import { callApi } from "../api/client.ts";
-import type { ArtifactDetail } from "../api/views.ts";
+import { callApi } from "@/lib/api/client.ts";
+import type { ArtifactDetail } from "@/lib/api/views.ts";
 
 const cache = new Map<string, Promise<ArtifactDetail>>();
 

@@ -1,6 +1,10 @@
 /** The dataset API as the islands use it: lists, pages of rows, uploads with progress. */
-import { callApi, callApiNoContent, uploadDatasetFile } from "../api/client.ts";
-import type { DatasetPage, DatasetView } from "../api/views.ts";
+import {
+  callApi,
+  callApiNoContent,
+  uploadDatasetFile,
+} from "@/lib/api/client.ts";
+import type { DatasetPage, DatasetView } from "@/lib/api/views.ts";
 
 export type { DatasetPage, DatasetView };
 

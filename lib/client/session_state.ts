@@ -4,7 +4,7 @@
  * canvas opens them.
  */
 import { signal } from "@preact/signals";
-import { callApi } from "../api/client.ts";
+import { callApi } from "@/lib/api/client.ts";
 
 export interface ChartAnnouncement {
   artifactId: string;

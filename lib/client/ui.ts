@@ -7,10 +7,10 @@
  * another language or the planner's vocabulary.
  */
 import type { ComponentChild } from "preact";
-import type { UiKey, UiText } from "../agent/lang/types.ts";
+import type { UiKey, UiText } from "@/lib/agent/lang/types.ts";
 import { RequestError } from "./errors.ts";
 
-export type { UiKey, UiText } from "../agent/lang/types.ts";
+export type { UiKey, UiText } from "@/lib/agent/lang/types.ts";
 
 /** Keys that have `_one` and `_other` forms, without the suffix. */
 export type PluralKey = UiKey extends infer K

@@ -4,7 +4,7 @@
  * answers with its kind's status and its code as is, and a workflow reports
  * its code and message in `workflow_failed`.
  */
-import { AppError } from "../errors.ts";
+import { AppError } from "@/lib/errors.ts";
 
 /** The kinds a data problem can be. */
 const DATA_ERROR_KINDS = [

@@ -6,7 +6,7 @@
  * stores them). Nothing but the current batch is held, except for XLSX, whose
  * archive must be read whole (it is at most the upload limit).
  */
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "@/lib/bytes.ts";
 import { isNumberText } from "./cells.ts";
 import { overLimit, unreadable } from "./errors.ts";
 import {

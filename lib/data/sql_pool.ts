@@ -18,8 +18,8 @@
  * starts it for 50–500 ms.
  */
 import { Worker } from "node:worker_threads";
-import { AppError, type ErrorKind } from "../errors.ts";
-import { log } from "../log.ts";
+import { AppError, type ErrorKind } from "@/lib/errors.ts";
+import { log } from "@/lib/log.ts";
 import { DataError, isDataErrorKind } from "./errors.ts";
 import {
   DEFAULT_SQL_MEMORY,

@@ -7,7 +7,7 @@
  * unavailable: there the pool runs in this isolate.
  */
 import { Worker } from "node:worker_threads";
-import { log } from "../log.ts";
+import { log } from "@/lib/log.ts";
 import type { SandboxResult } from "./sandbox_engine.ts";
 import {
   replyError,

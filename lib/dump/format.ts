@@ -18,10 +18,10 @@
  * ```
  */
 import { z } from "zod";
-import { isId } from "../ids.ts";
-import { ChartSpecSchema, SnapshotSchema } from "../charts/spec.ts";
-import { UPLOAD_FORMATS } from "../data/sniff.ts";
-import { COLUMN_TYPES } from "../data/table.ts";
+import { isId } from "@/lib/ids.ts";
+import { ChartSpecSchema, SnapshotSchema } from "@/lib/charts/spec.ts";
+import { UPLOAD_FORMATS } from "@/lib/data/sniff.ts";
+import { COLUMN_TYPES } from "@/lib/data/table.ts";
 
 /** The archive format's name, in its manifest. */
 export const DUMP_FORMAT = "chartroom-session";

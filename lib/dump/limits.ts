@@ -1,6 +1,6 @@
 /** What a session archive may inflate to before it is taken for a zip bomb. */
-import type { Config } from "../../fresh.config.ts";
-import type { ZipLimits } from "../data/zip_read.ts";
+import type { Config } from "@/lib/config.ts";
+import type { ZipLimits } from "@/lib/data/zip_read.ts";
 
 /** Returns the bounds of an archive of at most MAX_RESTORE_BYTES. */
 export function restoreZipLimits(config: Config): ZipLimits {

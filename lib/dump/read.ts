@@ -9,16 +9,16 @@
  */
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { AppError } from "../errors.ts";
+import { AppError } from "@/lib/errors.ts";
 import {
   inflateEntry,
   listZipEntries,
   type ZipEntryInfo,
   type ZipLimits,
   ZipReadError,
-} from "../data/zip_read.ts";
-import { describeIssues } from "../validate.ts";
-import type { Snapshot } from "../charts/spec.ts";
+} from "@/lib/data/zip_read.ts";
+import { describeIssues } from "@/lib/validate.ts";
+import type { Snapshot } from "@/lib/charts/spec.ts";
 import {
   ArtifactEntry,
   badEntryName,

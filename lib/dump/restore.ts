@@ -7,22 +7,22 @@
  * owner's list only once everything is stored; a write that fails removes
  * all that was written.
  */
-import { newId } from "../ids.ts";
-import { inflateEntry, ZipReadError } from "../data/zip_read.ts";
+import { newId } from "@/lib/ids.ts";
+import { inflateEntry, ZipReadError } from "@/lib/data/zip_read.ts";
 import {
   importSession,
   listImportedSession,
   type Session,
-} from "../kv/sessions.ts";
-import { importMessages } from "../kv/messages.ts";
-import { importArtifact } from "../kv/artifacts.ts";
-import { importDataset } from "../kv/datasets.ts";
-import { keys } from "../kv/keys.ts";
-import { finishSessionDelete } from "../kv/session_delete.ts";
-import { checkMembers, listMembers, type SetLimits } from "../kv/quotas.ts";
+} from "@/lib/kv/sessions.ts";
+import { importMessages } from "@/lib/kv/messages.ts";
+import { importArtifact } from "@/lib/kv/artifacts.ts";
+import { importDataset } from "@/lib/kv/datasets.ts";
+import { keys } from "@/lib/kv/keys.ts";
+import { finishSessionDelete } from "@/lib/kv/session_delete.ts";
+import { checkMembers, listMembers, type SetLimits } from "@/lib/kv/quotas.ts";
 import type { ValidDump } from "./read.ts";
-import { isChartQuery } from "../agent/planner/mod.ts";
-import type { ChartQuery } from "../agent/planner/types.ts";
+import { isChartQuery } from "@/lib/agent/planner/mod.ts";
+import type { ChartQuery } from "@/lib/agent/planner/types.ts";
 import type { ArtifactEntry, DatasetEntry } from "./format.ts";
 
 /** Replaces every string in `value` that is an old id by its new one. */

@@ -5,17 +5,17 @@
  * stays at a few chunks of a blob, whatever the session holds.
  */
 import { createHash } from "node:crypto";
-import { type ZipEntry, zipStream } from "../exports/zip.ts";
-import type { Session } from "../kv/sessions.ts";
-import { listMessages } from "../kv/messages.ts";
+import { type ZipEntry, zipStream } from "@/lib/exports/zip.ts";
+import type { Session } from "@/lib/kv/sessions.ts";
+import { listMessages } from "@/lib/kv/messages.ts";
 import {
   type Artifact,
   getArtifactVersion,
   listArtifactsBySession,
   listArtifactVersions,
-} from "../kv/artifacts.ts";
-import { type Dataset, listSessionDatasets } from "../kv/datasets.ts";
-import { streamBlobListed } from "../kv/blobs.ts";
+} from "@/lib/kv/artifacts.ts";
+import { type Dataset, listSessionDatasets } from "@/lib/kv/datasets.ts";
+import { streamBlobListed } from "@/lib/kv/blobs.ts";
 import {
   type ArtifactEntry,
   type DatasetEntry,

@@ -4,7 +4,7 @@
  * test, so the two cannot drift; each language names and describes every one
  * (`format.<id>` and `format.<id>.about` in `lib/agent/lang/{en,es,pt}.ts`).
  */
-import type { ExportMenuFormat } from "../agent/lang/types.ts";
+import type { ExportMenuFormat } from "@/lib/agent/lang/types.ts";
 
 /** Every export format in menu order. */
 export const EXPORT_CATALOG = [

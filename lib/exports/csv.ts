@@ -5,7 +5,7 @@
  * the raw snapshot, so a scatter's group column comes along too.
  */
 import { z } from "zod";
-import type { Cell } from "../charts/spec.ts";
+import type { Cell } from "@/lib/charts/spec.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { booleanOption } from "./options.ts";
 

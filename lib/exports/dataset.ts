@@ -7,7 +7,7 @@
  * writer (quoted where needed, formula-like text neutralised). XLSX: one sheet streamed by xlsx_writer.ts, the
  * chart export's writer, with numbers as numbers and dates as real dates.
  */
-import type { ColumnType, TableCell, TableColumn } from "../data/table.ts";
+import type { ColumnType, TableCell, TableColumn } from "@/lib/data/table.ts";
 import { csvRecordWriter } from "./csv.ts";
 import { excelSerial, type XlsxCell, xlsxStream } from "./xlsx_writer.ts";
 

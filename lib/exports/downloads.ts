@@ -3,10 +3,13 @@
  * TTL and cached by a hash of (artifact, version, format, options), so asking
  * twice for the same file renders it once.
  */
-import { getCachedDownload, setCachedDownload } from "../kv/download_cache.ts";
-import { type BlobMeta, getBlobMeta, writeBlob } from "../kv/blobs.ts";
-import { type Artifact, readArtifactSnapshot } from "../kv/artifacts.ts";
-import { inlineParams } from "../data/sql_text.ts";
+import {
+  getCachedDownload,
+  setCachedDownload,
+} from "@/lib/kv/download_cache.ts";
+import { type BlobMeta, getBlobMeta, writeBlob } from "@/lib/kv/blobs.ts";
+import { type Artifact, readArtifactSnapshot } from "@/lib/kv/artifacts.ts";
+import { inlineParams } from "@/lib/data/sql_text.ts";
 import { exportChart, type ParsedExport } from "./mod.ts";
 
 /** Returns the SHA-256 hex digest of a string. */

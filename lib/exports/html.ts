@@ -8,9 +8,9 @@
  * `<script type="application/json">` with `<`, `>`, `&`, U+2028 and U+2029
  * escaped, so no value can close the element.
  */
-import { compileOption } from "../charts/compile.ts";
-import type { Cell } from "../charts/spec.ts";
-import { log } from "../log.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import type { Cell } from "@/lib/charts/spec.ts";
+import { log } from "@/lib/log.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions } from "./options.ts";
 import { escapeHtml, jsonForScript } from "./escape.ts";

@@ -18,7 +18,7 @@
  * Cells are strings, numbers or null, exactly as in the artifact. Rows stream
  * one per line in batches.
  */
-import { compileOption } from "../charts/compile.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions } from "./options.ts";
 

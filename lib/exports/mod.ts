@@ -4,7 +4,7 @@
  * follow from it.
  */
 import { z } from "zod";
-import { badRequest } from "../errors.ts";
+import { badRequest } from "@/lib/errors.ts";
 import { csvExporter } from "./csv.ts";
 import { htmlExporter } from "./html.ts";
 import { jsonExporter } from "./json.ts";

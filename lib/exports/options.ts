@@ -4,7 +4,7 @@
  * error names the option and its bounds.
  */
 import { z } from "zod";
-import { isPngBackground, PNG_LIMITS } from "../charts/png.ts";
+import { isPngBackground, PNG_LIMITS } from "@/lib/drawing/png.ts";
 
 /** An integer option from `min` to `max` with a default. */
 export function integerOption(

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { backgroundOption, sizeOptions } from "./options.ts";
 import { chartVector } from "./svg.ts";
-import type { PdfPage } from "../charts/pdf.ts";
+import type { PdfPage } from "@/lib/drawing/pdf.ts";
 
 const PdfOptions = z.strictObject({
   ...sizeOptions(),

@@ -4,8 +4,8 @@
  */
 import { integerOption } from "./options.ts";
 import { z } from "zod";
-import { compileOption } from "../charts/compile.ts";
-import { isPngBackground, PNG_LIMITS, renderPng } from "../charts/png.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import { isPngBackground, PNG_LIMITS, renderPng } from "@/lib/drawing/png.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 
 /** Default PNG size in CSS px (16:9) and scale (a 1600×900 file). */

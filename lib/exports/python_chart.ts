@@ -11,8 +11,8 @@
  * Every string reaches Python as a JSON string literal (JSON's escapes are
  * valid Python escapes), so no title or cell can end a literal early.
  */
-import { binDecimals, HEATMAP_COLORS, PALETTE } from "../charts/compile.ts";
-import type { Cell, Column } from "../charts/spec.ts";
+import { binDecimals, HEATMAP_COLORS, PALETTE } from "@/lib/charts/compile.ts";
+import type { Cell, Column } from "@/lib/charts/spec.ts";
 import type { ExportInput } from "./types.ts";
 
 /** Pinned Python packages for the notebook and the script (Python 3.11–3.13). */

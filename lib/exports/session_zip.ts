@@ -5,9 +5,9 @@
  * script. Streamed like the per-chart ZIP: one chart is rendered at a time,
  * only as fast as the reader takes the bytes.
  */
-import type { Session } from "../kv/sessions.ts";
-import { type Artifact, listArtifactsBySession } from "../kv/artifacts.ts";
-import { log } from "../log.ts";
+import type { Session } from "@/lib/kv/sessions.ts";
+import { type Artifact, listArtifactsBySession } from "@/lib/kv/artifacts.ts";
+import { log } from "@/lib/log.ts";
 import { exportInputOf } from "./downloads.ts";
 import { titleSlug } from "./filename.ts";
 import { markdownText } from "./notebook.ts";

@@ -7,10 +7,10 @@
  */
 import { z } from "zod";
 import { Buffer } from "node:buffer";
-import { compileOption } from "../charts/compile.ts";
-import { loadFonts } from "../charts/fonts.ts";
-import { drawVector, type Vector } from "../charts/vector.ts";
-import type { PdfPage } from "../charts/pdf.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import { loadFonts } from "@/lib/drawing/fonts.ts";
+import { drawVector, type Vector } from "@/lib/drawing/vector.ts";
+import type { PdfPage } from "@/lib/drawing/pdf.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { backgroundOption, sizeOptions } from "./options.ts";
 import { escapeXml } from "./escape.ts";

@@ -4,7 +4,7 @@
  * return bytes or a byte stream, never touching KV or the file system.
  */
 import type { z } from "zod";
-import type { ChartSpec, Snapshot } from "../charts/spec.ts";
+import type { ChartSpec, Snapshot } from "@/lib/charts/spec.ts";
 
 /** What every exporter receives: the artifact's title, spec and data. */
 export interface ExportInput {

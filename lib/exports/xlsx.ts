@@ -10,7 +10,7 @@
  * snapshot is already in memory, so the workbook is handed over as one
  * buffer.
  */
-import type { Cell, Column } from "../charts/spec.ts";
+import type { Cell, Column } from "@/lib/charts/spec.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions } from "./options.ts";
 import { type DatePrecision, parseIsoDate } from "./cells.ts";

@@ -17,7 +17,7 @@
 import { Zip } from "fflate";
 import { NativeDeflate } from "./zip_deflate.ts";
 import { escapeXml } from "./escape.ts";
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "@/lib/bytes.ts";
 
 /** Number formats a date cell can be shown in. */
 export type XlsxDateFormat =

@@ -5,7 +5,7 @@
  * an element named for its value's type (`n`, `d`, `s`, `null`), so the file
  * validates and reads back without guessing. Rows stream in batches.
  */
-import type { Cell } from "../charts/spec.ts";
+import type { Cell } from "@/lib/charts/spec.ts";
 import type { Exporter, ExportInput, ExportResult } from "./types.ts";
 import { NoOptions } from "./options.ts";
 import { escapeXml, escapeXmlText } from "./escape.ts";

@@ -18,7 +18,7 @@
  */
 import { constants, crc32, deflateRawSync } from "node:zlib";
 import { ZipPassThrough } from "fflate";
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "@/lib/bytes.ts";
 
 /** Input collected before a segment is deflated (unless the file ends). */
 const SEGMENT_BYTES = 256 * 1024;

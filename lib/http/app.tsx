@@ -4,9 +4,9 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { ComponentType } from "preact";
-import type { Config } from "../../fresh.config.ts";
-import { log } from "../log.ts";
-import { newId } from "../ids.ts";
+import type { Config } from "@/lib/config.ts";
+import { log } from "@/lib/log.ts";
+import { newId } from "@/lib/ids.ts";
 import { handleError } from "./errors.ts";
 import { identity } from "./identity.ts";
 import { originCheck } from "./guards.ts";
@@ -15,13 +15,13 @@ import { recordRequest } from "./metrics.ts";
 import { registerIslands } from "./islands.ts";
 import { staticFiles } from "./static_files.ts";
 import { BareApp, renderDocument } from "./pages.tsx";
-import { langFromAcceptLanguage } from "../agent/lang/mod.ts";
-import type { Lang } from "../agent/lang/types.ts";
-import { uiText } from "../agent/lang/ui.ts";
+import { langFromAcceptLanguage } from "@/lib/agent/lang/mod.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
+import { uiText } from "@/lib/agent/lang/ui.ts";
 import type { AssetManifest } from "./assets.ts";
-import type { JobRunner } from "../jobs/runner.ts";
-import type { Housekeeping } from "../jobs/housekeeping.ts";
-import type { ModelClient } from "../agent/model/client.ts";
+import type { JobRunner } from "@/lib/jobs/runner.ts";
+import type { Housekeeping } from "@/lib/jobs/housekeeping.ts";
+import type { ModelClient } from "@/lib/agent/model/client.ts";
 import { compareRoutePaths, routePathOf } from "./route_paths.ts";
 import type {
   AppEnv,

@@ -3,10 +3,10 @@ import {
   type Artifact,
   listArtifactVersions,
   readArtifactSnapshot,
-} from "../kv/artifacts.ts";
-import { compileOption } from "../charts/compile.ts";
-import { artifactDetailView } from "../api/build.ts";
-import type { ArtifactDetail } from "../api/views.ts";
+} from "@/lib/kv/artifacts.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import { artifactDetailView } from "@/lib/api/build.ts";
+import type { ArtifactDetail } from "@/lib/api/views.ts";
 
 /**
  * Returns `artifact` (the current record or one of its versions) with the

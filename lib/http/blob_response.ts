@@ -1,5 +1,5 @@
 /** A response that streams a stored blob as a file download. */
-import type { BlobMeta } from "../kv/blobs.ts";
+import type { BlobMeta } from "@/lib/kv/blobs.ts";
 
 /** Returns a `Content-Disposition` value for a filename, ASCII-safe with a UTF-8 form. */
 export function attachmentDisposition(filename: string): string {

@@ -5,23 +5,23 @@
  * repeat is served from KV and a client's copy revalidates with its ETag.
  */
 import { z } from "zod";
-import { integerOption } from "../exports/options.ts";
-import { PNG_LIMITS } from "../charts/png.ts";
-import { checkPixels } from "../charts/budget.ts";
-import { compileOption } from "../charts/compile.ts";
+import { integerOption } from "@/lib/exports/options.ts";
+import { PNG_LIMITS } from "@/lib/drawing/png.ts";
+import { checkPixels } from "@/lib/drawing/budget.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
 import {
   type Theme,
   themeBackground,
   themedOption,
   THEMES,
-} from "../charts/theme.ts";
+} from "@/lib/charts/theme.ts";
 import {
   listArtifactsBySession,
   readArtifactSnapshot,
-} from "../kv/artifacts.ts";
-import { RENDERER_VERSION } from "../kv/render_cache.ts";
-import { renderCached } from "../render/render.ts";
-import { notFound } from "../errors.ts";
+} from "@/lib/kv/artifacts.ts";
+import { RENDERER_VERSION } from "@/lib/kv/render_cache.ts";
+import { renderCached } from "@/lib/render_api/render.ts";
+import { notFound } from "@/lib/errors.ts";
 import { parseWith } from "./validate.ts";
 import { imageResponse } from "./image_response.ts";
 import { takeIpRenderRate } from "./quota.ts";

@@ -5,9 +5,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { AppError, type ErrorKind } from "../errors.ts";
-import { log } from "../log.ts";
-import { QuotaExceeded } from "../kv/quotas.ts";
+import { AppError, type ErrorKind } from "@/lib/errors.ts";
+import { log } from "@/lib/log.ts";
+import { QuotaExceeded } from "@/lib/kv/quotas.ts";
 import type { AppEnv } from "./types.ts";
 
 /** The HTTP status of each kind of AppError: the one place kinds become statuses. */

@@ -1,6 +1,6 @@
 /** The `expires_in` of tokens and share links: seconds, or a duration such as "7d". */
 import { z } from "zod";
-import { parseDuration } from "../../fresh.config.ts";
+import { parseDuration } from "@/lib/config.ts";
 
 const MAX_MS = 366 * 24 * 3600_000;
 

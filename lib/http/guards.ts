@@ -1,7 +1,7 @@
 /** Request guards: the Origin check for state-changing requests, and body limits. */
 import type { MiddlewareHandler } from "hono";
-import { AppError } from "../errors.ts";
-import { readTextWithin } from "../body.ts";
+import { AppError } from "@/lib/errors.ts";
+import { readTextWithin } from "@/lib/body.ts";
 import type { AppEnv } from "./types.ts";
 import { allowedOrigin } from "./urls.ts";
 

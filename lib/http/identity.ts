@@ -8,10 +8,10 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { signToken, verifyToken } from "./signing.ts";
-import { isId, newId } from "../ids.ts";
+import { isId, newId } from "@/lib/ids.ts";
 import type { AppEnv } from "./types.ts";
 import { isSecureOrigin } from "./urls.ts";
-import { verifyApiToken } from "../kv/tokens.ts";
+import { verifyApiToken } from "@/lib/kv/tokens.ts";
 import { errorBody } from "./errors.ts";
 
 export const IDENTITY_COOKIE = "chartroom_id";

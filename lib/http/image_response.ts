@@ -1,6 +1,6 @@
 /** The HTTP answer for a drawn image: the render API's and shared charts' embeds. */
-import type { NotModified, RenderedImage } from "../render/render.ts";
-import type { RenderFormat } from "../render/request.ts";
+import type { NotModified, RenderedImage } from "@/lib/render_api/render.ts";
+import type { RenderFormat } from "@/lib/render_api/request.ts";
 import type { AppContext } from "./types.ts";
 
 /** SVG output is a document of its own: nothing in it may run or load. */

@@ -8,8 +8,8 @@ import {
   httpRequests,
   jobsByState,
   registry,
-} from "../metrics.ts";
-import { countJobsByState, getBytesStored } from "../kv/stats.ts";
+} from "@/lib/metrics.ts";
+import { countJobsByState, getBytesStored } from "@/lib/kv/stats.ts";
 
 /** The content type of the Prometheus text format. */
 export const METRICS_CONTENT_TYPE = registry.contentType;

@@ -1,14 +1,14 @@
 /** Route helpers that load a record the caller owns, or answer 404. */
 import { z } from "zod";
-import { getOwnedSession, type Session } from "../kv/sessions.ts";
+import { getOwnedSession, type Session } from "@/lib/kv/sessions.ts";
 import {
   type Artifact,
   getArtifactVersion,
   getOwnedArtifact,
-} from "../kv/artifacts.ts";
-import { type Dataset, getOwnedDataset } from "../kv/datasets.ts";
-import { isId } from "../ids.ts";
-import { notFound } from "../errors.ts";
+} from "@/lib/kv/artifacts.ts";
+import { type Dataset, getOwnedDataset } from "@/lib/kv/datasets.ts";
+import { isId } from "@/lib/ids.ts";
+import { notFound } from "@/lib/errors.ts";
 import type { AppContext } from "./types.ts";
 
 /** Returns the session named by `:id` when the caller owns it; throws 404 otherwise. */

@@ -5,8 +5,8 @@
  * drawings. Counting lives in lib/kv/quotas.ts.
  */
 import type { MiddlewareHandler } from "hono";
-import type { Config } from "../../fresh.config.ts";
-import { type Rate, type SetLimits, takeRate } from "../kv/quotas.ts";
+import type { Config } from "@/lib/config.ts";
+import { type Rate, type SetLimits, takeRate } from "@/lib/kv/quotas.ts";
 import type { AppContext, AppEnv } from "./types.ts";
 
 type RateName = "requests" | "chat_turns" | "renders" | "render_api";

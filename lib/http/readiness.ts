@@ -1,7 +1,7 @@
 /** Whether this instance should be sent traffic: /health/ready. */
-import type { ReadinessView } from "../api/views.ts";
-import { checkKvHealth } from "../kv/health.ts";
-import { warmUpState } from "../charts/warm_up.ts";
+import type { ReadinessView } from "@/lib/api/views.ts";
+import { checkKvHealth } from "@/lib/kv/health.ts";
+import { warmUpState } from "@/lib/drawing/warm_up.ts";
 
 /** The readiness view (lib/api/views.ts). */
 export type Readiness = ReadinessView;

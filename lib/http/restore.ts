@@ -1,8 +1,8 @@
 /** Restoring the session archive a request carries (the API and the home page's form). */
-import type { Session } from "../kv/sessions.ts";
-import { readDump, type ValidDump } from "../dump/read.ts";
-import { checkRestoreQuota, restoreDump } from "../dump/restore.ts";
-import { restoreZipLimits } from "../dump/limits.ts";
+import type { Session } from "@/lib/kv/sessions.ts";
+import { readDump, type ValidDump } from "@/lib/dump/read.ts";
+import { checkRestoreQuota, restoreDump } from "@/lib/dump/restore.ts";
+import { restoreZipLimits } from "@/lib/dump/limits.ts";
 import { uploadedFile } from "./upload_body.ts";
 import { storageLimits } from "./quota.ts";
 import type { AppContext } from "./types.ts";

@@ -1,7 +1,7 @@
 /** The HTTP answer streaming every chart of a session as one ZIP. */
-import type { Session } from "../kv/sessions.ts";
-import { sessionZip } from "../exports/session_zip.ts";
-import { titleSlug } from "../exports/filename.ts";
+import type { Session } from "@/lib/kv/sessions.ts";
+import { sessionZip } from "@/lib/exports/session_zip.ts";
+import { titleSlug } from "@/lib/exports/filename.ts";
 import { attachmentDisposition } from "./blob_response.ts";
 
 /** Returns the streamed ZIP of a session's charts as an attachment. */

@@ -2,7 +2,7 @@
  * What a visitor of a share link that cannot be opened reads, in the page's
  * language (the visitor's Accept-Language: English, Spanish or Portuguese).
  */
-import type { Lang } from "../agent/lang/types.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
 
 /** Why a link shows no content. */
 export type ShareProblemKind = "invalid" | "revoked" | "expired" | "gone";

@@ -5,17 +5,17 @@
  * fixed version or always the newest. Nothing here writes, save the time
  * the link was last opened.
  */
-import { AppError, notFound } from "../errors.ts";
-import { isId } from "../ids.ts";
-import { getSession, type Session } from "../kv/sessions.ts";
+import { AppError, notFound } from "@/lib/errors.ts";
+import { isId } from "@/lib/ids.ts";
+import { getSession, type Session } from "@/lib/kv/sessions.ts";
 import {
   type Artifact,
   getArtifact,
   getArtifactVersion,
   listArtifactVersions,
-} from "../kv/artifacts.ts";
-import { markShareOpened, readShare, type Share } from "../kv/shares.ts";
-import { log } from "../log.ts";
+} from "@/lib/kv/artifacts.ts";
+import { markShareOpened, readShare, type Share } from "@/lib/kv/shares.ts";
+import { log } from "@/lib/log.ts";
 import { type ShareProblemKind, shareProblemText } from "./share_texts.ts";
 import type { AppContext } from "./types.ts";
 

@@ -1,8 +1,8 @@
 /** What a share link's page shows: built from the share, never from the visitor. */
-import { listMessages } from "../kv/messages.ts";
-import { listArtifactsBySession } from "../kv/artifacts.ts";
+import { listMessages } from "@/lib/kv/messages.ts";
+import { listArtifactsBySession } from "@/lib/kv/artifacts.ts";
 import { artifactDetail } from "./artifact_detail.ts";
-import { artifactView, messageView } from "../api/build.ts";
+import { artifactView, messageView } from "@/lib/api/build.ts";
 import { publicOrigin } from "./urls.ts";
 import { type Shared, sharedChart } from "./shared.ts";
 import type { AppContext } from "./types.ts";
@@ -10,7 +10,7 @@ import type {
   ArtifactDetail,
   ArtifactView,
   MessageView,
-} from "../api/views.ts";
+} from "@/lib/api/views.ts";
 
 /** The data of a shared page: a session (conversation and canvas) or one chart. */
 export interface SharedPageData {

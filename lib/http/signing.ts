@@ -3,7 +3,7 @@
  * comes from config; where none is configured one is created once and kept in
  * KV, so every instance (and every restart) signs alike.
  */
-import { getOrCreateSecret } from "../kv/secrets.ts";
+import { getOrCreateSecret } from "@/lib/kv/secrets.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -3,8 +3,8 @@
  * comment heartbeat, and a stream that stops reading its source when the
  * client goes away (the source's own work is not cancelled by that).
  */
-import type { SessionEvent } from "../kv/events.ts";
-import { sseStreamsOpen } from "../metrics.ts";
+import type { SessionEvent } from "@/lib/kv/events.ts";
+import { sseStreamsOpen } from "@/lib/metrics.ts";
 
 const encoder = new TextEncoder();
 

@@ -1,8 +1,8 @@
 /** Making an API token for the caller: the rules the API and the tokens page share. */
 import { z } from "zod";
-import { createApiToken, MAX_TOKENS_PER_OWNER } from "../kv/tokens.ts";
-import { AppError } from "../errors.ts";
-import { cleanName } from "../text.ts";
+import { createApiToken, MAX_TOKENS_PER_OWNER } from "@/lib/kv/tokens.ts";
+import { AppError } from "@/lib/errors.ts";
+import { cleanName } from "@/lib/text.ts";
 import { ExpiresIn } from "./expires_in.ts";
 import type { AppContext } from "./types.ts";
 

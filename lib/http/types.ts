@@ -1,10 +1,10 @@
 /** Types shared by the HTTP layer and the route modules. */
 import type { Context, MiddlewareHandler } from "hono";
 import type { ComponentType } from "preact";
-import type { Config } from "../../fresh.config.ts";
-import type { JobRunner } from "../jobs/runner.ts";
-import type { Lang, UiText } from "../agent/lang/types.ts";
-import type { ModelClient } from "../agent/model/client.ts";
+import type { Config } from "@/lib/config.ts";
+import type { JobRunner } from "@/lib/jobs/runner.ts";
+import type { Lang, UiText } from "@/lib/agent/lang/types.ts";
+import type { ModelClient } from "@/lib/agent/model/client.ts";
 
 /** What every request can reach through `c.var`. */
 export interface AppVariables {

@@ -3,9 +3,9 @@
  * the file of a request, whether sent raw (the file name in `?filename=` or
  * an `X-Filename` header) or as `multipart/form-data` (a `file` field).
  */
-import { cleanName, percentDecoded } from "../text.ts";
-import { AppError } from "../errors.ts";
-import { overLimit } from "../data/errors.ts";
+import { cleanName, percentDecoded } from "@/lib/text.ts";
+import { AppError } from "@/lib/errors.ts";
+import { overLimit } from "@/lib/data/errors.ts";
 
 const mb = (n: number) =>
   n % 1_000_000 === 0 ? `${n / 1_000_000} MB` : `${n} bytes`;

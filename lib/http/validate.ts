@@ -1,8 +1,8 @@
 /** Input validation at the HTTP boundary: zod schemas over bodies, queries and params. */
 import type { z } from "zod";
-import { AppError, badRequest } from "../errors.ts";
+import { AppError, badRequest } from "@/lib/errors.ts";
 import { readBodyText } from "./guards.ts";
-import { describeIssues, parseWith } from "../validate.ts";
+import { describeIssues, parseWith } from "@/lib/validate.ts";
 import type { AppContext } from "./types.ts";
 
 export { describeIssues, parseWith };

@@ -5,7 +5,7 @@
  * sooner; requests do the same.
  */
 import type { Housekeeping } from "./housekeeping.ts";
-import { log } from "../log.ts";
+import { log } from "@/lib/log.ts";
 
 /** Schedules `housekeeping.tick` every minute; returns false where Deno.cron is missing. */
 export function scheduleHousekeeping(

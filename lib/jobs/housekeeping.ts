@@ -9,11 +9,11 @@
  * `tick` does the same at once, for Deno.cron and for timers, which may only
  * make it happen sooner.
  */
-import { acquireLease, renewLease } from "../kv/lease.ts";
-import { sweepSlice } from "../kv/sweep.ts";
-import { log } from "../log.ts";
-import { setBytesStored } from "../kv/stats.ts";
-import { sweeps, swept } from "../metrics.ts";
+import { acquireLease, renewLease } from "@/lib/kv/lease.ts";
+import { sweepSlice } from "@/lib/kv/sweep.ts";
+import { log } from "@/lib/log.ts";
+import { setBytesStored } from "@/lib/kv/stats.ts";
+import { sweeps, swept } from "@/lib/metrics.ts";
 
 /** The lease kind, and the one id, of the sweep slot. */
 export const SWEEP_LEASE = { kind: "housekeeping", id: "sweep" } as const;

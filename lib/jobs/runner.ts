@@ -8,8 +8,8 @@
  * crashes is retried by whichever instance claims it next; the claim after
  * `maxAttempts` fails it with the last error (or "interrupted").
  */
-import { failsForGood } from "../errors.ts";
-import { log } from "../log.ts";
+import { failsForGood } from "@/lib/errors.ts";
+import { log } from "@/lib/log.ts";
 import {
   type AddOps,
   checkLease,
@@ -18,7 +18,7 @@ import {
   type Lease,
   listLapsedLeases,
   releaseLease,
-} from "../kv/lease.ts";
+} from "@/lib/kv/lease.ts";
 import {
   createJob,
   getJob,
@@ -31,7 +31,7 @@ import {
   type NewJob,
   releaseJob,
   updateJob,
-} from "../kv/jobs.ts";
+} from "@/lib/kv/jobs.ts";
 
 /** What a running job can do; every write is fenced by the job's lease. */
 export interface JobContext<Request = unknown> {

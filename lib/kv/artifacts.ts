@@ -9,10 +9,10 @@ import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
 import { retryCommit } from "./commit.ts";
 import { deleteBlob, readBlob, writeBlob } from "./blobs.ts";
 import { getMany } from "./batch.ts";
-import { newId } from "../ids.ts";
-import type { ChartSpec, Snapshot } from "../charts/spec.ts";
-import type { ChartQuery } from "../agent/planner/types.ts";
-import { artifactsCreated } from "../metrics.ts";
+import { newId } from "@/lib/ids.ts";
+import type { ChartSpec, Snapshot } from "@/lib/charts/spec.ts";
+import type { ChartQuery } from "@/lib/agent/planner/types.ts";
+import { artifactsCreated } from "@/lib/metrics.ts";
 
 export const ARTIFACT_TYPES = ["chart"] as const;
 export type ArtifactType = typeof ARTIFACT_TYPES[number];

@@ -5,7 +5,7 @@
  */
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/lib/ids.ts";
 import { deleteByPrefix } from "./batch.ts";
 
 /** Bytes per chunk: under the 65,536-byte value limit with room for framing. */

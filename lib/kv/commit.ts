@@ -1,5 +1,5 @@
 /** Helpers for atomic commits: retry read-modify-write on a lost race. */
-import { AppError } from "../errors.ts";
+import { AppError } from "@/lib/errors.ts";
 
 /** Thrown when an atomic operation keeps losing races after every retry (a conflict). */
 export class ConflictError extends AppError {

@@ -1,5 +1,5 @@
 /** Paging through KV lists with a cursor a client sent back. */
-import { badRequest } from "../errors.ts";
+import { badRequest } from "@/lib/errors.ts";
 
 /** Deno KV gives out cursors in URL-safe base64 (padded with = at times). */
 const CURSOR = /^[A-Za-z0-9_=-]*$/;

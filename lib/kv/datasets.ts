@@ -17,20 +17,24 @@ import {
   writeBlob,
 } from "./blobs.ts";
 import { getMany } from "./batch.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/lib/ids.ts";
 import type { Session } from "./sessions.ts";
-import { decodeBatches, encodeBatch } from "../data/batches.ts";
+import { decodeBatches, encodeBatch } from "@/lib/data/batches.ts";
 import {
   cellConverter,
   type ColumnStats,
   type DatasetColumn,
   type RawCell,
-} from "../data/infer.ts";
-import { collectRows, ingestTable } from "../data/ingest.ts";
-import type { TextEncoding, UploadFormat } from "../data/sniff.ts";
-import type { ColumnType, DatasetProfile, TableCell } from "../data/table.ts";
-import { clearQueryCache, type StoredSource } from "../data/query.ts";
-import { AppError } from "../errors.ts";
+} from "@/lib/data/infer.ts";
+import { collectRows, ingestTable } from "@/lib/data/ingest.ts";
+import type { TextEncoding, UploadFormat } from "@/lib/data/sniff.ts";
+import type {
+  ColumnType,
+  DatasetProfile,
+  TableCell,
+} from "@/lib/data/table.ts";
+import { clearQueryCache, type StoredSource } from "@/lib/data/query.ts";
+import { AppError } from "@/lib/errors.ts";
 import { addMemberToCommit, type SetLimits } from "./quotas.ts";
 
 /** Where a dataset came from. */

@@ -9,7 +9,7 @@ import { appendEventBatched } from "./event_batch.ts";
 import {
   SESSION_EVENT_NAMES,
   type SessionEventName,
-} from "../api/event_names.ts";
+} from "@/lib/api/event_names.ts";
 
 /** Every event name the log holds: the contract's (lib/api/events.ts). */
 export const EVENT_TYPES: readonly SessionEventName[] = SESSION_EVENT_NAMES;

@@ -6,7 +6,7 @@ import {
   kvOperationDuration,
   persistenceErrors,
   secondsSince,
-} from "../metrics.ts";
+} from "@/lib/metrics.ts";
 
 async function timed<T>(op: string, run: () => Promise<T>): Promise<T> {
   const started = performance.now();

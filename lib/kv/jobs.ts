@@ -18,7 +18,7 @@ import {
   type LeaseEntry,
   releaseLease,
 } from "./lease.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/lib/ids.ts";
 
 /** The lease kind of jobs. */
 export const JOB_LEASE = "job";

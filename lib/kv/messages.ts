@@ -1,7 +1,7 @@
 /** Chat messages of a session, listed in the order they were written. */
 import { keys } from "./keys.ts";
 import { type Expiring, liveValue } from "./ttl.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/lib/ids.ts";
 
 export interface Message extends Expiring {
   id: string;

@@ -9,9 +9,9 @@
  */
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring } from "./ttl.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "@/lib/errors.ts";
 import { retryCommit } from "./commit.ts";
-import { quotaRefusals } from "../metrics.ts";
+import { quotaRefusals } from "@/lib/metrics.ts";
 
 /** A quota passed (too many), naming the limit, with when to try again. */
 export class QuotaExceeded extends AppError {

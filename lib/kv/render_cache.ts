@@ -12,10 +12,10 @@
  */
 import { keys } from "./keys.ts";
 import { retryCommit } from "./commit.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/lib/ids.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
 import { type BlobMeta, deleteBlob, streamBlob, writeBlob } from "./blobs.ts";
-import type { RenderRequest } from "../render/request.ts";
+import type { RenderRequest } from "@/lib/render_api/request.ts";
 
 /** Bumped whenever the renderer's output for the same request changes. */
 export const RENDERER_VERSION = 1;

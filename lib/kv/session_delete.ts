@@ -13,8 +13,8 @@ import type { Session } from "./sessions.ts";
 import { deleteSessionDatasets } from "./datasets.ts";
 import { deleteSessionJobs, type Job } from "./jobs.ts";
 import { deleteSessionShares } from "./shares.ts";
-import type { JobKind, JobRunner } from "../jobs/runner.ts";
-import { log } from "../log.ts";
+import type { JobKind, JobRunner } from "@/lib/jobs/runner.ts";
+import { log } from "@/lib/log.ts";
 
 /** What a session-delete job needs: the session and its owner. */
 export interface DeleteSessionRequest {

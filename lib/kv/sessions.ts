@@ -3,9 +3,9 @@ import { listValues } from "./cursor.ts";
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
 import { retryCommit } from "./commit.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/lib/ids.ts";
 import { getMany } from "./batch.ts";
-import type { Lang } from "../agent/lang/types.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
 
 /** The title of a session until its first request names it. */
 export const UNTITLED = "Untitled session";

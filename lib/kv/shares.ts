@@ -10,7 +10,7 @@
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring } from "./ttl.ts";
 import { getMany } from "./batch.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/lib/ids.ts";
 
 export interface Share extends Expiring {
   id: string;

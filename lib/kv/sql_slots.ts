@@ -4,7 +4,7 @@
  * a statement runs while it holds one. A slot whose holder died lapses
  * after its lease and is free again; it is released when the statement ends.
  */
-import { AppError } from "../errors.ts";
+import { AppError } from "@/lib/errors.ts";
 import { acquireLease, releaseLease } from "./lease.ts";
 
 /** The lease kind of SQL slots. */

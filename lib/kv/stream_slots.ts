@@ -7,7 +7,7 @@
 import { keys } from "./keys.ts";
 import { addMemberToCommit } from "./quotas.ts";
 import { retryCommit } from "./commit.ts";
-import { newId } from "../ids.ts";
+import { newId } from "@/lib/ids.ts";
 
 const SLOT_TTL_MS = 30_000;
 const RENEW_EVERY_MS = 10_000;

@@ -8,7 +8,7 @@
 import { keys } from "./keys.ts";
 import { expireInFor } from "./ttl.ts";
 import { getMany } from "./batch.ts";
-import { isId, newId } from "../ids.ts";
+import { isId, newId } from "@/lib/ids.ts";
 
 export interface ApiToken {
   id: string;

@@ -9,10 +9,10 @@
  * named by a closing assistant message, and the log gets an `error`
  * (`turn_interrupted`) and a `done`.
  */
-import { AppError } from "../errors.ts";
-import { log } from "../log.ts";
+import { AppError } from "@/lib/errors.ts";
+import { log } from "@/lib/log.ts";
 import { appendEvent, type SessionEvent } from "./events.ts";
-import { messageView } from "../api/build.ts";
+import { messageView } from "@/lib/api/build.ts";
 import { createMessage } from "./messages.ts";
 import { listArtifactsBySession } from "./artifacts.ts";
 import {

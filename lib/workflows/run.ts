@@ -8,15 +8,15 @@
  * instance that takes over an interrupted job resumes at the step it was in.
  * The last event is committed with the job's final status.
  */
-import { addEventToCommit, type EventType } from "../kv/events.ts";
-import type { Job, JobOutput } from "../kv/jobs.ts";
+import { addEventToCommit, type EventType } from "@/lib/kv/events.ts";
+import type { Job, JobOutput } from "@/lib/kv/jobs.ts";
 import {
   type JobContext,
   JobFailed,
   JobInterrupted,
   type JobKind,
   type JobRunner,
-} from "../jobs/runner.ts";
+} from "@/lib/jobs/runner.ts";
 import {
   type Dataset,
   getDataset,
@@ -25,23 +25,23 @@ import {
   saveDerivedDataset,
   storedSourceOf,
   typedBatches,
-} from "../kv/datasets.ts";
-import { writeBlob } from "../kv/blobs.ts";
-import type { Session } from "../kv/sessions.ts";
-import { signedDownloadPath } from "../http/links.ts";
-import { failsForGood } from "../errors.ts";
-import { unreadable } from "../data/errors.ts";
+} from "@/lib/kv/datasets.ts";
+import { writeBlob } from "@/lib/kv/blobs.ts";
+import type { Session } from "@/lib/kv/sessions.ts";
+import { signedDownloadPath } from "@/lib/http/links.ts";
+import { failsForGood } from "@/lib/errors.ts";
+import { unreadable } from "@/lib/data/errors.ts";
 import {
   EXPORT_MIME,
   exportDataset,
   exportFilename,
-} from "../exports/dataset.ts";
-import type { RawCell } from "../data/infer.ts";
-import { runStep, type StepSource } from "./operations/mod.ts";
-import { outputView } from "../api/build.ts";
-import { runSandboxedSql } from "../data/sandbox.ts";
-import type { StoredSource } from "../data/query.ts";
-import { acquireSqlSlot } from "../kv/sql_slots.ts";
+} from "@/lib/exports/dataset.ts";
+import type { RawCell } from "@/lib/data/infer.ts";
+import { runStep, type StepSource } from "@/lib/workflows/operations/mod.ts";
+import { outputView } from "@/lib/api/build.ts";
+import { runSandboxedSql } from "@/lib/data/sandbox.ts";
+import type { StoredSource } from "@/lib/data/query.ts";
+import { acquireSqlSlot } from "@/lib/kv/sql_slots.ts";
 import type { Step, WorkflowRequest } from "./schema.ts";
 
 export type WorkflowJob = Job<WorkflowRequest>;

@@ -5,7 +5,7 @@
  * again when the chat builds one, so a job only ever holds a valid request.
  */
 import { z } from "zod";
-import { Step } from "./operations/mod.ts";
+import { Step } from "@/lib/workflows/operations/mod.ts";
 
 export {
   Condition,
@@ -14,7 +14,7 @@ export {
   type Operation,
   OPERATIONS,
   Step,
-} from "./operations/mod.ts";
+} from "@/lib/workflows/operations/mod.ts";
 
 /** A workflow as the API takes it: an input dataset and its steps. */
 export const WorkflowRequest = z.object({

@@ -1,12 +1,12 @@
-import type { AppContext, Handlers } from "../../lib/http/types.ts";
+import type { AppContext, Handlers } from "@/lib/http/types.ts";
 import {
   type RenderRequest,
   renderRequestFromBody,
   renderRequestFromQuery,
-} from "../../lib/render/request.ts";
-import { renderImage } from "../../lib/render/render.ts";
-import { takeIpRenderRate } from "../../lib/http/quota.ts";
-import { imageResponse } from "../../lib/http/image_response.ts";
+} from "@/lib/render_api/request.ts";
+import { renderImage } from "@/lib/render_api/render.ts";
+import { takeIpRenderRate } from "@/lib/http/quota.ts";
+import { imageResponse } from "@/lib/http/image_response.ts";
 
 async function respond(c: AppContext, request: RenderRequest) {
   await takeIpRenderRate(c);

@@ -1,7 +1,7 @@
-import type { Handlers, PageProps } from "../../lib/http/types.ts";
-import { readDownloadToken } from "../../lib/http/links.ts";
-import { streamBlob } from "../../lib/kv/blobs.ts";
-import { blobResponse } from "../../lib/http/blob_response.ts";
+import type { Handlers, PageProps } from "@/lib/http/types.ts";
+import { readDownloadToken } from "@/lib/http/links.ts";
+import { streamBlob } from "@/lib/kv/blobs.ts";
+import { blobResponse } from "@/lib/http/blob_response.ts";
 
 interface LinkProblem {
   status: 404 | 410;

@@ -1,4 +1,4 @@
-import type { Handlers } from "../../lib/http/types.ts";
+import type { Handlers } from "@/lib/http/types.ts";
 
 export const handler: Handlers = {
   /** Liveness: the process answers requests (nothing else is checked). */

@@ -1,5 +1,5 @@
-import type { Handlers } from "../../lib/http/types.ts";
-import { readiness } from "../../lib/http/readiness.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { readiness } from "@/lib/http/readiness.ts";
 
 export const handler: Handlers = {
   /** Readiness: KV answers, the renderer has warmed up, and the instance is not stopping; else 503. */

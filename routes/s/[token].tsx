@@ -1,19 +1,16 @@
-import type { Handlers, PageProps } from "../../lib/http/types.ts";
-import { Head } from "../../lib/http/head.ts";
+import type { Handlers, PageProps } from "@/lib/http/types.ts";
+import { Head } from "@/lib/http/head.ts";
 import {
   lookupShared,
   noteOpened,
   shareProblemStatus,
-} from "../../lib/http/shared.ts";
-import {
-  type SharedPageData,
-  sharedPageData,
-} from "../../lib/http/shared_page.ts";
-import { embedImage } from "../../lib/http/embed.ts";
-import { shareProblemText } from "../../lib/http/share_texts.ts";
-import { pickUi } from "../../lib/agent/lang/ui.ts";
-import type { MessageView } from "../../lib/api/views.ts";
-import ChartCanvas, { CANVAS_WORDS } from "../../islands/ChartCanvas.tsx";
+} from "@/lib/http/shared.ts";
+import { type SharedPageData, sharedPageData } from "@/lib/http/shared_page.ts";
+import { embedImage } from "@/lib/http/embed.ts";
+import { shareProblemText } from "@/lib/http/share_texts.ts";
+import { pickUi } from "@/lib/agent/lang/ui.ts";
+import type { MessageView } from "@/lib/api/views.ts";
+import ChartCanvas, { CANVAS_WORDS } from "@/islands/ChartCanvas.tsx";
 
 interface Problem {
   kind: "problem";

@@ -1,37 +1,32 @@
-import type { Handlers, PageProps } from "../../lib/http/types.ts";
-import { ownedSession } from "../../lib/http/owned.ts";
-import { listMessages } from "../../lib/kv/messages.ts";
-import { listArtifactsBySession } from "../../lib/kv/artifacts.ts";
-import { artifactDetail } from "../../lib/http/artifact_detail.ts";
+import type { Handlers, PageProps } from "@/lib/http/types.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { listMessages } from "@/lib/kv/messages.ts";
+import { listArtifactsBySession } from "@/lib/kv/artifacts.ts";
+import { artifactDetail } from "@/lib/http/artifact_detail.ts";
 import {
   artifactView,
   datasetView,
   messageView,
   sessionView,
-} from "../../lib/api/build.ts";
-import { publicOrigin } from "../../lib/http/urls.ts";
-import { demoChatDatasets } from "../../lib/agent/datasets.ts";
-import {
-  listSessionDatasets,
-  readDatasetDetail,
-} from "../../lib/kv/datasets.ts";
-import { samplePrompts } from "../../lib/agent/samples.ts";
-import { pickUi } from "../../lib/agent/lang/ui.ts";
-import { sessionTitle } from "../../lib/http/page_words.ts";
+} from "@/lib/api/build.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
+import { demoChatDatasets } from "@/lib/agent/datasets.ts";
+import { listSessionDatasets, readDatasetDetail } from "@/lib/kv/datasets.ts";
+import { samplePrompts } from "@/lib/agent/samples.ts";
+import { pickUi } from "@/lib/agent/lang/ui.ts";
+import { sessionTitle } from "@/lib/http/page_words.ts";
 import type {
   ArtifactDetail,
   ArtifactView,
   DatasetView,
   MessageView,
   SessionView,
-} from "../../lib/api/views.ts";
-import ChatPanel, { CHAT_WORDS } from "../../islands/ChatPanel.tsx";
-import ChartCanvas, { CANVAS_WORDS } from "../../islands/ChartCanvas.tsx";
-import DatasetList, {
-  type DatasetSummary,
-} from "../../components/DatasetList.tsx";
-import Uploader, { UPLOADER_WORDS } from "../../islands/Uploader.tsx";
-import SessionTitle from "../../islands/SessionTitle.tsx";
+} from "@/lib/api/views.ts";
+import ChatPanel, { CHAT_WORDS } from "@/islands/ChatPanel.tsx";
+import ChartCanvas, { CANVAS_WORDS } from "@/islands/ChartCanvas.tsx";
+import DatasetList, { type DatasetSummary } from "@/components/DatasetList.tsx";
+import Uploader, { UPLOADER_WORDS } from "@/islands/Uploader.tsx";
+import SessionTitle from "@/islands/SessionTitle.tsx";
 
 interface SessionPageData {
   session: SessionView;

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Handlers } from "../../lib/http/types.ts";
-import { parseWith } from "../../lib/http/validate.ts";
-import { readBodyText } from "../../lib/http/guards.ts";
-import { createSession } from "../../lib/kv/sessions.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { parseWith } from "@/lib/http/validate.ts";
+import { readBodyText } from "@/lib/http/guards.ts";
+import { createSession } from "@/lib/kv/sessions.ts";
 
 const NewSessionForm = z.object({
   prompt: z.string().trim().max(2000).optional(),

@@ -1,7 +1,7 @@
-import type { Handlers, PageProps } from "../../lib/http/types.ts";
-import { restoreFromRequest } from "../../lib/http/restore.ts";
-import { AppError } from "../../lib/errors.ts";
-import { statusOf } from "../../lib/http/errors.ts";
+import type { Handlers, PageProps } from "@/lib/http/types.ts";
+import { restoreFromRequest } from "@/lib/http/restore.ts";
+import { AppError } from "@/lib/errors.ts";
+import { statusOf } from "@/lib/http/errors.ts";
 
 interface RestoreProblem {
   message: string;

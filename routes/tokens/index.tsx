@@ -1,8 +1,8 @@
-import type { Handlers, PageProps } from "../../lib/http/types.ts";
-import { readBodyText } from "../../lib/http/guards.ts";
-import { describeIssues } from "../../lib/http/validate.ts";
-import { type ApiToken, listApiTokens } from "../../lib/kv/tokens.ts";
-import { CreateToken, makeToken } from "../../lib/http/tokens.ts";
+import type { Handlers, PageProps } from "@/lib/http/types.ts";
+import { readBodyText } from "@/lib/http/guards.ts";
+import { describeIssues } from "@/lib/http/validate.ts";
+import { type ApiToken, listApiTokens } from "@/lib/kv/tokens.ts";
+import { CreateToken, makeToken } from "@/lib/http/tokens.ts";
 
 interface TokensData {
   tokens: ApiToken[];

@@ -5,7 +5,7 @@
  * event — and no statement that ran holds the person's text.
  */
 import assert from "node:assert/strict";
-import { Client, type Frame, startTestServer } from "../_fixtures.ts";
+import { Client, type Frame, startTestServer } from "@/tests/_fixtures.ts";
 
 const SQL_NAME = 'score"); DROP TABLE data; --';
 const HTML_NAME = "<img src=x onerror=alert(1)>";

@@ -5,8 +5,8 @@
  * who answered.
  */
 import assert from "node:assert/strict";
-import { evalSets, report, runEval } from "../../eval/run.ts";
-import { startModelServer, toolCall } from "../_model_server.ts";
+import { evalSets, report, runEval } from "@/eval/run.ts";
+import { startModelServer, toolCall } from "@/tests/_model_server.ts";
 
 /** The id of an uploaded dataset, read from the DATA section of the model's context. */
 function datasetId(system: string, name: string): string {

@@ -15,7 +15,7 @@ import {
   runEval,
   SHARED_EVAL,
   SHARED_EVAL_COPY,
-} from "../../eval/run.ts";
+} from "@/eval/run.ts";
 
 const floors = JSON.parse(
   Deno.readTextFileSync(new URL("../../eval/floors.json", import.meta.url)),

@@ -1,7 +1,7 @@
 /** The interpretation of the chart types added for issue 10: histogram bins read as ranges, donuts as shares. */
 import assert from "node:assert/strict";
-import { interpretChart } from "../../lib/agent/interpret.ts";
-import { simpleInput } from "../exports/_inputs.ts";
+import { interpretChart } from "@/lib/agent/interpret.ts";
+import { simpleInput } from "@/tests/exports/_inputs.ts";
 
 Deno.test("interpret: a histogram names its fullest and emptiest bins by their range", () => {
   const { spec, snapshot } = simpleInput("histogram");

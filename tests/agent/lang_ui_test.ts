@@ -1,9 +1,9 @@
 /** The page words: every language has every one, with the same placeholders as English. */
 import assert from "node:assert/strict";
-import { LANGS } from "../../lib/agent/lang/mod.ts";
-import { uiText } from "../../lib/agent/lang/ui.ts";
-import type { UiKey } from "../../lib/agent/lang/types.ts";
-import { samplePrompts } from "../../lib/agent/samples.ts";
+import { LANGS } from "@/lib/agent/lang/mod.ts";
+import { uiText } from "@/lib/agent/lang/ui.ts";
+import type { UiKey } from "@/lib/agent/lang/types.ts";
+import { samplePrompts } from "@/lib/agent/samples.ts";
 
 const placeholders = (s: string) =>
   [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

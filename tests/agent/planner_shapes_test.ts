@@ -5,11 +5,11 @@
  * pick a group ("PSI 1"). Each checks the chart a person would see.
  */
 import assert from "node:assert/strict";
-import { planRequest } from "../../lib/agent/planner/mod.ts";
-import type { ChartQuery, Plan } from "../../lib/agent/planner/types.ts";
-import { getDemoDatasets } from "../../lib/data/demo.ts";
-import { type DatasetProfile, profileTable } from "../../lib/data/table.ts";
-import { ingest } from "../data/_ingest.ts";
+import { planRequest } from "@/lib/agent/planner/mod.ts";
+import type { ChartQuery, Plan } from "@/lib/agent/planner/types.ts";
+import { getDemoDatasets } from "@/lib/data/demo.ts";
+import { type DatasetProfile, profileTable } from "@/lib/data/table.ts";
+import { ingest } from "@/tests/data/_ingest.ts";
 
 const demos = getDemoDatasets().map((d) => profileTable(d.id, d.name, d.table));
 

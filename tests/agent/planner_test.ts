@@ -1,26 +1,26 @@
 import assert from "node:assert/strict";
-import { EXPORT_FORMATS } from "../../lib/exports/mod.ts";
-import { getDemoDatasets } from "../../lib/data/demo.ts";
+import { EXPORT_FORMATS } from "@/lib/exports/mod.ts";
+import { getDemoDatasets } from "@/lib/data/demo.ts";
 import {
   type DatasetProfile,
   profileTable,
   type Table,
-} from "../../lib/data/table.ts";
-import { runQuery } from "../../lib/data/query.ts";
+} from "@/lib/data/table.ts";
+import { runQuery } from "@/lib/data/query.ts";
 import {
   type ChartPlan,
   type ChartQuery,
   type Plan,
   planRequest,
   toSnapshot,
-} from "../../lib/agent/planner/mod.ts";
-import { interpretChart } from "../../lib/agent/interpret.ts";
+} from "@/lib/agent/planner/mod.ts";
+import { interpretChart } from "@/lib/agent/interpret.ts";
 import {
   type ChartSpec,
   ChartSpecSchema,
   type Snapshot,
   SnapshotSchema,
-} from "../../lib/charts/spec.ts";
+} from "@/lib/charts/spec.ts";
 
 const demos = getDemoDatasets();
 const tables = new Map<string, Table>(demos.map((d) => [d.id, d.table]));

@@ -5,16 +5,13 @@
  * the server sends and the contract does not name fails here.
  */
 import assert from "node:assert/strict";
-import {
-  SESSION_EVENT_NAMES,
-  SessionEventPayload,
-} from "../../lib/api/events.ts";
+import { SESSION_EVENT_NAMES, SessionEventPayload } from "@/lib/api/events.ts";
 import {
   assertEventContract,
   Client,
   collectFrames,
   startTestServer,
-} from "../_fixtures.ts";
+} from "@/tests/_fixtures.ts";
 
 Deno.test("events contract: the browser's event names are the schemas', in order", () => {
   assert.deepEqual(

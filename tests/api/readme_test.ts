@@ -6,11 +6,8 @@
  * shows of a view are the view's.
  */
 import assert from "node:assert/strict";
-import {
-  SESSION_EVENT_NAMES,
-  SessionEventPayload,
-} from "../../lib/api/events.ts";
-import { API_VIEWS, DownloadLink, ShareView } from "../../lib/api/views.ts";
+import { SESSION_EVENT_NAMES, SessionEventPayload } from "@/lib/api/events.ts";
+import { API_VIEWS, DownloadLink, ShareView } from "@/lib/api/views.ts";
 
 const README = Deno.readTextFileSync(
   new URL("../../README.md", import.meta.url),

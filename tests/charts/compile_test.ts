@@ -4,15 +4,15 @@ import {
   type ChartOption,
   compileOption,
   PALETTE,
-} from "../../lib/charts/compile.ts";
+} from "@/lib/charts/compile.ts";
 import {
   CHART_TYPES,
   type ChartSpec,
   ChartSpecSchema,
   type Snapshot,
-} from "../../lib/charts/spec.ts";
-import { AppError } from "../../lib/errors.ts";
-import { statusOf } from "../../lib/http/errors.ts";
+} from "@/lib/charts/spec.ts";
+import { AppError } from "@/lib/errors.ts";
+import { statusOf } from "@/lib/http/errors.ts";
 
 type Obj = Record<string, unknown>;
 const seriesOf = (o: ChartOption) => o.series as Obj[];

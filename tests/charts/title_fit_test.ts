@@ -1,7 +1,7 @@
 /** A long title drawn on a narrow chart ends in "…" within the chart, at every width it is drawn at. */
 import assert from "node:assert/strict";
-import { compileOption } from "../../lib/charts/compile.ts";
-import { chartTexts, withChart } from "../../lib/charts/svg.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import { chartTexts, withChart } from "@/lib/drawing/svg.ts";
 
 const title =
   "Total Deaths by Entity — excluding All natural disasters, since 2000, for every continent";

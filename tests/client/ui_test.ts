@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { h } from "preact";
 import { renderToString } from "preact-render-to-string";
-import { uiText } from "../../lib/agent/lang/ui.ts";
+import { uiText } from "@/lib/agent/lang/ui.ts";
 import {
   errorText,
   formatCell,
@@ -10,9 +10,9 @@ import {
   t,
   tn,
   tParts,
-} from "../../lib/client/ui.ts";
-import { RequestError } from "../../lib/client/errors.ts";
-import { formatBytes } from "../../lib/client/datasets.ts";
+} from "@/lib/client/ui.ts";
+import { RequestError } from "@/lib/client/errors.ts";
+import { formatBytes } from "@/lib/client/datasets.ts";
 
 const en = uiText("en");
 const es = uiText("es");

@@ -9,8 +9,8 @@ import {
   cellConverter,
   cleanColumnNames,
   SchemaBuilder,
-} from "../../lib/data/infer.ts";
-import type { Table } from "../../lib/data/table.ts";
+} from "@/lib/data/infer.ts";
+import type { Table } from "@/lib/data/table.ts";
 
 export interface CsvOptions {
   /** Force a delimiter instead of detecting one. */

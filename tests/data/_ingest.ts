@@ -1,10 +1,10 @@
 /** Helpers for the ingest tests: read bytes as an upload and collect its rows. */
 import assert from "node:assert/strict";
-import { DataError } from "../../lib/data/errors.ts";
-import { type IngestResult, ingestTable } from "../../lib/data/ingest.ts";
-import { cellConverter, type RawCell } from "../../lib/data/infer.ts";
-import type { UploadFormat } from "../../lib/data/sniff.ts";
-import type { TableCell } from "../../lib/data/table.ts";
+import { DataError } from "@/lib/data/errors.ts";
+import { type IngestResult, ingestTable } from "@/lib/data/ingest.ts";
+import { cellConverter, type RawCell } from "@/lib/data/infer.ts";
+import type { UploadFormat } from "@/lib/data/sniff.ts";
+import type { TableCell } from "@/lib/data/table.ts";
 
 export interface Ingested extends IngestResult {
   raw: RawCell[][];

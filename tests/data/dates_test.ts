@@ -7,7 +7,7 @@ import {
   parseDate,
   parseDatetime,
   readDate,
-} from "../../lib/data/dates.ts";
+} from "@/lib/data/dates.ts";
 
 Deno.test("dates: spellings with month names, in English, Spanish and Portuguese, read as ISO dates", () => {
   const cases: [string, string][] = [

@@ -5,8 +5,8 @@ import {
   getDemoDataset,
   getDemoDatasets,
   mulberry32,
-} from "../../lib/data/demo.ts";
-import { profileTable } from "../../lib/data/table.ts";
+} from "@/lib/data/demo.ts";
+import { profileTable } from "@/lib/data/table.ts";
 
 Deno.test("demo: mulberry32 repeats its sequence for a seed", () => {
   const a = mulberry32(42);

@@ -1,8 +1,8 @@
 /** Column types, date readings and planner profiles of uploads, read through the real ingest path. */
 import assert from "node:assert/strict";
 import { ingest } from "./_ingest.ts";
-import { cellConverter } from "../../lib/data/infer.ts";
-import type { ColumnProfile } from "../../lib/data/table.ts";
+import { cellConverter } from "@/lib/data/infer.ts";
+import type { ColumnProfile } from "@/lib/data/table.ts";
 
 /** Reads one column of values (a CSV with the header `name`) and returns its type, typed values and profile. */
 async function column(name: string, values: string[]) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ingest, latin1, rejects, utf16 } from "./_ingest.ts";
-import { DataError } from "../../lib/data/errors.ts";
-import { statusOf } from "../../lib/http/errors.ts";
+import { DataError } from "@/lib/data/errors.ts";
+import { statusOf } from "@/lib/http/errors.ts";
 
 const PEOPLE =
   'id,name,city,score,active,joined\n1,"Smith, Jo",São Paulo,3.5,true,2024-01-05\n2,Ann,Zürich,4,false,2024-02-29\n3,"Q ""Q"" Lee",Kraków,,TRUE,2024-03-01\n';

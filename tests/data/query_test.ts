@@ -4,8 +4,8 @@ import {
   clearQueryCache,
   quoteIdent,
   runQuery,
-} from "../../lib/data/query.ts";
-import { profileTable, type Table } from "../../lib/data/table.ts";
+} from "@/lib/data/query.ts";
+import { profileTable, type Table } from "@/lib/data/table.ts";
 import { detectDelimiter, inferTable, parseCsvText } from "./_csv.ts";
 
 function sample(): Table {

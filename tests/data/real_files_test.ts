@@ -5,9 +5,9 @@
  * would call it; columns not listed must be numeric.
  */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
-import { getDataset, readDatasetDetail } from "../../lib/kv/datasets.ts";
-import type { ColumnProfile } from "../../lib/data/table.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
+import { getDataset, readDatasetDetail } from "@/lib/kv/datasets.ts";
+import type { ColumnProfile } from "@/lib/data/table.ts";
 
 const VEGA = new URL("../../../shared/eval/vega/", import.meta.url);
 const STATSMODELS = "/usr/lib/python3/dist-packages/statsmodels/datasets/";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { runSandboxedSql } from "../../lib/data/sandbox.ts";
-import type { StoredSource } from "../../lib/data/query.ts";
-import { DataError } from "../../lib/data/errors.ts";
-import { statusOf } from "../../lib/http/errors.ts";
+import { runSandboxedSql } from "@/lib/data/sandbox.ts";
+import type { StoredSource } from "@/lib/data/query.ts";
+import { DataError } from "@/lib/data/errors.ts";
+import { statusOf } from "@/lib/http/errors.ts";
 
 function source(id: string): StoredSource {
   const rows = [

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { SqlPool } from "../../lib/data/sql_pool.ts";
-import { DataError } from "../../lib/data/errors.ts";
+import { SqlPool } from "@/lib/data/sql_pool.ts";
+import { DataError } from "@/lib/data/errors.ts";
 
 const MB = 1024 * 1024;
 

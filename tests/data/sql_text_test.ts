@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { inlineParams } from "../../lib/data/sql_text.ts";
+import { inlineParams } from "@/lib/data/sql_text.ts";
 
 Deno.test("sql text: parameters are written in as literals, quotes doubled", () => {
   assert.equal(

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { zipSync } from "fflate";
 import { ingest, rejects } from "./_ingest.ts";
-import { excelSerialToIso, listZipEntries } from "../../lib/data/xlsx.ts";
+import { excelSerialToIso, listZipEntries } from "@/lib/data/xlsx.ts";
 
 /** Returns a committed fixture's bytes. */
 function fixture(name: string): Promise<Uint8Array> {

@@ -1,9 +1,9 @@
 /** A person whose browser speaks Portuguese: the pages and islands in Portuguese, a chart made and exported. */
 import assert from "node:assert/strict";
-import { startTestServer } from "../_fixtures.ts";
+import { startTestServer } from "@/tests/_fixtures.ts";
 import { launchBrowser, skipBrowser } from "./_browser.ts";
-import { uiText } from "../../lib/agent/lang/ui.ts";
-import { samplePrompts } from "../../lib/agent/samples.ts";
+import { uiText } from "@/lib/agent/lang/ui.ts";
+import { samplePrompts } from "@/lib/agent/samples.ts";
 
 Deno.test({
   name:

@@ -1,7 +1,7 @@
 /** A model's Markdown reply in a browser: rendered as it streams, with no HTML of its own run or shown as markup. */
 import assert from "node:assert/strict";
-import { startTestServer } from "../_fixtures.ts";
-import { startModelServer, words } from "../_model_server.ts";
+import { startTestServer } from "@/tests/_fixtures.ts";
+import { startModelServer, words } from "@/tests/_model_server.ts";
 import { launchBrowser, openNewSession, skipBrowser } from "./_browser.ts";
 
 const REPLY = [

@@ -1,6 +1,6 @@
 /** A link with `?prompt=` (from anywhere, another site too) only fills the message box; the person sends it. */
 import assert from "node:assert/strict";
-import { startTestServer } from "../_fixtures.ts";
+import { startTestServer } from "@/tests/_fixtures.ts";
 import { launchBrowser, openNewSession, skipBrowser } from "./_browser.ts";
 
 const PROMPT = "bar chart of average no2 per city";

@@ -1,7 +1,7 @@
 /** A person in a browser: new session, a streamed reply, a drawn chart, a PNG download. */
 import assert from "node:assert/strict";
-import { startTestServer } from "../_fixtures.ts";
-import { decodePng } from "../_png.ts";
+import { startTestServer } from "@/tests/_fixtures.ts";
+import { decodePng } from "@/tests/_png.ts";
 import { launchBrowser, openNewSession, skipBrowser } from "./_browser.ts";
 
 Deno.test({

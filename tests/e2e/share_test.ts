@@ -5,7 +5,7 @@
  * the shared page itself refuses to be framed.
  */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
 import { launchBrowser, skipBrowser } from "./_browser.ts";
 
 Deno.test({

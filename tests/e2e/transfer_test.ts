@@ -1,6 +1,6 @@
 /** What a cold browser downloads to open a session with a chart: compressed JavaScript, under budget. */
 import assert from "node:assert/strict";
-import { startTestServer } from "../_fixtures.ts";
+import { startTestServer } from "@/tests/_fixtures.ts";
 import { launchBrowser, openNewSession, skipBrowser } from "./_browser.ts";
 
 /** The budget for a session page's JavaScript on the wire, cold cache. */

@@ -1,6 +1,6 @@
 /** A person brings a file: upload it in the browser, preview it in the Data panel, chart it by chatting. */
 import assert from "node:assert/strict";
-import { startTestServer } from "../_fixtures.ts";
+import { startTestServer } from "@/tests/_fixtures.ts";
 import { launchBrowser, openNewSession, skipBrowser } from "./_browser.ts";
 
 const CSV = [

@@ -1,8 +1,8 @@
 /** A person in a browser goes back to an earlier version of a chart, downloads it and makes it the newest again. */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { seedChart, startTestServer } from "../_fixtures.ts";
-import { simpleInput } from "../exports/_inputs.ts";
+import { seedChart, startTestServer } from "@/tests/_fixtures.ts";
+import { simpleInput } from "@/tests/exports/_inputs.ts";
 import { launchBrowser, openNewSession, skipBrowser } from "./_browser.ts";
 
 Deno.test({

@@ -6,13 +6,13 @@
  * category or one step of order.
  */
 import assert from "node:assert/strict";
-import { evalSets, loadCases } from "../../eval/run.ts";
+import { evalSets, loadCases } from "@/eval/run.ts";
 import {
   asksForOrder,
   type EvalCase,
   judge,
   type TurnOutcome,
-} from "../../eval/judge.ts";
+} from "@/eval/judge.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 

@@ -3,8 +3,8 @@
  * names and cells carry every kind of hostile text, plus helpers to read an
  * export's bytes and to write it where an outside program can open it.
  */
-import type { ChartType, Snapshot } from "../../lib/charts/spec.ts";
-import type { ExportInput, ExportResult } from "../../lib/exports/types.ts";
+import type { ChartType, Snapshot } from "@/lib/charts/spec.ts";
+import type { ExportInput, ExportResult } from "@/lib/exports/types.ts";
 
 /** Text that must come out escaped and intact in every format. */
 export const HOSTILE = {

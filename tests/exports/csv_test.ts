@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { neutraliseCell, renderCsv } from "../../lib/exports/csv.ts";
-import type { ExportInput, ExportResult } from "../../lib/exports/types.ts";
-import type { Cell, Snapshot } from "../../lib/charts/spec.ts";
+import { neutraliseCell, renderCsv } from "@/lib/exports/csv.ts";
+import type { ExportInput, ExportResult } from "@/lib/exports/types.ts";
+import type { Cell, Snapshot } from "@/lib/charts/spec.ts";
 
 const NASTY = [
   'say "hi"',

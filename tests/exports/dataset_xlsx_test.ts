@@ -4,8 +4,8 @@
  * with its filter, and hostile text intact.
  */
 import assert from "node:assert/strict";
-import { exportDataset } from "../../lib/exports/dataset.ts";
-import type { TableCell, TableColumn } from "../../lib/data/table.ts";
+import { exportDataset } from "@/lib/exports/dataset.ts";
+import type { TableCell, TableColumn } from "@/lib/data/table.ts";
 import { HOSTILE, tempFile } from "./_inputs.ts";
 import { openpyxl as openpyxlTool, PYTHON, runOk } from "./_tools.ts";
 

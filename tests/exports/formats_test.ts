@@ -9,15 +9,15 @@ import {
   EXPORT_FORMATS,
   exportChart,
   parseExportOptions,
-} from "../../lib/exports/mod.ts";
-import { EXPORT_CATALOG } from "../../lib/exports/catalog.ts";
-import { LANGS } from "../../lib/agent/lang/mod.ts";
-import { uiText } from "../../lib/agent/lang/ui.ts";
-import { renderCsv } from "../../lib/exports/csv.ts";
-import { jsonForScript } from "../../lib/exports/escape.ts";
-import { AppError } from "../../lib/errors.ts";
-import { statusOf } from "../../lib/http/errors.ts";
-import { CHART_TYPES } from "../../lib/charts/spec.ts";
+} from "@/lib/exports/mod.ts";
+import { EXPORT_CATALOG } from "@/lib/exports/catalog.ts";
+import { LANGS } from "@/lib/agent/lang/mod.ts";
+import { uiText } from "@/lib/agent/lang/ui.ts";
+import { renderCsv } from "@/lib/exports/csv.ts";
+import { jsonForScript } from "@/lib/exports/escape.ts";
+import { AppError } from "@/lib/errors.ts";
+import { statusOf } from "@/lib/http/errors.ts";
+import { CHART_TYPES } from "@/lib/charts/spec.ts";
 import {
   bytesOf,
   HOSTILE,

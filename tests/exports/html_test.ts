@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { chartHtml } from "../../lib/exports/html.ts";
-import { launchBrowser, skipBrowser } from "../e2e/_browser.ts";
+import { chartHtml } from "@/lib/exports/html.ts";
+import { launchBrowser, skipBrowser } from "@/tests/e2e/_browser.ts";
 import { HOSTILE, hostileInput, simpleInput } from "./_inputs.ts";
 
 /**

@@ -5,10 +5,10 @@ import {
   exportChart,
   exportFilename,
   parseExportOptions,
-} from "../../lib/exports/mod.ts";
-import type { ExportInput } from "../../lib/exports/types.ts";
-import { AppError } from "../../lib/errors.ts";
-import { statusOf } from "../../lib/http/errors.ts";
+} from "@/lib/exports/mod.ts";
+import type { ExportInput } from "@/lib/exports/types.ts";
+import { AppError } from "@/lib/errors.ts";
+import { statusOf } from "@/lib/http/errors.ts";
 
 const input: ExportInput = {
   title: "Revenue by Région — 2024/Q1",

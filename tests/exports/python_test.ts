@@ -5,13 +5,13 @@
  * `jupyter nbconvert --execute` and its last cell outputs an image.
  */
 import assert from "node:assert/strict";
-import { chartScript } from "../../lib/exports/python.ts";
-import { chartNotebook, markdownText } from "../../lib/exports/notebook.ts";
-import { pyCell, pyString } from "../../lib/exports/python_chart.ts";
-import { decodePng } from "../_png.ts";
+import { chartScript } from "@/lib/exports/python.ts";
+import { chartNotebook, markdownText } from "@/lib/exports/notebook.ts";
+import { pyCell, pyString } from "@/lib/exports/python_chart.ts";
+import { decodePng } from "@/tests/_png.ts";
 import { HOSTILE, hostileInput, simpleInput, tempFile } from "./_inputs.ts";
-import { CHART_TYPES } from "../../lib/charts/spec.ts";
-import type { ExportInput } from "../../lib/exports/types.ts";
+import { CHART_TYPES } from "@/lib/charts/spec.ts";
+import type { ExportInput } from "@/lib/exports/types.ts";
 import { PYTHON, run, runOk, tool } from "./_tools.ts";
 
 const plotting = tool(

@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { chartSvg, renderSvgExport } from "../../lib/exports/svg.ts";
-import { renderPdfExport } from "../../lib/exports/pdf.ts";
-import { configureRenderPool } from "../../lib/charts/render_pool.ts";
-import { launchBrowser, skipBrowser } from "../e2e/_browser.ts";
-import { decodePng } from "../_png.ts";
+import { chartSvg, renderSvgExport } from "@/lib/exports/svg.ts";
+import { renderPdfExport } from "@/lib/exports/pdf.ts";
+import { configureRenderPool } from "@/lib/drawing/render_pool.ts";
+import { launchBrowser, skipBrowser } from "@/tests/e2e/_browser.ts";
+import { decodePng } from "@/tests/_png.ts";
 import { bytesOf, HOSTILE, hostileInput, tempFile } from "./_inputs.ts";
 import { run, runOk, tool } from "./_tools.ts";
 

@@ -3,8 +3,8 @@
  * values, a bold frozen header, the About sheet, hostile text intact.
  */
 import assert from "node:assert/strict";
-import { renderXlsx } from "../../lib/exports/xlsx.ts";
-import { parseIsoDate } from "../../lib/exports/cells.ts";
+import { renderXlsx } from "@/lib/exports/xlsx.ts";
+import { parseIsoDate } from "@/lib/exports/cells.ts";
 import {
   bytesOf,
   HOSTILE,

@@ -3,7 +3,7 @@
  * Python's ElementTree to exactly the artifact's data.
  */
 import assert from "node:assert/strict";
-import { renderXml, xmlCell } from "../../lib/exports/xml.ts";
+import { renderXml, xmlCell } from "@/lib/exports/xml.ts";
 import {
   HOSTILE,
   hostileInput,
@@ -12,7 +12,7 @@ import {
   textOf,
 } from "./_inputs.ts";
 import { PYTHON, run, runOk, tool } from "./_tools.ts";
-import { CHART_TYPES } from "../../lib/charts/spec.ts";
+import { CHART_TYPES } from "@/lib/charts/spec.ts";
 
 const XSD = new URL("../../static/chartroom.xsd", import.meta.url).pathname;
 const xmllint = tool("xmllint", "xmllint", ["--version"], "libxml2-utils");

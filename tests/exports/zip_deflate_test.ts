@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Zip, ZipPassThrough } from "fflate";
-import { deflateOnce, NativeDeflate } from "../../lib/exports/zip_deflate.ts";
+import { deflateOnce, NativeDeflate } from "@/lib/exports/zip_deflate.ts";
 import { tempFile } from "./_inputs.ts";
 import { runOk, tool } from "./_tools.ts";
 

@@ -5,11 +5,11 @@
  * Dockerfile and a rebuild script that really redraws every chart.
  */
 import assert from "node:assert/strict";
-import { renderZip } from "../../lib/exports/zip.ts";
-import { CHART_FILES } from "../../lib/exports/zip.ts";
-import { SESSION_ROOT_FILES } from "../../lib/exports/session_zip.ts";
-import { Client, seedChart, startTestServer } from "../_fixtures.ts";
-import { decodePng } from "../_png.ts";
+import { renderZip } from "@/lib/exports/zip.ts";
+import { CHART_FILES } from "@/lib/exports/zip.ts";
+import { SESSION_ROOT_FILES } from "@/lib/exports/session_zip.ts";
+import { Client, seedChart, startTestServer } from "@/tests/_fixtures.ts";
+import { decodePng } from "@/tests/_png.ts";
 import { bytesOf, hostileInput, simpleInput, tempFile } from "./_inputs.ts";
 import { PYTHON, run, runOk, tool } from "./_tools.ts";
 

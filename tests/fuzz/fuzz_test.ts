@@ -6,10 +6,10 @@
  * `/health` stays fast throughout. Rerun a failure with its FUZZ_SEED.
  */
 import assert from "node:assert/strict";
-import { Client } from "../_fixtures.ts";
-import { startServerProcess } from "../../bench/_server.ts";
-import { quantile } from "../../bench/_probe.ts";
-import { HOSTILE_SQL, sessionWithData } from "../../bench/_hostile.ts";
+import { Client } from "@/tests/_fixtures.ts";
+import { startServerProcess } from "@/bench/_server.ts";
+import { quantile } from "@/bench/_probe.ts";
+import { HOSTILE_SQL, sessionWithData } from "@/bench/_hostile.ts";
 import { mutate, option, Rng, step, value, weird } from "./_gen.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261202);

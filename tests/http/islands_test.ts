@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
 import { h } from "preact";
 import { signal } from "@preact/signals";
-import { renderDocument } from "../../lib/http/pages.tsx";
-import {
-  registerIslands,
-  serializeIslandData,
-} from "../../lib/http/islands.ts";
-import type { AppProps } from "../../lib/http/types.ts";
-import { uiText } from "../../lib/agent/lang/ui.ts";
+import { renderDocument } from "@/lib/http/pages.tsx";
+import { registerIslands, serializeIslandData } from "@/lib/http/islands.ts";
+import type { AppProps } from "@/lib/http/types.ts";
+import { uiText } from "@/lib/agent/lang/ui.ts";
 
 function Counter(props: { label: string; count: { value: number } }) {
   return h("button", null, `${props.label}: ${props.count.value}`);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compareRoutePaths, routePathOf } from "../../lib/http/route_paths.ts";
+import { compareRoutePaths, routePathOf } from "@/lib/http/route_paths.ts";
 
 Deno.test("router: file names become Fresh-style URL patterns", () => {
   assert.equal(routePathOf("./routes/index.tsx"), "/");

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
-import { tempKv } from "../_fixtures.ts";
-import {
-  loadSigningKey,
-  signToken,
-  verifyToken,
-} from "../../lib/http/signing.ts";
-import { readDownloadToken, signedDownloadPath } from "../../lib/http/links.ts";
+import { tempKv } from "@/tests/_fixtures.ts";
+import { loadSigningKey, signToken, verifyToken } from "@/lib/http/signing.ts";
+import { readDownloadToken, signedDownloadPath } from "@/lib/http/links.ts";
 
 Deno.test("signing: a token verifies and returns its payload", async () => {
   await using store = await tempKv();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { EventQueue, sseFrame, sseResponse } from "../../lib/http/sse.ts";
-import type { SessionEvent } from "../../lib/kv/events.ts";
+import { EventQueue, sseFrame, sseResponse } from "@/lib/http/sse.ts";
+import type { SessionEvent } from "@/lib/kv/events.ts";
 
 Deno.test("sse: a frame is id, event and one line of JSON data", () => {
   assert.equal(

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { startTestServer } from "../_fixtures.ts";
-import { acceptedEncodings } from "../../lib/http/static_files.ts";
-import { loadAssets } from "../../lib/http/assets.ts";
+import { startTestServer } from "@/tests/_fixtures.ts";
+import { acceptedEncodings } from "@/lib/http/static_files.ts";
+import { loadAssets } from "@/lib/http/assets.ts";
 
 const BUILD = new URL("../../static/build/", import.meta.url);
 

@@ -5,11 +5,11 @@
  * queue methods made to throw.
  */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const SOURCE_DIRS = ["lib", "routes", "islands", "components", "scripts"];
-const SOURCE_FILES = ["main.ts", "serve.ts", "fresh.config.ts"];
+const SOURCE_FILES = ["main.ts", "serve.ts", "lib/config.ts"];
 
 async function* sourceFiles(dir: URL): AsyncGenerator<URL> {
   for await (const entry of Deno.readDir(dir)) {

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import { tempKv } from "../_fixtures.ts";
-import { setLogLevel } from "../../lib/log.ts";
+import { tempKv } from "@/tests/_fixtures.ts";
+import { setLogLevel } from "@/lib/log.ts";
 import {
   createJobRunner,
   JobFailed,
   type JobKind,
   type JobRunner,
-} from "../../lib/jobs/runner.ts";
-import { createJob, getJob, type Job, JOB_LEASE } from "../../lib/kv/jobs.ts";
-import { getLease, listLapsedLeases } from "../../lib/kv/lease.ts";
-import { openKv } from "../../lib/kv/open.ts";
+} from "@/lib/jobs/runner.ts";
+import { createJob, getJob, type Job, JOB_LEASE } from "@/lib/kv/jobs.ts";
+import { getLease, listLapsedLeases } from "@/lib/kv/lease.ts";
+import { openKv } from "@/lib/kv/open.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The crashes below are on purpose; their error lines would only be noise.
@@ -199,7 +199,7 @@ Deno.test("jobs: shutdown hands a running job back and another instance finishes
     for (let i = 0; i < 3; i++) {
       await sleep(5);
       const [found] = await listLapsedLeases(kv, JOB_LEASE);
-      const { claimLease } = await import("../../lib/kv/lease.ts");
+      const { claimLease } = await import("@/lib/kv/lease.ts");
       assert.ok(await claimLease(kv, found, { owner: "dead", ttlMs: 1 }));
     }
     await sleep(5);

@@ -8,8 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { Client, startTestServer } from "../_fixtures.ts";
-import { START_ENV } from "../../scripts/start.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
+import { START_ENV } from "@/scripts/start.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 

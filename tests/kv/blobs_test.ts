@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { tempKv } from "../_fixtures.ts";
+import { tempKv } from "@/tests/_fixtures.ts";
 import {
   BLOB_CHUNK_BYTES,
   getBlobMeta,
   readBlob,
   streamBlob,
   writeBlob,
-} from "../../lib/kv/blobs.ts";
-import { keys } from "../../lib/kv/keys.ts";
+} from "@/lib/kv/blobs.ts";
+import { keys } from "@/lib/kv/keys.ts";
 
 const HOUR = 3_600_000;
 

@@ -1,11 +1,7 @@
 import assert from "node:assert/strict";
-import { tempKv } from "../_fixtures.ts";
-import { openKv } from "../../lib/kv/open.ts";
-import {
-  appendEvent,
-  followEvents,
-  listEventsAfter,
-} from "../../lib/kv/events.ts";
+import { tempKv } from "@/tests/_fixtures.ts";
+import { openKv } from "@/lib/kv/open.ts";
+import { appendEvent, followEvents, listEventsAfter } from "@/lib/kv/events.ts";
 
 const SESSION = "01J00000000000000000000001";
 const TTL = 60_000;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { keys, sessionScopedPrefixes } from "../../lib/kv/keys.ts";
+import { keys, sessionScopedPrefixes } from "@/lib/kv/keys.ts";
 
 Deno.test("keys: records and indexes have the documented layout", () => {
   assert.deepEqual(keys.session("S1"), ["session", "S1"]);

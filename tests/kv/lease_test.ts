@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tempKv } from "../_fixtures.ts";
+import { tempKv } from "@/tests/_fixtures.ts";
 import {
   acquireLease,
   claimLease,
@@ -9,9 +9,9 @@ import {
   listLapsedLeases,
   releaseLease,
   renewLease,
-} from "../../lib/kv/lease.ts";
-import { keys } from "../../lib/kv/keys.ts";
-import { openKv } from "../../lib/kv/open.ts";
+} from "@/lib/kv/lease.ts";
+import { keys } from "@/lib/kv/keys.ts";
+import { openKv } from "@/lib/kv/open.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

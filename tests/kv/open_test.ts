@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isBusyError, openKv, storeKind } from "../../lib/kv/open.ts";
+import { isBusyError, openKv, storeKind } from "@/lib/kv/open.ts";
 
 Deno.test("open: the store kind follows KV_PATH and Deno Deploy", () => {
   assert.equal(storeKind("./.data/chartroom.kv"), "file");

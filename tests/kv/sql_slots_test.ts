@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { tempKv } from "../_fixtures.ts";
-import { acquireSqlSlot, SQL_SLOT, sqlSlotId } from "../../lib/kv/sql_slots.ts";
-import { acquireLease, getLease } from "../../lib/kv/lease.ts";
-import { AppError } from "../../lib/errors.ts";
-import { statusOf } from "../../lib/http/errors.ts";
+import { tempKv } from "@/tests/_fixtures.ts";
+import { acquireSqlSlot, SQL_SLOT, sqlSlotId } from "@/lib/kv/sql_slots.ts";
+import { acquireLease, getLease } from "@/lib/kv/lease.ts";
+import { AppError } from "@/lib/errors.ts";
+import { statusOf } from "@/lib/http/errors.ts";
 
 const options = { limit: 2, leaseMs: 60_000, waitMs: 300 };
 

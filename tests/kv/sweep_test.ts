@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { allKeys, tempKv } from "../_fixtures.ts";
-import { sweepSlice } from "../../lib/kv/sweep.ts";
-import { keys } from "../../lib/kv/keys.ts";
-import { writeBlob } from "../../lib/kv/blobs.ts";
-import { acquireLease } from "../../lib/kv/lease.ts";
+import { allKeys, tempKv } from "@/tests/_fixtures.ts";
+import { sweepSlice } from "@/lib/kv/sweep.ts";
+import { keys } from "@/lib/kv/keys.ts";
+import { writeBlob } from "@/lib/kv/blobs.ts";
+import { acquireLease } from "@/lib/kv/lease.ts";
 
 const HOUR = 3600_000;
 

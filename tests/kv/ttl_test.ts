@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { tempKv } from "../_fixtures.ts";
+import { tempKv } from "@/tests/_fixtures.ts";
 import {
   createSession,
   getSession,
   listSessionsByOwner,
-} from "../../lib/kv/sessions.ts";
-import { keys } from "../../lib/kv/keys.ts";
-import { isExpired, liveValue } from "../../lib/kv/ttl.ts";
+} from "@/lib/kv/sessions.ts";
+import { keys } from "@/lib/kv/keys.ts";
+import { isExpired, liveValue } from "@/lib/kv/ttl.ts";
 
 const OWNER = "01J00000000000000000000000";
 

@@ -6,11 +6,11 @@
  * same bodies then succeed, so the refusals are about who asks.
  */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
-import manifest from "../../fresh.gen.ts";
-import { routePathOf } from "../../lib/http/route_paths.ts";
-import type { Handlers } from "../../lib/http/types.ts";
-import { eventually } from "../_instances.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
+import manifest from "@/fresh.gen.ts";
+import { routePathOf } from "@/lib/http/route_paths.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { eventually } from "@/tests/_instances.ts";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 

@@ -1,6 +1,6 @@
 /** Bad input gets a clear 4xx with a code and a message, and writes nothing. */
 import assert from "node:assert/strict";
-import { allKeys, Client, startTestServer } from "../_fixtures.ts";
+import { allKeys, Client, startTestServer } from "@/tests/_fixtures.ts";
 
 Deno.test("bad input: every refusal is a clear error and changes nothing", async () => {
   await using server = await startTestServer();

@@ -4,8 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { parse } from "csv-parse/sync";
-import { allKeys, Client, type Frame, startTestServer } from "../_fixtures.ts";
-import { decodePng } from "../_png.ts";
+import {
+  allKeys,
+  Client,
+  type Frame,
+  startTestServer,
+} from "@/tests/_fixtures.ts";
+import { decodePng } from "@/tests/_png.ts";
 
 const PROMPT = "line chart of pm25 by date for Kampala";
 

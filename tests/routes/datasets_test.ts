@@ -1,7 +1,7 @@
 /** The dataset API over real HTTP: uploads (raw and multipart), limits, preview, export, delete, ownership. */
 import assert from "node:assert/strict";
-import { allKeys, Client, startTestServer } from "../_fixtures.ts";
-import { ingest } from "../data/_ingest.ts";
+import { allKeys, Client, startTestServer } from "@/tests/_fixtures.ts";
+import { ingest } from "@/tests/data/_ingest.ts";
 
 const CSV =
   "region,spend,day\nNorth,10.5,2024-01-01\nSouth,20,2024-01-02\nNorth,5,2024-01-03\nWest,,2024-01-04\n";
@@ -272,7 +272,7 @@ Deno.test("datasets route: deleting the session removes its datasets, workflow o
     input: "spend.csv",
     steps: [{ operation: "convert", arguments: { format: "json" } }],
   });
-  const { collectFrames } = await import("../_fixtures.ts");
+  const { collectFrames } = await import("@/tests/_fixtures.ts");
   await collectFrames(events.body!, (f) => f.event === "workflow_completed");
   assert.ok((await blobAndDatasetKeys(server.kv)).length > 0);
   assert.equal(

@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { strToU8, unzipSync, Zip, ZipPassThrough, zipSync } from "fflate";
-import { allKeys, Client, startTestServer } from "../_fixtures.ts";
-import { runOk, tool } from "../exports/_tools.ts";
+import { allKeys, Client, startTestServer } from "@/tests/_fixtures.ts";
+import { runOk, tool } from "@/tests/exports/_tools.ts";
 
 const unzip = tool("unzip", "unzip", ["-v"], "unzip");
 

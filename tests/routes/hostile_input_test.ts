@@ -5,7 +5,7 @@
  * success, never a 500, and nothing raw reaches a page.
  */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
 
 Deno.test("hostile input: malformed percent, base64 and cursors are a 400, prototype-named keys ordinary", async () => {
   await using server = await startTestServer();

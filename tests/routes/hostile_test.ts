@@ -5,15 +5,15 @@
  * the server's memory stays bounded and is given back.
  */
 import assert from "node:assert/strict";
-import { Client } from "../_fixtures.ts";
-import { startServerProcess } from "../../bench/_server.ts";
-import { probeWhile, quantile } from "../../bench/_probe.ts";
+import { Client } from "@/tests/_fixtures.ts";
+import { startServerProcess } from "@/bench/_server.ts";
+import { probeWhile, quantile } from "@/bench/_probe.ts";
 import {
   HOSTILE_RENDERS,
   HOSTILE_SQL,
   runSqlWorkflow,
   sessionWithData,
-} from "../../bench/_hostile.ts";
+} from "@/bench/_hostile.ts";
 
 const MB = 1024 * 1024;
 const TIMEOUT_MS = 4000;

@@ -15,7 +15,7 @@ import {
   type Frame,
   startTestServer,
   type TestServer,
-} from "../_fixtures.ts";
+} from "@/tests/_fixtures.ts";
 import {
   type ModelServer,
   type Reply,
@@ -23,9 +23,9 @@ import {
   toolCall,
   toolResults,
   words,
-} from "../_model_server.ts";
-import { language } from "../../lib/agent/lang/mod.ts";
-import { SYSTEM_PROMPT_VERSION } from "../../lib/agent/model/system_prompt.ts";
+} from "@/tests/_model_server.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import { SYSTEM_PROMPT_VERSION } from "@/lib/agent/model/system_prompt.ts";
 
 const KEY = "sk-test-0123456789abcdef-SECRET";
 

@@ -1,6 +1,6 @@
 /** What an operator watches: /metrics, /health/live and /health/ready, and the security headers. */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
 
 /** Returns the value of one sample line of a Prometheus text, or null. */
 function sample(text: string, name: string, labels = ""): number | null {

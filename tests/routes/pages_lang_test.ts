@@ -4,10 +4,10 @@
  * prompts each make their chart through the API.
  */
 import assert from "node:assert/strict";
-import { Client, collectFrames, startTestServer } from "../_fixtures.ts";
-import { uiText } from "../../lib/agent/lang/ui.ts";
-import type { Lang } from "../../lib/agent/lang/types.ts";
-import { samplePrompts } from "../../lib/agent/samples.ts";
+import { Client, collectFrames, startTestServer } from "@/tests/_fixtures.ts";
+import { uiText } from "@/lib/agent/lang/ui.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
+import { samplePrompts } from "@/lib/agent/samples.ts";
 
 const htmlLang = (html: string) => /<html lang="(\w+)"/.exec(html)?.[1];
 

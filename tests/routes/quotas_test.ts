@@ -4,9 +4,9 @@
  * requests alternate between two app processes on one store.
  */
 import assert from "node:assert/strict";
-import { allKeys, Client, startTestServer, tempKv } from "../_fixtures.ts";
-import { spawnApp } from "../_instances.ts";
-import { takeRate } from "../../lib/kv/quotas.ts";
+import { allKeys, Client, startTestServer, tempKv } from "@/tests/_fixtures.ts";
+import { spawnApp } from "@/tests/_instances.ts";
+import { takeRate } from "@/lib/kv/quotas.ts";
 
 const OPTION = encodeURIComponent(JSON.stringify({
   xAxis: { type: "category", data: ["a"] },

@@ -1,6 +1,6 @@
 /** Service routes and the HTTP plumbing: health, metrics, static caching, pages, headers. */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
 
 Deno.test("service: /health makes a KV round trip", async () => {
   await using server = await startTestServer();

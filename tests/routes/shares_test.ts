@@ -5,8 +5,8 @@
  * cache, and who may make and revoke links.
  */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
-import { decodePng } from "../_png.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
+import { decodePng } from "@/tests/_png.ts";
 
 const PROMPT = "bar chart of average no2 per city";
 

@@ -5,7 +5,7 @@ import {
   collectFrames,
   type Frame,
   startTestServer,
-} from "../_fixtures.ts";
+} from "@/tests/_fixtures.ts";
 
 async function waitFor(check: () => Promise<boolean>, ms = 10_000) {
   const until = Date.now() + ms;

@@ -1,7 +1,7 @@
 /** API tokens: made once, stored hashed, named, listed, revocable, expiring; used as Bearer. */
 import assert from "node:assert/strict";
-import { allKeys, Client, startTestServer } from "../_fixtures.ts";
-import { keys } from "../../lib/kv/keys.ts";
+import { allKeys, Client, startTestServer } from "@/tests/_fixtures.ts";
+import { keys } from "@/lib/kv/keys.ts";
 
 Deno.test("tokens: shown once, stored hashed, used as Bearer without a cookie, listed by name, revoked to 401", async () => {
   await using server = await startTestServer();

@@ -10,9 +10,9 @@ import {
   collectFrames,
   type Frame,
   startTestServer,
-} from "../_fixtures.ts";
-import { startServerProcess } from "../../bench/_server.ts";
-import { readSse } from "../../lib/client/sse_client.ts";
+} from "@/tests/_fixtures.ts";
+import { startServerProcess } from "@/bench/_server.ts";
+import { readSse } from "@/lib/client/sse_client.ts";
 
 Deno.test("turns: 50 turns sent at once to one session all end with done, one after another", async () => {
   await using server = await startTestServer();

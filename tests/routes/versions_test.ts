@@ -10,10 +10,10 @@ import {
   seedChart,
   startTestServer,
   type TestServer,
-} from "../_fixtures.ts";
-import { getArtifact } from "../../lib/kv/artifacts.ts";
-import { listEventsAfter } from "../../lib/kv/events.ts";
-import { simpleInput } from "../exports/_inputs.ts";
+} from "@/tests/_fixtures.ts";
+import { getArtifact } from "@/lib/kv/artifacts.ts";
+import { listEventsAfter } from "@/lib/kv/events.ts";
+import { simpleInput } from "@/tests/exports/_inputs.ts";
 
 /** A session of `client` holding one chart in two versions: a line (v1), then a histogram (v2). */
 async function twoVersionChart(server: TestServer, client: Client) {

@@ -6,17 +6,17 @@
  * test checked, and the work is finished by the others.
  */
 import assert from "node:assert/strict";
-import { Client, collectFrames, type Frame } from "../_fixtures.ts";
+import { Client, collectFrames, type Frame } from "@/tests/_fixtures.ts";
 import {
   type AppProcess,
   eventually,
   orphanedWorkflowJob,
   spawnApp,
-} from "../_instances.ts";
-import { openKv } from "../../lib/kv/open.ts";
-import { keys } from "../../lib/kv/keys.ts";
-import { getJob, type Job } from "../../lib/kv/jobs.ts";
-import { getSession } from "../../lib/kv/sessions.ts";
+} from "@/tests/_instances.ts";
+import { openKv } from "@/lib/kv/open.ts";
+import { keys } from "@/lib/kv/keys.ts";
+import { getJob, type Job } from "@/lib/kv/jobs.ts";
+import { getSession } from "@/lib/kv/sessions.ts";
 
 const ENV = {
   // Short, so a takeover comes soon. On a loaded machine a live but stalled

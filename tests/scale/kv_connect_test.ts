@@ -5,18 +5,19 @@
  * events follow kv.watch alone (no polling for a remote store).
  */
 import assert from "node:assert/strict";
-import { Client, collectFrames, type Frame, testConfig } from "../_fixtures.ts";
-import { eventPollMs, startServer } from "../../lib/server.ts";
-import manifest from "../../fresh.gen.ts";
-import { openKv, storeKind } from "../../lib/kv/open.ts";
 import {
-  acquireLease,
-  claimLease,
-  listLapsedLeases,
-} from "../../lib/kv/lease.ts";
-import { getJob } from "../../lib/kv/jobs.ts";
-import { getSession } from "../../lib/kv/sessions.ts";
-import { eventually, orphanedWorkflowJob } from "../_instances.ts";
+  Client,
+  collectFrames,
+  type Frame,
+  testConfig,
+} from "@/tests/_fixtures.ts";
+import { eventPollMs, startServer } from "@/lib/server.ts";
+import manifest from "@/fresh.gen.ts";
+import { openKv, storeKind } from "@/lib/kv/open.ts";
+import { acquireLease, claimLease, listLapsedLeases } from "@/lib/kv/lease.ts";
+import { getJob } from "@/lib/kv/jobs.ts";
+import { getSession } from "@/lib/kv/sessions.ts";
+import { eventually, orphanedWorkflowJob } from "@/tests/_instances.ts";
 
 const URL_ = Deno.env.get("DENO_KV_TEST_URL");
 

@@ -5,8 +5,8 @@
  * kernel spreads them over both instances, which share nothing in memory.
  */
 import assert from "node:assert/strict";
-import { Client, collectFrames } from "../_fixtures.ts";
-import { eventually, spawnApp } from "../_instances.ts";
+import { Client, collectFrames } from "@/tests/_fixtures.ts";
+import { eventually, spawnApp } from "@/tests/_instances.ts";
 
 /** Requests on a new connection each: the client keeps no idle connection. */
 function freshConnections(client: Client, http: Deno.HttpClient) {

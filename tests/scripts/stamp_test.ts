@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sourceStamp } from "../../scripts/stamp.ts";
+import { sourceStamp } from "@/scripts/stamp.ts";
 
 Deno.test("build stamp: a 2 MB source file is hashed, and any byte of it changes the stamp", async () => {
   const dir = await Deno.makeTempDir({ prefix: "chartroom-stamp-" });

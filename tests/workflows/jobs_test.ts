@@ -6,15 +6,15 @@ import {
   type Frame,
   startTestServer,
   testConfig,
-} from "../_fixtures.ts";
-import { ingest } from "../data/_ingest.ts";
-import { startServer } from "../../lib/server.ts";
-import manifest from "../../fresh.gen.ts";
-import { getSession } from "../../lib/kv/sessions.ts";
-import { createJob, getJob } from "../../lib/kv/jobs.ts";
-import { saveDerivedDataset } from "../../lib/kv/datasets.ts";
-import type { WorkflowRequest } from "../../lib/workflows/schema.ts";
-import { exportDataset } from "../../lib/exports/dataset.ts";
+} from "@/tests/_fixtures.ts";
+import { ingest } from "@/tests/data/_ingest.ts";
+import { startServer } from "@/lib/server.ts";
+import manifest from "@/fresh.gen.ts";
+import { getSession } from "@/lib/kv/sessions.ts";
+import { createJob, getJob } from "@/lib/kv/jobs.ts";
+import { saveDerivedDataset } from "@/lib/kv/datasets.ts";
+import type { WorkflowRequest } from "@/lib/workflows/schema.ts";
+import { exportDataset } from "@/lib/exports/dataset.ts";
 
 const CUSTOMERS = [
   "customer_id,name,postal_code,region,spend",

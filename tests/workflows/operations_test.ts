@@ -1,21 +1,18 @@
 /** Each workflow operation against results computed by hand from a five-row table. */
 import assert from "node:assert/strict";
-import { tempKv } from "../_fixtures.ts";
-import { createSession } from "../../lib/kv/sessions.ts";
+import { tempKv } from "@/tests/_fixtures.ts";
+import { createSession } from "@/lib/kv/sessions.ts";
 import {
   type Dataset,
   readDatasetDetail,
   storedSourceOf,
   uploadDataset,
-} from "../../lib/kv/datasets.ts";
-import {
-  runStep,
-  type StepSource,
-} from "../../lib/workflows/operations/mod.ts";
-import { runSandboxedSql } from "../../lib/data/sandbox.ts";
-import { Step } from "../../lib/workflows/schema.ts";
-import type { RawCell } from "../../lib/data/infer.ts";
-import { DataError } from "../../lib/data/errors.ts";
+} from "@/lib/kv/datasets.ts";
+import { runStep, type StepSource } from "@/lib/workflows/operations/mod.ts";
+import { runSandboxedSql } from "@/lib/data/sandbox.ts";
+import { Step } from "@/lib/workflows/schema.ts";
+import type { RawCell } from "@/lib/data/infer.ts";
+import { DataError } from "@/lib/data/errors.ts";
 
 const CUSTOMERS = [
   "id,name,postal_code,region,spend,visits",

@@ -1,8 +1,8 @@
 /** Reading workflows out of chat messages, and leaving chart requests to the chart planner. */
 import assert from "node:assert/strict";
-import { planRequest } from "../../lib/agent/planner/mod.ts";
-import type { DatasetProfile } from "../../lib/data/table.ts";
-import { demoChatDatasets } from "../../lib/agent/datasets.ts";
+import { planRequest } from "@/lib/agent/planner/mod.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
+import { demoChatDatasets } from "@/lib/agent/datasets.ts";
 
 const customers: DatasetProfile = {
   id: "01CUSTOMERS000000000000000",

@@ -1,11 +1,11 @@
 /** SQL_CONCURRENCY over real HTTP: one identity's statements take turns; another's are not held up. */
 import assert from "node:assert/strict";
-import { Client, startTestServer } from "../_fixtures.ts";
+import { Client, startTestServer } from "@/tests/_fixtures.ts";
 import {
   type FinishedJob,
   runSqlWorkflow,
   sessionWithData,
-} from "../../bench/_hostile.ts";
+} from "@/bench/_hostile.ts";
 
 /** The job and when it ended (ms since the epoch). */
 async function timed(job: Promise<FinishedJob>) {

@@ -5,7 +5,7 @@
  * its own module (`en.ts`, `es.ts`, `pt.ts`), so all of a language lives in
  * one place.
  */
-import type { ColumnType } from "../../data/table.ts";
+import type { ColumnType } from "@/lib/data/table.ts";
 
 export type Lang = "en" | "es" | "pt";
 export const LANGS = ["en", "es", "pt"] as const;

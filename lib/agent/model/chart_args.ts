@@ -7,30 +7,30 @@
  * is compiled into a `ChartQuery` — which our own SQL builder turns into SQL.
  */
 import { z } from "zod";
-import type { ColumnProfile, DatasetProfile } from "../../data/table.ts";
-import { fold } from "../lang/mod.ts";
-import type { Lang } from "../lang/types.ts";
+import type { ColumnProfile, DatasetProfile } from "@/lib/data/table.ts";
+import { fold } from "@/lib/agent/lang/mod.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
 import {
   binsFor,
   countMeasure,
   finishNames,
   MAX_SPLIT,
-} from "../planner/compose.ts";
-import { chooseKind } from "../planner/kind.ts";
-import { type ColumnFeat, datasetFeat } from "../planner/schema.ts";
+} from "@/lib/agent/planner/compose.ts";
+import { chooseKind } from "@/lib/agent/planner/kind.ts";
+import { type ColumnFeat, datasetFeat } from "@/lib/agent/planner/schema.ts";
 import {
   coarser,
   naturalGrain,
   timeAxis,
   timePeriods,
-} from "../planner/time.ts";
+} from "@/lib/agent/planner/time.ts";
 import type {
   Bucket,
   ChartQuery,
   Filter,
   Measure,
   XAxis,
-} from "../planner/types.ts";
+} from "@/lib/agent/planner/types.ts";
 
 export const AGGS = ["avg", "sum", "count", "min", "max", "median"] as const;
 export const BUCKETS = ["day", "week", "month", "quarter", "year"] as const;

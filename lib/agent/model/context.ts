@@ -4,9 +4,9 @@
  * and the person's message — kept within a token budget, oldest turns dropped
  * first.
  */
-import type { DatasetProfile } from "../../data/table.ts";
-import type { Message } from "../../kv/messages.ts";
-import type { ChartQuery } from "../planner/types.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
+import type { Message } from "@/lib/kv/messages.ts";
+import type { ChartQuery } from "@/lib/agent/planner/types.ts";
 import { argsOf } from "./chart_args.ts";
 import type { ChatCompletionMessageParam } from "./client.ts";
 import { datasetOverview } from "./facts.ts";

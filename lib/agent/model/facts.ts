@@ -5,8 +5,8 @@
  * values from the profile — never rows of a table. Names and values are
  * cut short: they come from uploaded files and are data, not instructions.
  */
-import type { DatasetProfile } from "../../data/table.ts";
-import { datasetFeat } from "../planner/schema.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
+import { datasetFeat } from "@/lib/agent/planner/schema.ts";
 
 /** Longest dataset name, column name or sample value shown to a model. */
 const MAX_TEXT = 80;

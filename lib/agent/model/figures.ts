@@ -9,8 +9,8 @@
  * Text streams through `FigureGuard`, which holds back only a number still
  * arriving or one that cannot be judged until the turn is over.
  */
-import type { Snapshot } from "../../charts/spec.ts";
-import type { DatasetProfile } from "../../data/table.ts";
+import type { Snapshot } from "@/lib/charts/spec.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
 
 /** A figure found in a text. */
 export interface FigureToken {

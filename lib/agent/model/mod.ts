@@ -8,13 +8,13 @@
  * call still invalid — the built-in planner answers the same message, and
  * the reply says so in the person's language.
  */
-import type { Snapshot } from "../../charts/spec.ts";
-import type { DatasetProfile } from "../../data/table.ts";
-import { listMessages, type Message } from "../../kv/messages.ts";
-import { log } from "../../log.ts";
-import { language } from "../lang/mod.ts";
-import type { Lang } from "../lang/types.ts";
-import type { ChartQuery, Plan } from "../planner/types.ts";
+import type { Snapshot } from "@/lib/charts/spec.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
+import { listMessages, type Message } from "@/lib/kv/messages.ts";
+import { log } from "@/lib/log.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
+import type { ChartQuery, Plan } from "@/lib/agent/planner/types.ts";
 import type { ChatCompletionMessageParam, ModelClient } from "./client.ts";
 import { ModelFailure } from "./client.ts";
 import { contextMessages, HISTORY_TURNS } from "./context.ts";

@@ -3,8 +3,8 @@
  * a base URL and a model name there is none, and the built-in planner answers
  * every message.
  */
-import type { ModelHealthView } from "../../api/views.ts";
-import type { Config } from "../../../fresh.config.ts";
+import type { ModelHealthView } from "@/lib/api/views.ts";
+import type { Config } from "@/lib/config.ts";
 
 export interface ModelSettings {
   /** An OpenAI-compatible API root, e.g. "http://localhost:11434/v1". */

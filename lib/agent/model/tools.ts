@@ -8,21 +8,21 @@
  * data run only when the person's own words asked for that.
  */
 import { z } from "zod";
-import type { DatasetProfile } from "../../data/table.ts";
-import { EXPORT_FORMATS } from "../../exports/mod.ts";
-import { type Step, WorkflowRequest } from "../../workflows/schema.ts";
-import { language } from "../lang/mod.ts";
-import type { Lang } from "../lang/types.ts";
-import { chartPlan } from "../planner/describe.ts";
-import { formatName } from "../planner/mod.ts";
-import { tokenize } from "../planner/text.ts";
-import { FORMAT_PHRASES, V } from "../planner/vocab.ts";
-import type { ChartQuery, Plan } from "../planner/types.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
+import { EXPORT_FORMATS } from "@/lib/exports/mod.ts";
+import { type Step, WorkflowRequest } from "@/lib/workflows/schema.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
+import { chartPlan } from "@/lib/agent/planner/describe.ts";
+import { formatName } from "@/lib/agent/planner/mod.ts";
+import { tokenize } from "@/lib/agent/planner/text.ts";
+import { FORMAT_PHRASES, V } from "@/lib/agent/planner/vocab.ts";
+import type { ChartQuery, Plan } from "@/lib/agent/planner/types.ts";
 import {
   namesWorkflowOperation,
   sqlOfMessage,
   workflowReply,
-} from "../workflow_plan.ts";
+} from "@/lib/agent/workflow_plan.ts";
 import {
   type ArgIssue,
   argsOf,

@@ -4,8 +4,8 @@
  * the chart into series, which filter it; then the aggregation, the order,
  * and the chart kind charting practice draws for that shape.
  */
-import type { ChartKind } from "../lang/types.ts";
-import { language } from "../lang/mod.ts";
+import type { ChartKind } from "@/lib/agent/lang/types.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
 import type { ColMention } from "./link.ts";
 import { echoesName, type Reading } from "./reading.ts";
 import type { ColumnFeat, DatasetFeat } from "./schema.ts";

@@ -2,9 +2,9 @@
  * Words for a chart: its title, axis labels and the sentence that presents
  * it, in the request's language.
  */
-import type { ChartSpec } from "../../charts/spec.ts";
-import type { DatasetProfile } from "../../data/table.ts";
-import { fold, language } from "../lang/mod.ts";
+import type { ChartSpec } from "@/lib/charts/spec.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
+import { fold, language } from "@/lib/agent/lang/mod.ts";
 import { buildSql, seriesNames } from "./sql.ts";
 import type { ChartPlan, ChartQuery, Filter } from "./types.ts";
 

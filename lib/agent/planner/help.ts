@@ -1,7 +1,7 @@
 /** Answers that are not charts: a question with options, and help naming what can be drawn. */
-import type { DatasetProfile } from "../../data/table.ts";
-import { language } from "../lang/mod.ts";
-import type { Lang } from "../lang/types.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
 import { datasetFeat } from "./schema.ts";
 import type { Plan, PlanContext } from "./types.ts";
 

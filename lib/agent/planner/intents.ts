@@ -5,7 +5,7 @@
  * "instead"). Each intent marks the tokens it used, so the schema linker
  * only looks at what is left.
  */
-import type { Agg, Bucket, ChartKind } from "../lang/types.ts";
+import type { Agg, Bucket, ChartKind } from "@/lib/agent/lang/types.ts";
 import type { Token } from "./text.ts";
 import { KEYWORDS, V } from "./vocab.ts";
 import { superlativeBase } from "./lexicon.ts";

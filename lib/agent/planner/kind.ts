@@ -5,7 +5,7 @@
  * a time axis of two periods, or of up to twenty years, is drawn as bars,
  * unless the request asks for the change over time.
  */
-import type { ChartKind } from "../lang/types.ts";
+import type { ChartKind } from "@/lib/agent/lang/types.ts";
 import type { ColumnFeat } from "./schema.ts";
 import type { XAxis } from "./types.ts";
 

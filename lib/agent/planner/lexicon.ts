@@ -6,7 +6,7 @@
  * weight says how sure the match is (exact 1, same stem 0.95, translation or
  * synonym 0.85).
  */
-import { LANGUAGES } from "../lang/mod.ts";
+import { LANGUAGES } from "@/lib/agent/lang/mod.ts";
 import { singulars } from "./text.ts";
 
 /** Key → weight. Keys are `w:<word>` (the exact word) or `s:<English stem>`. */

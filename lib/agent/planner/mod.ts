@@ -9,8 +9,8 @@
  * dataset, intents and links to its columns and values → the dataset that
  * fits best → a refinement of the current chart, or a new chart.
  */
-import { detectLang, language } from "../lang/mod.ts";
-import { planWorkflow } from "../workflow_plan.ts";
+import { detectLang, language } from "@/lib/agent/lang/mod.ts";
+import { planWorkflow } from "@/lib/agent/workflow_plan.ts";
 import { newChart } from "./compose.ts";
 import { detectDownload } from "./download.ts";
 import { clarify, exampleRequest, helpPlan } from "./help.ts";

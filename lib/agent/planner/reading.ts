@@ -3,12 +3,12 @@
  * dataset's columns and values, with the roles the request gives each
  * mentioned column (dimension after "by", measure, filter).
  */
-import type { Lang } from "../lang/types.ts";
+import type { Lang } from "@/lib/agent/lang/types.ts";
 import { type Intents, readIntents } from "./intents.ts";
 import { type ColMention, FULL, linkDataset, type Links } from "./link.ts";
 import { senseOf } from "./lexicon.ts";
 import { type DatasetFeat, datasetFeat, type Slot } from "./schema.ts";
-import type { DatasetProfile } from "../../data/table.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
 import { compact, type Token } from "./text.ts";
 import { KEYWORDS, V } from "./vocab.ts";
 

@@ -4,7 +4,7 @@
  * that names a new measure together with a new dimension is a new chart
  * (and `refine` answers null).
  */
-import { language } from "../lang/mod.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
 import {
   binsFor,
   countMeasure,

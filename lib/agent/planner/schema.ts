@@ -6,7 +6,7 @@
  * Built once per dataset and kept in a small per-process cache (a pure
  * function of the immutable profile, so no instance needs another's copy).
  */
-import type { ColumnProfile, DatasetProfile } from "../../data/table.ts";
+import type { ColumnProfile, DatasetProfile } from "@/lib/data/table.ts";
 import { isKnownWord, keyMatch, type Keys, senseOf } from "./lexicon.ts";
 import { compact, identifierWords, tokenize } from "./text.ts";
 import { KEYWORDS, V } from "./vocab.ts";

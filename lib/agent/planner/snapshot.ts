@@ -1,6 +1,6 @@
 /** Turning a chart query's result rows into the frozen snapshot its spec draws. */
-import type { Column, Snapshot } from "../../charts/spec.ts";
-import type { QueryResult } from "../../data/query.ts";
+import type { Column, Snapshot } from "@/lib/charts/spec.ts";
+import type { QueryResult } from "@/lib/data/query.ts";
 import type { Plan } from "./types.ts";
 
 function roundValue(v: number): number {

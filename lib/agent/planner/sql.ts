@@ -4,8 +4,8 @@
  * including anything the person typed — is a `?` parameter, so no request
  * text ever becomes SQL.
  */
-import type { DatasetProfile } from "../../data/table.ts";
-import { quoteIdent } from "../../data/query.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
+import { quoteIdent } from "@/lib/data/query.ts";
 import type { Bucket, ChartQuery, Filter, Measure } from "./types.ts";
 
 type Param = string | number;

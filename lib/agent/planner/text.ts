@@ -3,7 +3,7 @@
  * read as numbers. Identifiers split into words the same way column names do
  * ("Miles_per_Gallon", "postalCode" → miles per gallon, postal code).
  */
-import { fold } from "../lang/mod.ts";
+import { fold } from "@/lib/agent/lang/mod.ts";
 
 export { fold };
 

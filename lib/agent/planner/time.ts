@@ -3,8 +3,8 @@
  * "since 2003", "March 2025" or "the last 12 months" (counted back from the
  * data's own last date, not today's) stand for.
  */
-import { language } from "../lang/mod.ts";
-import type { Bucket, Lang } from "../lang/types.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import type { Bucket, Lang } from "@/lib/agent/lang/types.ts";
 import type { Intents } from "./intents.ts";
 import type { ColumnFeat } from "./schema.ts";
 import type { Filter, XAxis } from "./types.ts";

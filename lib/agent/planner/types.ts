@@ -4,10 +4,10 @@
  * filters, order and chart kind — stored with the artifact so a later turn
  * can refine it — which `sql.ts` compiles into SQL over that dataset.
  */
-import type { ChartSpec } from "../../charts/spec.ts";
-import type { DatasetProfile } from "../../data/table.ts";
-import type { WorkflowRequest } from "../../workflows/schema.ts";
-import type { Agg, Bucket, ChartKind, Lang } from "../lang/types.ts";
+import type { ChartSpec } from "@/lib/charts/spec.ts";
+import type { DatasetProfile } from "@/lib/data/table.ts";
+import type { WorkflowRequest } from "@/lib/workflows/schema.ts";
+import type { Agg, Bucket, ChartKind, Lang } from "@/lib/agent/lang/types.ts";
 
 export type { Agg, Bucket, ChartKind, Lang };
 

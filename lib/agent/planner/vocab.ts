@@ -3,16 +3,16 @@
  * across English, Spanish and Portuguese (people mix them, and a short
  * request rarely shows its language), indexed for phrase lookups.
  */
-import { EXPORT_CATALOG } from "../../exports/catalog.ts";
-import type { ExportMenuFormat } from "../lang/types.ts";
-import { LANGUAGES } from "../lang/mod.ts";
+import { EXPORT_CATALOG } from "@/lib/exports/catalog.ts";
+import type { ExportMenuFormat } from "@/lib/agent/lang/types.ts";
+import { LANGUAGES } from "@/lib/agent/lang/mod.ts";
 import type {
   Agg,
   Bucket,
   ChartKind,
   Vocabulary,
   Words,
-} from "../lang/types.ts";
+} from "@/lib/agent/lang/types.ts";
 
 const STEMMERS = Object.values(LANGUAGES).map((l) => l.stem);
 

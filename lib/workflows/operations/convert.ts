@@ -3,8 +3,8 @@
  * download format.
  */
 import { z } from "zod";
-import type { RawCell } from "../../data/infer.ts";
-import { DATASET_EXPORT_FORMATS } from "../../exports/dataset.ts";
+import type { RawCell } from "@/lib/data/infer.ts";
+import { DATASET_EXPORT_FORMATS } from "@/lib/exports/dataset.ts";
 import { defineOperation } from "./step.ts";
 
 const OP = "convert";

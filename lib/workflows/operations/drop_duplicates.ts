@@ -3,7 +3,7 @@
  * set of rows equal in the named columns (all by default).
  */
 import { z } from "zod";
-import { quoteIdent } from "../../data/query.ts";
+import { quoteIdent } from "@/lib/data/query.ts";
 import {
   allColumns,
   Column,

@@ -3,8 +3,8 @@
  * column's mean, median or mode; with no columns named, the columns it fits.
  */
 import { z } from "zod";
-import { type QueryParam, quoteIdent } from "../../data/query.ts";
-import type { ColumnType } from "../../data/table.ts";
+import { type QueryParam, quoteIdent } from "@/lib/data/query.ts";
+import type { ColumnType } from "@/lib/data/table.ts";
 import {
   Column,
   columnOf,

@@ -5,7 +5,7 @@
  * empty cells.
  */
 import { z } from "zod";
-import { type QueryParam, quoteIdent } from "../../data/query.ts";
+import { type QueryParam, quoteIdent } from "@/lib/data/query.ts";
 import {
   allColumns,
   Column,

@@ -3,8 +3,8 @@
  * columns (inner, left, right or full); empty keys never match.
  */
 import { z } from "zod";
-import { openWorkDatabase, quoteIdent } from "../../data/query.ts";
-import type { ColumnType } from "../../data/table.ts";
+import { openWorkDatabase, quoteIdent } from "@/lib/data/query.ts";
+import type { ColumnType } from "@/lib/data/table.ts";
 import {
   Column,
   columnOf,

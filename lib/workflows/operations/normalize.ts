@@ -4,8 +4,8 @@
  * equal or the spread is 0.
  */
 import { z } from "zod";
-import { type QueryParam, quoteIdent } from "../../data/query.ts";
-import type { ColumnType } from "../../data/table.ts";
+import { type QueryParam, quoteIdent } from "@/lib/data/query.ts";
+import type { ColumnType } from "@/lib/data/table.ts";
 import {
   Column,
   columnOf,

@@ -3,7 +3,7 @@
  * end with one name (case-blind).
  */
 import { z } from "zod";
-import { quoteIdent } from "../../data/query.ts";
+import { quoteIdent } from "@/lib/data/query.ts";
 import {
   Column,
   columnOf,

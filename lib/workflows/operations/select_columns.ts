@@ -3,7 +3,7 @@
  * named (a repeat once), rows in input order.
  */
 import { z } from "zod";
-import { quoteIdent } from "../../data/query.ts";
+import { quoteIdent } from "@/lib/data/query.ts";
 import { Column, columnOf, defineOperation, statement } from "./step.ts";
 
 const OP = "select_columns";

@@ -3,7 +3,7 @@
  * input order.
  */
 import { z } from "zod";
-import { quoteIdent } from "../../data/query.ts";
+import { quoteIdent } from "@/lib/data/query.ts";
 import {
   allColumns,
   Column,

@@ -3,7 +3,7 @@
  * sandbox, within their limits.
  */
 import { z } from "zod";
-import { cleanColumnNames } from "../../data/infer.ts";
+import { cleanColumnNames } from "@/lib/data/infer.ts";
 import { defineOperation } from "./step.ts";
 
 const OP = "sql";

@@ -7,18 +7,18 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { z } from "zod";
-import { unreadable } from "../../data/errors.ts";
+import { unreadable } from "@/lib/data/errors.ts";
 import {
   iterateQuery,
   privateCopy,
   type QueryParam,
   quoteIdent,
   type StoredSource,
-} from "../../data/query.ts";
-import type { SandboxResult } from "../../data/sandbox.ts";
-import type { RawCell } from "../../data/infer.ts";
-import type { ColumnType } from "../../data/table.ts";
-import type { DatasetExportFormat } from "../../exports/dataset.ts";
+} from "@/lib/data/query.ts";
+import type { SandboxResult } from "@/lib/data/sandbox.ts";
+import type { RawCell } from "@/lib/data/infer.ts";
+import type { ColumnType } from "@/lib/data/table.ts";
+import type { DatasetExportFormat } from "@/lib/exports/dataset.ts";
 
 /** A column name an argument refers to. */
 export const Column = z.string().trim().min(1).max(200);

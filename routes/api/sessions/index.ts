@@ -1,12 +1,9 @@
 import { z } from "zod";
-import type { Handlers } from "../../../lib/http/types.ts";
-import { jsonBody, queryOf } from "../../../lib/http/validate.ts";
-import {
-  createSession,
-  listSessionsByOwner,
-} from "../../../lib/kv/sessions.ts";
-import { sessionView } from "../../../lib/api/build.ts";
-import { cleanName } from "../../../lib/text.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { jsonBody, queryOf } from "@/lib/http/validate.ts";
+import { createSession, listSessionsByOwner } from "@/lib/kv/sessions.ts";
+import { sessionView } from "@/lib/api/build.ts";
+import { cleanName } from "@/lib/text.ts";
 
 const CreateSession = z.object({
   title: z.string().transform(cleanName).pipe(z.string().max(200)).optional(),

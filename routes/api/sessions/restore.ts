@@ -1,6 +1,6 @@
-import type { Handlers } from "../../../lib/http/types.ts";
-import { restoredSessionView } from "../../../lib/api/build.ts";
-import { restoreFromRequest } from "../../../lib/http/restore.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { restoredSessionView } from "@/lib/api/build.ts";
+import { restoreFromRequest } from "@/lib/http/restore.ts";
 
 export const handler: Handlers = {
   /**

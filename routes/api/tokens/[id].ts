@@ -1,6 +1,6 @@
-import type { Handlers } from "../../../lib/http/types.ts";
-import { revokeApiToken } from "../../../lib/kv/tokens.ts";
-import { notFound } from "../../../lib/errors.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { revokeApiToken } from "@/lib/kv/tokens.ts";
+import { notFound } from "@/lib/errors.ts";
 
 export const handler: Handlers = {
   /** Revokes one of the caller's tokens: from now on it is refused (401). */

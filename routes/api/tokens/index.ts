@@ -1,8 +1,8 @@
-import type { Handlers } from "../../../lib/http/types.ts";
-import { jsonBody } from "../../../lib/http/validate.ts";
-import { listApiTokens } from "../../../lib/kv/tokens.ts";
-import { tokenCreatedView, tokenView } from "../../../lib/api/build.ts";
-import { CreateToken, makeToken } from "../../../lib/http/tokens.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { jsonBody } from "@/lib/http/validate.ts";
+import { listApiTokens } from "@/lib/kv/tokens.ts";
+import { tokenCreatedView, tokenView } from "@/lib/api/build.ts";
+import { CreateToken, makeToken } from "@/lib/http/tokens.ts";
 
 export const handler: Handlers = {
   /** The caller's live tokens (never their secrets), newest first. */

@@ -1,9 +1,9 @@
-import type { Handlers } from "../../../lib/http/types.ts";
-import { getOwnedJob } from "../../../lib/kv/jobs.ts";
-import { workflowView } from "../../../lib/api/build.ts";
-import type { WorkflowRequest } from "../../../lib/workflows/schema.ts";
-import { isId } from "../../../lib/ids.ts";
-import { notFound } from "../../../lib/errors.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { getOwnedJob } from "@/lib/kv/jobs.ts";
+import { workflowView } from "@/lib/api/build.ts";
+import type { WorkflowRequest } from "@/lib/workflows/schema.ts";
+import { isId } from "@/lib/ids.ts";
+import { notFound } from "@/lib/errors.ts";
 
 export const handler: Handlers = {
   /** A workflow run: its status, steps, outputs with download links, and any failure. */

@@ -1,9 +1,9 @@
-import type { Handlers, PageProps } from "../../../lib/http/types.ts";
-import { Head } from "../../../lib/http/head.ts";
-import { noteOpened, sharedOrThrow } from "../../../lib/http/shared.ts";
-import { type EmbedFrame, embedFrameData } from "../../../lib/http/embed.ts";
-import { EMBED_PAGE_CSP } from "../../../lib/http/security_headers.ts";
-import EmbedChart from "../../../islands/EmbedChart.tsx";
+import type { Handlers, PageProps } from "@/lib/http/types.ts";
+import { Head } from "@/lib/http/head.ts";
+import { noteOpened, sharedOrThrow } from "@/lib/http/shared.ts";
+import { type EmbedFrame, embedFrameData } from "@/lib/http/embed.ts";
+import { EMBED_PAGE_CSP } from "@/lib/http/security_headers.ts";
+import EmbedChart from "@/islands/EmbedChart.tsx";
 
 /** The iframe page has no app header. */
 export const config = { skipAppWrapper: true };

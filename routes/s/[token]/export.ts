@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { Handlers } from "../../../lib/http/types.ts";
-import { queryOf } from "../../../lib/http/validate.ts";
-import { sharedOrThrow } from "../../../lib/http/shared.ts";
-import { takeIpRenderRate } from "../../../lib/http/quota.ts";
-import { sessionZipResponse } from "../../../lib/http/session_zip.ts";
-import { notFound } from "../../../lib/errors.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { queryOf } from "@/lib/http/validate.ts";
+import { sharedOrThrow } from "@/lib/http/shared.ts";
+import { takeIpRenderRate } from "@/lib/http/quota.ts";
+import { sessionZipResponse } from "@/lib/http/session_zip.ts";
+import { notFound } from "@/lib/errors.ts";
 
 const ExportQuery = z.strictObject({
   format: z.literal("zip", { error: "format must be zip" }),

@@ -1,9 +1,9 @@
-import type { Handlers, PageProps } from "../../../lib/http/types.ts";
-import { ownedSession } from "../../../lib/http/owned.ts";
-import { listArtifactsBySession } from "../../../lib/kv/artifacts.ts";
-import { deleteSession } from "../../../lib/kv/session_delete.ts";
-import { sessionTitle } from "../../../lib/http/page_words.ts";
-import { t, tn } from "../../../lib/client/ui.ts";
+import type { Handlers, PageProps } from "@/lib/http/types.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { listArtifactsBySession } from "@/lib/kv/artifacts.ts";
+import { deleteSession } from "@/lib/kv/session_delete.ts";
+import { sessionTitle } from "@/lib/http/page_words.ts";
+import { t, tn } from "@/lib/client/ui.ts";
 
 interface ConfirmData {
   id: string;

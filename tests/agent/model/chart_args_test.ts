@@ -7,10 +7,10 @@ import {
   checkChartArgs,
   refinedArgs,
   toChartQuery,
-} from "../../../lib/agent/model/chart_args.ts";
-import { demoChatDatasets } from "../../../lib/agent/datasets.ts";
-import { chartPlan } from "../../../lib/agent/planner/describe.ts";
-import { toSnapshot } from "../../../lib/agent/planner/snapshot.ts";
+} from "@/lib/agent/model/chart_args.ts";
+import { demoChatDatasets } from "@/lib/agent/datasets.ts";
+import { chartPlan } from "@/lib/agent/planner/describe.ts";
+import { toSnapshot } from "@/lib/agent/planner/snapshot.ts";
 
 const air = demoChatDatasets().find((d) => d.id === "demo:air_quality")!;
 const schemas = chartArgSchemas(demoChatDatasets().map((d) => d.profile));

@@ -6,7 +6,7 @@ import {
   findFigures,
   judgeBy,
   KnownFigures,
-} from "../../../lib/agent/model/figures.ts";
+} from "@/lib/agent/model/figures.ts";
 
 const REMOVED = "[?]";
 

@@ -5,12 +5,9 @@
  * wants the other max-tokens parameter gets it.
  */
 import assert from "node:assert/strict";
-import {
-  createModelClient,
-  ModelFailure,
-} from "../../../lib/agent/model/client.ts";
-import { IdleTimer, readCompletion } from "../../../lib/agent/model/stream.ts";
-import { startModelServer } from "../../_model_server.ts";
+import { createModelClient, ModelFailure } from "@/lib/agent/model/client.ts";
+import { IdleTimer, readCompletion } from "@/lib/agent/model/stream.ts";
+import { startModelServer } from "@/tests/_model_server.ts";
 
 const settings = (baseUrl: string) => ({
   baseUrl,

@@ -1,16 +1,16 @@
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { takeIdentityRate } from "../../../../lib/http/quota.ts";
-import { parseWith } from "../../../../lib/http/validate.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { takeIdentityRate } from "@/lib/http/quota.ts";
+import { parseWith } from "@/lib/http/validate.ts";
 import {
   artifactAtVersion,
   ownedArtifact,
   VersionNumber,
-} from "../../../../lib/http/owned.ts";
-import { parseExportOptions } from "../../../../lib/exports/mod.ts";
-import { ensureDownload } from "../../../../lib/exports/downloads.ts";
-import { blobResponse } from "../../../../lib/http/blob_response.ts";
-import { streamBlob } from "../../../../lib/kv/blobs.ts";
-import { notFound } from "../../../../lib/errors.ts";
+} from "@/lib/http/owned.ts";
+import { parseExportOptions } from "@/lib/exports/mod.ts";
+import { ensureDownload } from "@/lib/exports/downloads.ts";
+import { blobResponse } from "@/lib/http/blob_response.ts";
+import { streamBlob } from "@/lib/kv/blobs.ts";
+import { notFound } from "@/lib/errors.ts";
 
 export const handler: Handlers = {
   /**

@@ -1,14 +1,14 @@
 import { z } from "zod";
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { queryOf } from "../../../../lib/http/validate.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { queryOf } from "@/lib/http/validate.ts";
 import {
   artifactAtVersion,
   ownedArtifact,
   VersionNumber,
-} from "../../../../lib/http/owned.ts";
-import { deleteArtifact } from "../../../../lib/kv/artifacts.ts";
-import { artifactDetail } from "../../../../lib/http/artifact_detail.ts";
-import { publicOrigin } from "../../../../lib/http/urls.ts";
+} from "@/lib/http/owned.ts";
+import { deleteArtifact } from "@/lib/kv/artifacts.ts";
+import { artifactDetail } from "@/lib/http/artifact_detail.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
 
 const GetQuery = z.object({
   version: VersionNumber.optional(),

@@ -1,17 +1,17 @@
 import { z } from "zod";
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { takeIdentityRate } from "../../../../lib/http/quota.ts";
-import { jsonBody } from "../../../../lib/http/validate.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { takeIdentityRate } from "@/lib/http/quota.ts";
+import { jsonBody } from "@/lib/http/validate.ts";
 import {
   artifactAtVersion,
   ownedArtifact,
   VersionNumber,
-} from "../../../../lib/http/owned.ts";
-import { parseExportOptions } from "../../../../lib/exports/mod.ts";
-import { ensureDownload } from "../../../../lib/exports/downloads.ts";
-import { signedDownloadPath } from "../../../../lib/http/links.ts";
-import { absoluteUrl } from "../../../../lib/http/urls.ts";
-import { downloadLinkView } from "../../../../lib/api/build.ts";
+} from "@/lib/http/owned.ts";
+import { parseExportOptions } from "@/lib/exports/mod.ts";
+import { ensureDownload } from "@/lib/exports/downloads.ts";
+import { signedDownloadPath } from "@/lib/http/links.ts";
+import { absoluteUrl } from "@/lib/http/urls.ts";
+import { downloadLinkView } from "@/lib/api/build.ts";
 
 const CreateLink = z.object({
   format: z.string().max(20),

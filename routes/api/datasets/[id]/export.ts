@@ -1,18 +1,15 @@
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { ownedDataset } from "../../../../lib/http/owned.ts";
-import { attachmentDisposition } from "../../../../lib/http/blob_response.ts";
-import {
-  readDatasetDetail,
-  typedBatches,
-} from "../../../../lib/kv/datasets.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { ownedDataset } from "@/lib/http/owned.ts";
+import { attachmentDisposition } from "@/lib/http/blob_response.ts";
+import { readDatasetDetail, typedBatches } from "@/lib/kv/datasets.ts";
 import {
   DATASET_EXPORT_FORMATS,
   EXPORT_MIME,
   exportDataset,
   exportFilename,
   isDatasetExportFormat,
-} from "../../../../lib/exports/dataset.ts";
-import { badRequest } from "../../../../lib/errors.ts";
+} from "@/lib/exports/dataset.ts";
+import { badRequest } from "@/lib/errors.ts";
 
 export const handler: Handlers = {
   /** Streams the whole dataset as a file in `?format=` (csv, tsv, xlsx, json, ndjson). */

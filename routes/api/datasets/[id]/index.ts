@@ -1,16 +1,16 @@
 import { z } from "zod";
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { ownedDataset } from "../../../../lib/http/owned.ts";
-import { queryOf } from "../../../../lib/http/validate.ts";
-import { datasetPageView } from "../../../../lib/api/build.ts";
-import { publicOrigin } from "../../../../lib/http/urls.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { ownedDataset } from "@/lib/http/owned.ts";
+import { queryOf } from "@/lib/http/validate.ts";
+import { datasetPageView } from "@/lib/api/build.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
 import {
   deleteDataset,
   readDatasetDetail,
   storedSourceOf,
-} from "../../../../lib/kv/datasets.ts";
-import { previewRows } from "../../../../lib/data/preview.ts";
-import { badRequest } from "../../../../lib/errors.ts";
+} from "@/lib/kv/datasets.ts";
+import { previewRows } from "@/lib/data/preview.ts";
+import { badRequest } from "@/lib/errors.ts";
 
 const PreviewQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),

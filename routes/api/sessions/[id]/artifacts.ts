@@ -1,13 +1,10 @@
 import { z } from "zod";
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { queryOf } from "../../../../lib/http/validate.ts";
-import { ownedSession } from "../../../../lib/http/owned.ts";
-import {
-  ARTIFACT_TYPES,
-  listArtifactsBySession,
-} from "../../../../lib/kv/artifacts.ts";
-import { artifactView } from "../../../../lib/api/build.ts";
-import { publicOrigin } from "../../../../lib/http/urls.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { queryOf } from "@/lib/http/validate.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { ARTIFACT_TYPES, listArtifactsBySession } from "@/lib/kv/artifacts.ts";
+import { artifactView } from "@/lib/api/build.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
 
 const ListQuery = z.object({
   type: z.enum(ARTIFACT_TYPES).optional(),

@@ -1,20 +1,20 @@
 import { z } from "zod";
-import { cleanName } from "../../../../lib/text.ts";
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { ownedSession } from "../../../../lib/http/owned.ts";
-import { parseWith } from "../../../../lib/http/validate.ts";
-import { uploadedFile } from "../../../../lib/http/upload_body.ts";
-import { datasetView } from "../../../../lib/api/build.ts";
-import { publicOrigin } from "../../../../lib/http/urls.ts";
+import { cleanName } from "@/lib/text.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { parseWith } from "@/lib/http/validate.ts";
+import { uploadedFile } from "@/lib/http/upload_body.ts";
+import { datasetView } from "@/lib/api/build.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
 import {
   listSessionDatasets,
   readDatasetDetail,
   uploadDataset,
-} from "../../../../lib/kv/datasets.ts";
-import { UPLOAD_FORMATS } from "../../../../lib/data/sniff.ts";
-import { storageLimits } from "../../../../lib/http/quota.ts";
-import { checkMembers, listMembers } from "../../../../lib/kv/quotas.ts";
-import { keys } from "../../../../lib/kv/keys.ts";
+} from "@/lib/kv/datasets.ts";
+import { UPLOAD_FORMATS } from "@/lib/data/sniff.ts";
+import { storageLimits } from "@/lib/http/quota.ts";
+import { checkMembers, listMembers } from "@/lib/kv/quotas.ts";
+import { keys } from "@/lib/kv/keys.ts";
 
 const UploadFields = z.object({
   filename: z.string().transform(cleanName).pipe(z.string().min(1).max(255))

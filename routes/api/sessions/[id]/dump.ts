@@ -1,8 +1,8 @@
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { ownedSession } from "../../../../lib/http/owned.ts";
-import { attachmentDisposition } from "../../../../lib/http/blob_response.ts";
-import { titleSlug } from "../../../../lib/exports/filename.ts";
-import { sessionDump } from "../../../../lib/dump/write.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { attachmentDisposition } from "@/lib/http/blob_response.ts";
+import { titleSlug } from "@/lib/exports/filename.ts";
+import { sessionDump } from "@/lib/dump/write.ts";
 
 export const handler: Handlers = {
   /**

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { openStreamSlot } from "../../../../lib/kv/stream_slots.ts";
-import { parseWith } from "../../../../lib/http/validate.ts";
-import { ownedSession } from "../../../../lib/http/owned.ts";
-import { sseResponse } from "../../../../lib/http/sse.ts";
-import { followEvents } from "../../../../lib/kv/events.ts";
-import { watchTurn } from "../../../../lib/kv/turns.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { openStreamSlot } from "@/lib/kv/stream_slots.ts";
+import { parseWith } from "@/lib/http/validate.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { sseResponse } from "@/lib/http/sse.ts";
+import { followEvents } from "@/lib/kv/events.ts";
+import { watchTurn } from "@/lib/kv/turns.ts";
 
 const LastEventId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 

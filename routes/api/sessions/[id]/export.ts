@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { takeIdentityRate } from "../../../../lib/http/quota.ts";
-import { queryOf } from "../../../../lib/http/validate.ts";
-import { ownedSession } from "../../../../lib/http/owned.ts";
-import { sessionZipResponse } from "../../../../lib/http/session_zip.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { takeIdentityRate } from "@/lib/http/quota.ts";
+import { queryOf } from "@/lib/http/validate.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { sessionZipResponse } from "@/lib/http/session_zip.ts";
 
 const ExportQuery = z.strictObject({
   format: z.literal("zip", { error: "format must be zip" }),

@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { cleanName } from "../../../../lib/text.ts";
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { jsonBody } from "../../../../lib/http/validate.ts";
-import { ownedSession } from "../../../../lib/http/owned.ts";
-import { updateSession } from "../../../../lib/kv/sessions.ts";
-import { listMessages } from "../../../../lib/kv/messages.ts";
-import { deleteSession } from "../../../../lib/kv/session_delete.ts";
-import { messageView, sessionView } from "../../../../lib/api/build.ts";
-import { notFound } from "../../../../lib/errors.ts";
+import { cleanName } from "@/lib/text.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { jsonBody } from "@/lib/http/validate.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { updateSession } from "@/lib/kv/sessions.ts";
+import { listMessages } from "@/lib/kv/messages.ts";
+import { deleteSession } from "@/lib/kv/session_delete.ts";
+import { messageView, sessionView } from "@/lib/api/build.ts";
+import { notFound } from "@/lib/errors.ts";
 
 const PatchSession = z.object({
   title: z.string().transform(cleanName).pipe(z.string().min(1).max(200)),

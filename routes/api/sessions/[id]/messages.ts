@@ -1,23 +1,19 @@
 import { z } from "zod";
-import { cleanMessage } from "../../../../lib/text.ts";
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { takeIdentityRate } from "../../../../lib/http/quota.ts";
-import { openStreamSlot } from "../../../../lib/kv/stream_slots.ts";
-import { jsonBody } from "../../../../lib/http/validate.ts";
-import { ownedSession } from "../../../../lib/http/owned.ts";
-import { EventQueue, sseResponse } from "../../../../lib/http/sse.ts";
-import { publicOrigin } from "../../../../lib/http/urls.ts";
-import { runChatTurn } from "../../../../lib/agent/turn.ts";
-import { listMessages } from "../../../../lib/kv/messages.ts";
-import { messageView } from "../../../../lib/api/build.ts";
-import type { SessionEvent } from "../../../../lib/kv/events.ts";
-import { log } from "../../../../lib/log.ts";
-import { beginTurn, endCrashedTurn } from "../../../../lib/kv/turns.ts";
-import {
-  chatTurnDuration,
-  chatTurns,
-  secondsSince,
-} from "../../../../lib/metrics.ts";
+import { cleanMessage } from "@/lib/text.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { takeIdentityRate } from "@/lib/http/quota.ts";
+import { openStreamSlot } from "@/lib/kv/stream_slots.ts";
+import { jsonBody } from "@/lib/http/validate.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { EventQueue, sseResponse } from "@/lib/http/sse.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
+import { runChatTurn } from "@/lib/agent/turn.ts";
+import { listMessages } from "@/lib/kv/messages.ts";
+import { messageView } from "@/lib/api/build.ts";
+import type { SessionEvent } from "@/lib/kv/events.ts";
+import { log } from "@/lib/log.ts";
+import { beginTurn, endCrashedTurn } from "@/lib/kv/turns.ts";
+import { chatTurnDuration, chatTurns, secondsSince } from "@/lib/metrics.ts";
 
 /** How long a message waits for the session's previous turn before a 409. */
 const TURN_WAIT_MS = 120_000;

@@ -1,14 +1,11 @@
-import type { Handlers } from "../../../../lib/http/types.ts";
-import { ownedSession } from "../../../../lib/http/owned.ts";
-import { jsonBody } from "../../../../lib/http/validate.ts";
-import { publicOrigin } from "../../../../lib/http/urls.ts";
-import { WorkflowRequest } from "../../../../lib/workflows/schema.ts";
-import { startWorkflow } from "../../../../lib/workflows/run.ts";
-import {
-  workflowStartedView,
-  workflowView,
-} from "../../../../lib/api/build.ts";
-import { listSessionJobs } from "../../../../lib/kv/jobs.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { ownedSession } from "@/lib/http/owned.ts";
+import { jsonBody } from "@/lib/http/validate.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
+import { WorkflowRequest } from "@/lib/workflows/schema.ts";
+import { startWorkflow } from "@/lib/workflows/run.ts";
+import { workflowStartedView, workflowView } from "@/lib/api/build.ts";
+import { listSessionJobs } from "@/lib/kv/jobs.ts";
 
 export const handler: Handlers = {
   /** Lists the session's workflow runs, newest first. */

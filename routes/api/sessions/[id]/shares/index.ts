@@ -1,21 +1,18 @@
 import { z } from "zod";
-import type { Handlers } from "../../../../../lib/http/types.ts";
-import { jsonBody } from "../../../../../lib/http/validate.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { jsonBody } from "@/lib/http/validate.ts";
 import {
   artifactAtVersion,
   ownedSession,
   VersionNumber,
-} from "../../../../../lib/http/owned.ts";
-import { ExpiresIn } from "../../../../../lib/http/expires_in.ts";
-import { getArtifact } from "../../../../../lib/kv/artifacts.ts";
-import {
-  createShare,
-  listSessionShares,
-} from "../../../../../lib/kv/shares.ts";
-import { shareView } from "../../../../../lib/api/build.ts";
-import { publicOrigin } from "../../../../../lib/http/urls.ts";
-import { badRequest, notFound } from "../../../../../lib/errors.ts";
-import { isId } from "../../../../../lib/ids.ts";
+} from "@/lib/http/owned.ts";
+import { ExpiresIn } from "@/lib/http/expires_in.ts";
+import { getArtifact } from "@/lib/kv/artifacts.ts";
+import { createShare, listSessionShares } from "@/lib/kv/shares.ts";
+import { shareView } from "@/lib/api/build.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
+import { badRequest, notFound } from "@/lib/errors.ts";
+import { isId } from "@/lib/ids.ts";
 
 const CreateShare = z.strictObject({
   expires_in: ExpiresIn.optional(),

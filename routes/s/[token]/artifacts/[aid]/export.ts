@@ -1,13 +1,13 @@
-import type { Handlers } from "../../../../../lib/http/types.ts";
-import { parseWith } from "../../../../../lib/http/validate.ts";
-import { VersionNumber } from "../../../../../lib/http/owned.ts";
-import { sharedChart, sharedOrThrow } from "../../../../../lib/http/shared.ts";
-import { takeIpRenderRate } from "../../../../../lib/http/quota.ts";
-import { parseExportOptions } from "../../../../../lib/exports/mod.ts";
-import { ensureDownload } from "../../../../../lib/exports/downloads.ts";
-import { blobResponse } from "../../../../../lib/http/blob_response.ts";
-import { streamBlob } from "../../../../../lib/kv/blobs.ts";
-import { notFound } from "../../../../../lib/errors.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { parseWith } from "@/lib/http/validate.ts";
+import { VersionNumber } from "@/lib/http/owned.ts";
+import { sharedChart, sharedOrThrow } from "@/lib/http/shared.ts";
+import { takeIpRenderRate } from "@/lib/http/quota.ts";
+import { parseExportOptions } from "@/lib/exports/mod.ts";
+import { ensureDownload } from "@/lib/exports/downloads.ts";
+import { blobResponse } from "@/lib/http/blob_response.ts";
+import { streamBlob } from "@/lib/kv/blobs.ts";
+import { notFound } from "@/lib/errors.ts";
 
 export const handler: Handlers = {
   /**

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import type { Handlers } from "../../../../../lib/http/types.ts";
-import { queryOf } from "../../../../../lib/http/validate.ts";
-import { VersionNumber } from "../../../../../lib/http/owned.ts";
-import { sharedChart, sharedOrThrow } from "../../../../../lib/http/shared.ts";
-import { artifactDetail } from "../../../../../lib/http/artifact_detail.ts";
-import { publicOrigin } from "../../../../../lib/http/urls.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { queryOf } from "@/lib/http/validate.ts";
+import { VersionNumber } from "@/lib/http/owned.ts";
+import { sharedChart, sharedOrThrow } from "@/lib/http/shared.ts";
+import { artifactDetail } from "@/lib/http/artifact_detail.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
 
 const GetQuery = z.strictObject({ version: VersionNumber.optional() });
 

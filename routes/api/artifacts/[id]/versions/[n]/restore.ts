@@ -1,11 +1,11 @@
-import type { Handlers } from "../../../../../../lib/http/types.ts";
-import { ownedArtifact } from "../../../../../../lib/http/owned.ts";
-import { restoreArtifactVersion } from "../../../../../../lib/kv/artifacts.ts";
-import { appendEvent } from "../../../../../../lib/kv/events.ts";
-import { artifactDetail } from "../../../../../../lib/http/artifact_detail.ts";
-import { artifactEventView } from "../../../../../../lib/api/build.ts";
-import { publicOrigin } from "../../../../../../lib/http/urls.ts";
-import { badRequest, notFound } from "../../../../../../lib/errors.ts";
+import type { Handlers } from "@/lib/http/types.ts";
+import { ownedArtifact } from "@/lib/http/owned.ts";
+import { restoreArtifactVersion } from "@/lib/kv/artifacts.ts";
+import { appendEvent } from "@/lib/kv/events.ts";
+import { artifactDetail } from "@/lib/http/artifact_detail.ts";
+import { artifactEventView } from "@/lib/api/build.ts";
+import { publicOrigin } from "@/lib/http/urls.ts";
+import { badRequest, notFound } from "@/lib/errors.ts";
 
 export const handler: Handlers = {
   /**

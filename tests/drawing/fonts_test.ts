@@ -7,14 +7,10 @@ import {
   getFontSet,
   logMissingGlyphs,
   parseFont,
-} from "../../lib/charts/fonts.ts";
-import {
-  outlinedSvg,
-  rasterPng,
-  readyRaster,
-} from "../../lib/charts/raster.ts";
-import { renderSvg } from "../../lib/charts/svg.ts";
-import { setLogLevel } from "../../lib/log.ts";
+} from "@/lib/drawing/fonts.ts";
+import { outlinedSvg, rasterPng, readyRaster } from "@/lib/drawing/raster.ts";
+import { renderSvg } from "@/lib/drawing/svg.ts";
+import { setLogLevel } from "@/lib/log.ts";
 
 /** Debian's fonts-noto-cjk; `.ci/run` installs it. */
 const CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";

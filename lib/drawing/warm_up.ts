@@ -14,7 +14,7 @@
  * made it (idle workers stop after a minute). `RENDER_WARMUP=off` skips it,
  * and so does a server without render workers (`RENDER_WORKERS=0`).
  */
-import { log } from "../log.ts";
+import { log } from "@/lib/log.ts";
 import type { RenderJob, RenderPool } from "./render_pool.ts";
 
 /** A chart with most of what ECharts draws for Chartroom's chart types. */

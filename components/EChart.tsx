@@ -1,7 +1,7 @@
 /** An ECharts canvas that loads the (code-split) chart library on first use. */
 import { useEffect, useRef } from "preact/hooks";
-import { loadECharts } from "../echarts_loader.ts";
-import { fitTitle } from "../../charts/title_fit.ts";
+import { loadECharts } from "@/lib/client/echarts_loader.ts";
+import { fitTitle } from "@/lib/charts/title_fit.ts";
 
 interface Props {
   option: Record<string, unknown> | null;

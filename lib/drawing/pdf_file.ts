@@ -4,7 +4,7 @@
  * trailer. pdf.ts assembles a chart's page with it.
  */
 import { deflateSync } from "node:zlib";
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "@/lib/bytes.ts";
 
 const latin1 = (text: string): Uint8Array => {
   const out = new Uint8Array(text.length);

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
-import { statusOf } from "../../lib/http/errors.ts";
+import { statusOf } from "@/lib/http/errors.ts";
 import { decode } from "fast-png";
 import {
   RenderError,
   type RenderJob,
   RenderPool,
-} from "../../lib/charts/render_pool.ts";
-import { rasterPng } from "../../lib/charts/raster.ts";
+} from "@/lib/drawing/render_pool.ts";
+import { rasterPng } from "@/lib/drawing/raster.ts";
 import {
   barOption,
   pieOption,
   scatterOption,
-} from "../charts/_chart_options.ts";
+} from "@/tests/charts/_chart_options.ts";
 
 function pngJob(
   option: Record<string, unknown>,

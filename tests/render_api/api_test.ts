@@ -2,11 +2,11 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
 import { Resvg } from "@resvg/resvg-wasm";
-import { allKeys, startTestServer } from "../_fixtures.ts";
-import { readyRaster } from "../../lib/charts/raster.ts";
-import { RENDER_LIMITS } from "../../lib/render/validate.ts";
-import { barOption, pieOption } from "../charts/_chart_options.ts";
-import { runOk, tool } from "../exports/_tools.ts";
+import { allKeys, startTestServer } from "@/tests/_fixtures.ts";
+import { readyRaster } from "@/lib/drawing/raster.ts";
+import { RENDER_LIMITS } from "@/lib/render_api/validate.ts";
+import { barOption, pieOption } from "@/tests/charts/_chart_options.ts";
+import { runOk, tool } from "@/tests/exports/_tools.ts";
 
 const poppler = tool("poppler", "pdfinfo", ["-v"], "poppler-utils");
 

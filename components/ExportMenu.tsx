@@ -6,9 +6,9 @@
  * every file and link is of that version of the chart.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { EXPORT_CATALOG } from "../../exports/catalog.ts";
-import { errorText, t, type UiKey, type UiText } from "../ui.ts";
-import { sendJson } from "../../api/client.ts";
+import { EXPORT_CATALOG } from "@/lib/exports/catalog.ts";
+import { errorText, t, type UiKey, type UiText } from "@/lib/client/ui.ts";
+import { sendJson } from "@/lib/api/client.ts";
 
 /** The page words the export menu shows. */
 export const EXPORT_WORDS = [

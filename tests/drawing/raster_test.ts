@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { rasterPng, referencePng } from "../../lib/charts/raster.ts";
-import { planScene } from "../../lib/charts/scene.ts";
-import { compileOption } from "../../lib/charts/compile.ts";
-import { simpleInput } from "../exports/_inputs.ts";
+import { rasterPng, referencePng } from "@/lib/drawing/raster.ts";
+import { planScene } from "@/lib/drawing/scene.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import { simpleInput } from "@/tests/exports/_inputs.ts";
 import {
   barOption,
   lineOption,
   pieOption,
   scatterOption,
   seeded,
-} from "./_chart_options.ts";
+} from "@/tests/charts/_chart_options.ts";
 
 type Option = Record<string, unknown>;
 const SIZE = { width: 800, height: 400 };

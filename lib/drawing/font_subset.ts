@@ -9,7 +9,7 @@
  * Fonts with CFF outlines (most OpenType .otf/.ttc, e.g. Noto CJK) have no
  * glyf table; pdf_fonts.ts subsets those with fontkit instead.
  */
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "@/lib/bytes.ts";
 
 /** One face of a font file: its bytes and where its tables are. */
 export interface FontFace {

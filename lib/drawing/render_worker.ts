@@ -7,7 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg, useCompiledResvg } from "./resvg_wasm.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "@/lib/errors.ts";
 import type {
   RenderJob,
   RenderOutput,

@@ -3,18 +3,18 @@
  * parameters (`GET /api/render?c=...&w=&h=&s=&f=&bg=`), parsed, bounded and
  * normalised into one RenderRequest.
  */
-import { integerOption } from "../exports/options.ts";
-import { readTextWithin } from "../body.ts";
+import { integerOption } from "@/lib/exports/options.ts";
+import { readTextWithin } from "@/lib/body.ts";
 import { z } from "zod";
-import { AppError, badRequest } from "../errors.ts";
-import { parseWith } from "../validate.ts";
+import { AppError, badRequest } from "@/lib/errors.ts";
+import { parseWith } from "@/lib/validate.ts";
 import {
   isPngBackground,
   PNG_LIMITS,
   resolveBackground,
-} from "../charts/png.ts";
+} from "@/lib/drawing/png.ts";
 import { validateOption } from "./validate.ts";
-import { checkPixels } from "../charts/budget.ts";
+import { checkPixels } from "@/lib/drawing/budget.ts";
 
 /** Output formats of the render API. */
 export const RENDER_FORMATS = ["png", "svg", "pdf"] as const;

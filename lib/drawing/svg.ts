@@ -11,8 +11,8 @@
  * the way resvg does, so the layout matches what the PNG shows.
  */
 import { echarts } from "./echarts_ssr.ts";
-import { FONT_FAMILY } from "./compile.ts";
-import { fitTitle } from "./title_fit.ts";
+import { FONT_FAMILY } from "@/lib/charts/compile.ts";
+import { fitTitle } from "@/lib/charts/title_fit.ts";
 import {
   advanceOf,
   covers,

@@ -8,19 +8,19 @@
  */
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { renderSvg } from "../../lib/charts/svg.ts";
-import { pdfFromSvg } from "../../lib/charts/pdf.ts";
-import { referencePng } from "../../lib/charts/raster.ts";
-import { loadFonts } from "../../lib/charts/fonts.ts";
-import { openFace, TrueTypeSubset } from "../../lib/charts/font_subset.ts";
-import { pathData } from "../../lib/charts/svg_path.ts";
-import { getFontSet, glyphOf, parseFont } from "../../lib/charts/fonts.ts";
-import { svgToPdfContent } from "../../lib/charts/svg_pdf.ts";
-import { PageFonts } from "../../lib/charts/pdf_fonts.ts";
-import { PdfFile } from "../../lib/charts/pdf_file.ts";
-import { simpleInput, tempFile } from "../exports/_inputs.ts";
-import { compileOption } from "../../lib/charts/compile.ts";
-import { run, tool } from "../exports/_tools.ts";
+import { renderSvg } from "@/lib/drawing/svg.ts";
+import { pdfFromSvg } from "@/lib/drawing/pdf.ts";
+import { referencePng } from "@/lib/drawing/raster.ts";
+import { loadFonts } from "@/lib/drawing/fonts.ts";
+import { openFace, TrueTypeSubset } from "@/lib/drawing/font_subset.ts";
+import { pathData } from "@/lib/drawing/svg_path.ts";
+import { getFontSet, glyphOf, parseFont } from "@/lib/drawing/fonts.ts";
+import { svgToPdfContent } from "@/lib/drawing/svg_pdf.ts";
+import { PageFonts } from "@/lib/drawing/pdf_fonts.ts";
+import { PdfFile } from "@/lib/drawing/pdf_file.ts";
+import { simpleInput, tempFile } from "@/tests/exports/_inputs.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import { run, tool } from "@/tests/exports/_tools.ts";
 
 const poppler = tool("poppler", "pdfinfo", ["-v"], "poppler-utils");
 

@@ -6,7 +6,7 @@
  * the drawing is refused with a 400 that names it, never made silently huge.
  * The render pool applies it to every job, so no caller can skip it.
  */
-import { type AppError, badRequest } from "../errors.ts";
+import { type AppError, badRequest } from "@/lib/errors.ts";
 
 /** The bounds of one drawing. */
 export const RENDER_BUDGET = {

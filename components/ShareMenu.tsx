@@ -5,10 +5,10 @@
  * the session's links with when each was last opened, each revocable.
  */
 import { useState } from "preact/hooks";
-import type { UiKey } from "../../agent/lang/types.ts";
-import { errorText, relativeTime, t, type UiText } from "../ui.ts";
-import { callApi, callApiNoContent, sendJson } from "../../api/client.ts";
-import type { ShareView } from "../../api/views.ts";
+import type { UiKey } from "@/lib/agent/lang/types.ts";
+import { errorText, relativeTime, t, type UiText } from "@/lib/client/ui.ts";
+import { callApi, callApiNoContent, sendJson } from "@/lib/api/client.ts";
+import type { ShareView } from "@/lib/api/views.ts";
 
 /** The page words the share menu shows. */
 export const SHARE_WORDS = [

@@ -8,7 +8,7 @@ import {
   type DatasetPage,
   fetchDatasetPage,
   formatBytes,
-} from "../datasets.ts";
+} from "@/lib/client/datasets.ts";
 import {
   errorText,
   formatCell,
@@ -17,7 +17,7 @@ import {
   tn,
   type UiKey,
   type UiText,
-} from "../ui.ts";
+} from "@/lib/client/ui.ts";
 
 const PAGE = 50;
 

@@ -17,7 +17,7 @@
 import { Worker } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg } from "./resvg_wasm.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "@/lib/errors.ts";
 import {
   checkPixels,
   overlongOutput,
@@ -25,13 +25,13 @@ import {
   RENDER_BUDGET,
   renderTimeout,
 } from "./budget.ts";
-import { log } from "../log.ts";
+import { log } from "@/lib/log.ts";
 import {
   renderDuration,
   renders,
   secondsSince,
   setRenderQueueProbe,
-} from "../metrics.ts";
+} from "@/lib/metrics.ts";
 import type { PdfPage } from "./pdf.ts";
 
 /**

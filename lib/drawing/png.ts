@@ -10,7 +10,7 @@
  * 10,000 points ~32 ms; the naive path (ECharts SVG straight through resvg)
  * took 114 / 72 / 35 / 527 ms.
  */
-import { badRequest } from "../errors.ts";
+import { badRequest } from "@/lib/errors.ts";
 import { logMissingGlyphs } from "./fonts.ts";
 import { getRenderPool } from "./render_pool.ts";
 

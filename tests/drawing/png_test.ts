@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { decode } from "fast-png";
-import { PNG_LIMITS, renderPng } from "../../lib/charts/png.ts";
-import { renderSvg } from "../../lib/charts/svg.ts";
+import { PNG_LIMITS, renderPng } from "@/lib/drawing/png.ts";
+import { renderSvg } from "@/lib/drawing/svg.ts";
 import {
   compileOption,
   HEATMAP_COLORS,
   PALETTE,
-} from "../../lib/charts/compile.ts";
-import type { ChartType, Snapshot } from "../../lib/charts/spec.ts";
-import { simpleInput } from "../exports/_inputs.ts";
-import { AppError } from "../../lib/errors.ts";
-import { statusOf } from "../../lib/http/errors.ts";
+} from "@/lib/charts/compile.ts";
+import type { ChartType, Snapshot } from "@/lib/charts/spec.ts";
+import { simpleInput } from "@/tests/exports/_inputs.ts";
+import { AppError } from "@/lib/errors.ts";
+import { statusOf } from "@/lib/http/errors.ts";
 
 const snapshot: Snapshot = {
   columns: [

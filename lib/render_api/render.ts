@@ -3,11 +3,11 @@
  * drawn within the TTL, otherwise drawn by the render worker pool, stored,
  * and returned. Identical requests arriving together share one render.
  */
-import { badRequest } from "../errors.ts";
-import { logMissingGlyphs } from "../charts/fonts.ts";
-import { getRenderPool, RenderError } from "../charts/render_pool.ts";
-import { drawVector } from "../charts/vector.ts";
-import type { BlobMeta } from "../kv/blobs.ts";
+import { badRequest } from "@/lib/errors.ts";
+import { logMissingGlyphs } from "@/lib/drawing/fonts.ts";
+import { getRenderPool, RenderError } from "@/lib/drawing/render_pool.ts";
+import { drawVector } from "@/lib/drawing/vector.ts";
+import type { BlobMeta } from "@/lib/kv/blobs.ts";
 import {
   canonicalJson,
   etagFor,
@@ -16,7 +16,7 @@ import {
   putCachedRender,
   type RenderCacheBounds,
   renderRequestHash,
-} from "../kv/render_cache.ts";
+} from "@/lib/kv/render_cache.ts";
 import type { RenderFormat, RenderRequest } from "./request.ts";
 
 /** MIME type of each format. */

@@ -1,6 +1,6 @@
 /** The render worker pool as the configuration asks for it. */
-import type { Config } from "../../fresh.config.ts";
-import { configureRenderPool, getRenderPool } from "../charts/render_pool.ts";
+import type { Config } from "@/lib/config.ts";
+import { configureRenderPool, getRenderPool } from "./render_pool.ts";
 
 /** Configures the shared render pool from `config` (a no-op when nothing changed). */
 export function configureRenderer(config: Config): void {

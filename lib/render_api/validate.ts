@@ -7,8 +7,8 @@
  * graphics, rich-text image backgrounds), `url(...)`, URLs where ECharts
  * expects a colour, symbol or link, and the interactive-only toolbox.
  */
-import { badRequest } from "../errors.ts";
-import { RENDER_BUDGET } from "../charts/budget.ts";
+import { badRequest } from "@/lib/errors.ts";
+import { RENDER_BUDGET } from "@/lib/drawing/budget.ts";
 
 /** Bounds of a render request's option and image. */
 export const RENDER_LIMITS = {

@@ -4,9 +4,9 @@
  * usual afterwards; with it off, nothing is drawn until asked.
  */
 import assert from "node:assert/strict";
-import { startTestServer } from "../_fixtures.ts";
-import { getRenderPool } from "../../lib/charts/render_pool.ts";
-import { decodePng } from "../_png.ts";
+import { startTestServer } from "@/tests/_fixtures.ts";
+import { getRenderPool } from "@/lib/drawing/render_pool.ts";
+import { decodePng } from "@/tests/_png.ts";
 
 async function health(url: string): Promise<{ renderer_warmup: string }> {
   const response = await fetch(`${url}/health`);

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { AppError } from "../../lib/errors.ts";
-import { RENDER_LIMITS, validateOption } from "../../lib/render/validate.ts";
-import { renderRequestFromQuery } from "../../lib/render/request.ts";
-import { compileOption } from "../../lib/charts/compile.ts";
-import { CHART_TYPES } from "../../lib/charts/spec.ts";
-import { simpleInput } from "../exports/_inputs.ts";
-import { canonicalJson, matchesEtag } from "../../lib/kv/render_cache.ts";
+import { AppError } from "@/lib/errors.ts";
+import { RENDER_LIMITS, validateOption } from "@/lib/render_api/validate.ts";
+import { renderRequestFromQuery } from "@/lib/render_api/request.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import { CHART_TYPES } from "@/lib/charts/spec.ts";
+import { simpleInput } from "@/tests/exports/_inputs.ts";
+import { canonicalJson, matchesEtag } from "@/lib/kv/render_cache.ts";
 import {
   barOption,
   lineOption,
   scatterOption,
-} from "../charts/_chart_options.ts";
+} from "@/tests/charts/_chart_options.ts";
 
 function refusal(option: unknown): AppError {
   try {

@@ -8,7 +8,7 @@
  * on charts' flat colours, so every row is stored unfiltered.
  */
 import { crc32, deflateSync } from "node:zlib";
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "@/lib/bytes.ts";
 
 /** zlib level: 2 is 2–3× faster than the default 6 for files ~10% larger. */
 const DEFLATE_LEVEL = 2;

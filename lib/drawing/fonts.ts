@@ -8,7 +8,7 @@
  * Module state is per isolate: the render workers call `configureFonts` with
  * the same paths as the main thread.
  */
-import { log } from "../log.ts";
+import { log } from "@/lib/log.ts";
 
 /** One loaded font file: its bytes, what it covers and how wide each glyph is. */
 export interface LoadedFont {

@@ -1,8 +1,8 @@
 /** A small, static preview of an artifact's chart inside the chat. */
 import { useEffect, useState } from "preact/hooks";
-import { fetchArtifact } from "../artifacts.ts";
-import { compileOption } from "../../charts/compile.ts";
-import { errorText, t, type UiKey, type UiText } from "../ui.ts";
+import { fetchArtifact } from "@/lib/client/artifacts.ts";
+import { compileOption } from "@/lib/charts/compile.ts";
+import { errorText, t, type UiKey, type UiText } from "@/lib/client/ui.ts";
 import EChart from "./EChart.tsx";
 
 /** The page words a chart preview shows. */

@@ -4,10 +4,10 @@
  * naming the bound; the render cache keeps its size.
  */
 import assert from "node:assert/strict";
-import { allKeys, Client, startTestServer } from "../_fixtures.ts";
-import { barOption, lineOption } from "../charts/_chart_options.ts";
-import { RENDER_BUDGET } from "../../lib/charts/budget.ts";
-import { keys } from "../../lib/kv/keys.ts";
+import { allKeys, Client, startTestServer } from "@/tests/_fixtures.ts";
+import { barOption, lineOption } from "@/tests/charts/_chart_options.ts";
+import { RENDER_BUDGET } from "@/lib/drawing/budget.ts";
+import { keys } from "@/lib/kv/keys.ts";
 
 function render(url: string, body: Record<string, unknown>) {
   return fetch(`${url}/api/render`, {
