@@ -306,17 +306,27 @@ Deno.test({
             30_000,
             100,
           );
-          const owned: string[] = [];
-          for await (const entry of kv.list({ prefix: [] })) {
-            // Keys that name it, and records that mention it (the job too).
-            const value = entry.value instanceof Uint8Array
-              ? ""
-              : JSON.stringify(entry.value) ?? "";
-            if (entry.key.includes(sessionId) || value.includes(sessionId)) {
-              owned.push(entry.key.join("/"));
+          const ownedKeys = async () => {
+            const owned: string[] = [];
+            for await (const entry of kv.list({ prefix: [] })) {
+              // Keys that name it, and records that mention it (the job too).
+              const value = entry.value instanceof Uint8Array
+                ? ""
+                : JSON.stringify(entry.value) ?? "";
+              if (entry.key.includes(sessionId) || value.includes(sessionId)) {
+                owned.push(entry.key.join("/"));
+              }
             }
-          }
-          assert.deepEqual(owned, []);
+            return owned;
+          };
+          // The job's own record goes last, just after the blobs.
+          await eventually(
+            "the delete's job record to go too",
+            async () => (await ownedKeys()).length === 0,
+            10_000,
+            50,
+          ).catch(() => {});
+          assert.deepEqual(await ownedKeys(), []);
           assert.equal(
             (await others.fetch(`/api/sessions/${sessionId}`)).status,
             404,
