@@ -7,7 +7,7 @@
 import type { Config } from "./config.ts";
 import { createApp } from "@/lib/http/app.tsx";
 import { loadAssets } from "@/lib/http/assets.ts";
-import { loadSigningKey } from "@/lib/http/signing.ts";
+import { loadSigningKey } from "@/lib/links/signing.ts";
 import type { Manifest } from "@/lib/http/types.ts";
 import { sessionDeleteJobKind } from "@/lib/kv/session_delete.ts";
 import { type WorkflowDeps, workflowJobKind } from "@/lib/workflows/run.ts";

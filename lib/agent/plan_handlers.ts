@@ -31,7 +31,7 @@ import {
   isExportFormat,
   parseExportOptions,
 } from "@/lib/exports/mod.ts";
-import { signedDownloadPath } from "@/lib/http/links.ts";
+import { signedDownloadPath } from "@/lib/links/download.ts";
 import { log } from "@/lib/log.ts";
 import type { TurnDeps } from "./turn.ts";
 

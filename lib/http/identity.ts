@@ -7,7 +7,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { signToken, verifyToken } from "./signing.ts";
+import { signToken, verifyToken } from "@/lib/links/signing.ts";
 import { isId, newId } from "@/lib/ids.ts";
 import type { AppEnv } from "./types.ts";
 import { isSecureOrigin } from "./urls.ts";

@@ -28,7 +28,7 @@ import {
 } from "@/lib/kv/datasets.ts";
 import { writeBlob } from "@/lib/kv/blobs.ts";
 import type { Session } from "@/lib/kv/sessions.ts";
-import { signedDownloadPath } from "@/lib/http/links.ts";
+import { signedDownloadPath } from "@/lib/links/download.ts";
 import { failsForGood } from "@/lib/errors.ts";
 import { unreadable } from "@/lib/data/errors.ts";
 import {

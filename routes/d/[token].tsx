@@ -1,5 +1,5 @@
 import type { Handlers, PageProps } from "@/lib/http/types.ts";
-import { readDownloadToken } from "@/lib/http/links.ts";
+import { readDownloadToken } from "@/lib/links/download.ts";
 import { streamBlob } from "@/lib/kv/blobs.ts";
 import { blobResponse } from "@/lib/http/blob_response.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { tempKv } from "@/tests/_fixtures.ts";
-import { loadSigningKey, signToken, verifyToken } from "@/lib/http/signing.ts";
-import { readDownloadToken, signedDownloadPath } from "@/lib/http/links.ts";
+import { loadSigningKey, signToken, verifyToken } from "@/lib/links/signing.ts";
+import { readDownloadToken, signedDownloadPath } from "@/lib/links/download.ts";
 
 Deno.test("signing: a token verifies and returns its payload", async () => {
   await using store = await tempKv();

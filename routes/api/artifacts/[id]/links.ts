@@ -9,7 +9,7 @@ import {
 } from "@/lib/http/owned.ts";
 import { parseExportOptions } from "@/lib/exports/mod.ts";
 import { ensureDownload } from "@/lib/exports/downloads.ts";
-import { signedDownloadPath } from "@/lib/http/links.ts";
+import { signedDownloadPath } from "@/lib/links/download.ts";
 import { absoluteUrl } from "@/lib/http/urls.ts";
 import { downloadLinkView } from "@/lib/api/build.ts";
 
