@@ -33,7 +33,7 @@ import {
 } from "@/lib/exports/mod.ts";
 import { signedDownloadPath } from "@/lib/links/download.ts";
 import { log } from "@/lib/log.ts";
-import type { TurnDeps } from "./turn.ts";
+import type { Outgoing, TurnDeps } from "./turn.ts";
 
 /** A chat turn as its plan's handler sees it. */
 export interface Turn {
@@ -54,8 +54,11 @@ export interface Turn {
   ) => Promise<SessionEvent>;
   /** Sends an event already stored (a workflow job's). */
   emit: (event: SessionEvent) => void;
-  /** Says words of the reply (paced: a word at a time, as typed). */
-  say: (text: string, paced?: boolean) => Promise<void>;
+  /**
+   * Says words of the reply (paced: a word at a time, as typed), after the
+   * events `before`; unpaced, all go to the store together.
+   */
+  say: (text: string, paced?: boolean, before?: Outgoing[]) => Promise<void>;
   /** The sequence number of the turn's last stored event. */
   lastSeq: () => number;
   /** The charts the reply names (the handler adds what it drew). */
@@ -111,12 +114,13 @@ async function drawChart(turn: Turn, plan: PlanOf<"chart">): Promise<void> {
   }
   if (artifact) {
     turn.artifactIds.push(artifact.id);
-    await send("chart", chartEventView(artifact));
-    await send(
-      artifact.version === 1 ? "artifact_created" : "artifact_updated",
-      artifactEventView(artifact, deps.origin),
-    );
-    await say(interpretation, true);
+    await say(interpretation, true, [
+      { type: "chart", data: chartEventView(artifact) },
+      {
+        type: artifact.version === 1 ? "artifact_created" : "artifact_updated",
+        data: artifactEventView(artifact, deps.origin),
+      },
+    ]);
   }
 }
 

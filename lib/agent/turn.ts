@@ -52,6 +52,30 @@ export interface TurnDeps {
   model?: ModelClient | null;
 }
 
+/** One event of a turn, before it is stored. */
+export type Outgoing = {
+  [E in EventType]: { type: E; data: EventData<E> };
+}[EventType];
+
+/**
+ * Hands each stored event to `deliver` in order; stops at the first append
+ * that failed and throws its error (the later ones are not delivered).
+ */
+export async function deliverInOrder(
+  appends: Promise<SessionEvent>[],
+  deliver: (event: SessionEvent) => void,
+): Promise<SessionEvent[]> {
+  // Later failures are the first one's consequence: handled, not reported.
+  for (const append of appends) append.catch(() => {});
+  const delivered: SessionEvent[] = [];
+  for (const append of appends) {
+    const event = await append;
+    deliver(event);
+    delivered.push(event);
+  }
+  return delivered;
+}
+
 /** Splits text into word-sized pieces, each keeping its trailing space. */
 export function wordsOf(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
@@ -100,20 +124,38 @@ export async function runChatTurn(
   const { kv } = deps;
   const ttl = deps.artifactTtlMs;
   let lastSeq = 0;
-  const send = async <E extends EventType>(type: E, data: EventData<E>) => {
-    const event = await appendEvent(kv, session.id, type, data, ttl);
+  const deliver = (event: SessionEvent) => {
     lastSeq = event.seq;
     emit(event);
-    return event;
   };
+  /**
+   * Appends events together (the group commit stores them in one commit)
+   * and emits each, in order, once stored.
+   */
+  const sendAll = (events: Outgoing[]) =>
+    deliverInOrder(
+      events.map((e) => appendEvent(kv, session.id, e.type, e.data, ttl)),
+      deliver,
+    );
+  const send = async <E extends EventType>(type: E, data: EventData<E>) =>
+    (await sendAll([{ type, data } as Outgoing]))[0];
   let reply = "";
-  const say = async (text: string, paced = false) => {
-    for (const word of wordsOf(text)) {
-      reply += word;
-      await send("delta", { text: word });
-      if (paced && deps.wordDelayMs > 0) {
-        await new Promise((r) => setTimeout(r, deps.wordDelayMs));
-      }
+  /** Says `text` word by word (paced: a pause after each), after `before`. */
+  const say = async (text: string, paced = false, before: Outgoing[] = []) => {
+    const words = wordsOf(text);
+    reply += words.join("");
+    const deltas = words.map((word): Outgoing => ({
+      type: "delta",
+      data: { text: word },
+    }));
+    if (!paced || deps.wordDelayMs <= 0) {
+      await sendAll([...before, ...deltas]);
+      return;
+    }
+    await sendAll(before);
+    for (const delta of deltas) {
+      await sendAll([delta]);
+      await new Promise((r) => setTimeout(r, deps.wordDelayMs));
     }
   };
 
@@ -210,10 +252,15 @@ export async function runChatTurn(
     options: turn.options,
     ttlMs: ttl,
   });
-  await send("message", messageView(assistant));
-  await send("done", {
-    message_id: assistant.id,
-    // With a model configured, who answered; without one, nothing new.
-    ...(deps.model ? { planner: planned?.planner ?? "builtin" } : {}),
-  });
+  await sendAll([
+    { type: "message", data: messageView(assistant) },
+    {
+      type: "done",
+      data: {
+        message_id: assistant.id,
+        // With a model configured, who answered; without one, nothing new.
+        ...(deps.model ? { planner: planned?.planner ?? "builtin" } : {}),
+      },
+    },
+  ]);
 }

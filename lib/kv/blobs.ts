@@ -1,7 +1,8 @@
 /**
  * Chunked blobs in Deno KV. Content is split into chunks under
  * `["blob", id, "chunk", n]`; the metadata record is written last, in the same
- * commit that clears the pending marker, so a reader never sees a partial blob.
+ * commit that clears the pending marker (content of up to one commit goes in
+ * that commit with its chunks), so a reader never sees a partial blob.
  */
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
@@ -76,7 +77,12 @@ export async function writeBlob(
   const id = options.id ?? newId();
   const now = Date.now();
   const expireIn = expireInFor(options.expiresAt, now);
-  await kv.set(keys.blobPending(id), { startedAt: now }, { expireIn });
+  // Content that fits one commit goes in with its metadata: no pending marker.
+  const whole = source instanceof Uint8Array &&
+    source.length <= BLOB_CHUNK_BYTES * CHUNKS_PER_COMMIT;
+  if (!whole) {
+    await kv.set(keys.blobPending(id), { startedAt: now }, { expireIn });
+  }
 
   let size = 0;
   let index = 0;
@@ -86,13 +92,13 @@ export async function writeBlob(
     // Copy: a subarray would serialise its whole underlying buffer.
     batch.set(keys.blobChunk(id, index++), chunk.slice(), { expireIn });
     size += chunk.length;
-    if (++batched === CHUNKS_PER_COMMIT) {
+    if (++batched === CHUNKS_PER_COMMIT && !whole) {
       await commitOrThrow(batch, id);
       batch = kv.atomic();
       batched = 0;
     }
   }
-  if (batched > 0) await commitOrThrow(batch, id);
+  if (batched > 0 && !whole) await commitOrThrow(batch, id);
 
   const meta: BlobMeta = {
     id,
@@ -104,10 +110,10 @@ export async function writeBlob(
     createdAt: now,
     expiresAt: options.expiresAt,
   };
-  const finish = kv.atomic()
+  const finish = (whole ? batch : kv.atomic())
     .check({ key: keys.blobMeta(id), versionstamp: null })
-    .set(keys.blobMeta(id), meta, { expireIn })
-    .delete(keys.blobPending(id));
+    .set(keys.blobMeta(id), meta, { expireIn });
+  if (!whole) finish.delete(keys.blobPending(id));
   if (meta.sessionId) {
     finish.set(keys.blobBySession(meta.sessionId, id), id, { expireIn });
   }

@@ -5,7 +5,7 @@
  * once and advanced by its events, in the order they arrived. A store takes
  * one write at a time however many processes share it, so fewer, fuller
  * commits are what lets more turns run at once. A lone append commits at
- * once, as before.
+ * once (after the appends made in the same task), as before.
  */
 import { keys } from "./keys.ts";
 import { getMany } from "./batch.ts";
@@ -42,7 +42,12 @@ class EventBatcher {
     const { promise, resolve, reject } = Promise.withResolvers<SessionEvent>();
     const bytes = JSON.stringify(data).length + 128;
     this.#queue.push({ sessionId, type, data, ttlMs, bytes, resolve, reject });
-    if (!this.#flushing) this.#flush();
+    if (!this.#flushing) {
+      // After the current task's other appends (a turn's words, say), so
+      // they share the first commit too.
+      this.#flushing = true;
+      queueMicrotask(() => this.#flush());
+    }
     return promise;
   }
 
