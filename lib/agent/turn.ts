@@ -8,11 +8,12 @@
 import {
   appendEvent,
   type EventType,
+  type KvWrite,
   type SessionEvent,
 } from "@/lib/kv/events.ts";
 import type { EventData } from "@/lib/api/events.ts";
 import { messageView, userMessageEvent } from "@/lib/api/build.ts";
-import { createMessage, listMessages } from "@/lib/kv/messages.ts";
+import { listMessages, messageWrite, newMessage } from "@/lib/kv/messages.ts";
 import { type Session, UNTITLED, updateSession } from "@/lib/kv/sessions.ts";
 import { listArtifactsBySession } from "@/lib/kv/artifacts.ts";
 import { planRequest, requestLang } from "@/lib/agent/planner/mod.ts";
@@ -52,9 +53,9 @@ export interface TurnDeps {
   model?: ModelClient | null;
 }
 
-/** One event of a turn, before it is stored. */
+/** One event of a turn, before it is stored, with records to store in its commit. */
 export type Outgoing = {
-  [E in EventType]: { type: E; data: EventData<E> };
+  [E in EventType]: { type: E; data: EventData<E>; with?: KvWrite[] };
 }[EventType];
 
 /**
@@ -134,7 +135,9 @@ export async function runChatTurn(
    */
   const sendAll = (events: Outgoing[]) =>
     deliverInOrder(
-      events.map((e) => appendEvent(kv, session.id, e.type, e.data, ttl)),
+      events.map((e) =>
+        appendEvent(kv, session.id, e.type, e.data, ttl, e.with)
+      ),
       deliver,
     );
   const send = async <E extends EventType>(type: E, data: EventData<E>) =>
@@ -159,13 +162,18 @@ export async function runChatTurn(
     }
   };
 
-  const userMessage = await createMessage(kv, {
+  // Each message is stored in the commit of the event that announces it.
+  const userMessage = newMessage({
     sessionId: session.id,
     role: "user",
     content,
     ttlMs: ttl,
   });
-  await send("message", userMessageEvent(userMessage));
+  await sendAll([{
+    type: "message",
+    data: userMessageEvent(userMessage),
+    with: [messageWrite(userMessage)],
+  }]);
   // The language of the request: every word of the reply is in it. A
   // request that does not show one ("pm25 Kampala") keeps the session's,
   // or, as the first, the page's.
@@ -244,7 +252,7 @@ export async function runChatTurn(
     log.error("model words not sent", { session_id: session.id, error })
   );
 
-  const assistant = await createMessage(kv, {
+  const assistant = newMessage({
     sessionId: session.id,
     role: "assistant",
     content: reply.trim(),
@@ -253,7 +261,11 @@ export async function runChatTurn(
     ttlMs: ttl,
   });
   await sendAll([
-    { type: "message", data: messageView(assistant) },
+    {
+      type: "message",
+      data: messageView(assistant),
+      with: [messageWrite(assistant)],
+    },
     {
       type: "done",
       data: {

@@ -7,7 +7,13 @@ import { listValues } from "./cursor.ts";
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
 import { retryCommit } from "./commit.ts";
-import { deleteBlob, readBlob, writeBlob } from "./blobs.ts";
+import {
+  addBlobToCommit,
+  BLOB_INLINE_BYTES,
+  deleteBlob,
+  readBlob,
+  writeBlob,
+} from "./blobs.ts";
 import { getMany } from "./batch.ts";
 import { newId } from "@/lib/ids.ts";
 import type { ChartSpec, Snapshot } from "@/lib/charts/spec.ts";
@@ -64,18 +70,37 @@ export interface ArtifactInput {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-async function writeSnapshot(
+/** A chart's data snapshot, stored with its artifact's commit when small. */
+interface SnapshotBlob {
+  id: string;
+  /** Adds the blob to the artifact's commit (nothing when stored already). */
+  addTo(op: Deno.AtomicOperation): void;
+  /** Removes it when the artifact's commit did not happen. */
+  discard(): Promise<void>;
+}
+
+async function prepareSnapshot(
   kv: Deno.Kv,
   sessionId: string,
   snapshot: Snapshot,
   expiresAt: number,
-): Promise<string> {
-  const meta = await writeBlob(kv, encoder.encode(JSON.stringify(snapshot)), {
-    mime: "application/json",
-    sessionId,
-    expiresAt,
-  });
-  return meta.id;
+): Promise<SnapshotBlob> {
+  const bytes = encoder.encode(JSON.stringify(snapshot));
+  const options = { mime: "application/json", sessionId, expiresAt };
+  if (bytes.length <= BLOB_INLINE_BYTES) {
+    const id = newId();
+    return {
+      id,
+      addTo: (op) => void addBlobToCommit(op, bytes, { ...options, id }),
+      discard: () => Promise.resolve(),
+    };
+  }
+  const meta = await writeBlob(kv, bytes, options);
+  return {
+    id: meta.id,
+    addTo: () => {},
+    discard: () => deleteBlob(kv, meta.id),
+  };
 }
 
 /** Creates a chart artifact (version 1) and returns its record. */
@@ -85,12 +110,13 @@ export async function createArtifact(
 ): Promise<Artifact> {
   const now = Date.now();
   const expiresAt = now + input.ttlMs;
-  const dataBlobId = await writeSnapshot(
+  const blob = await prepareSnapshot(
     kv,
     input.sessionId,
     input.snapshot,
     expiresAt,
   );
+  const dataBlobId = blob.id;
   const artifact: Artifact = {
     id: newId(),
     sessionId: input.sessionId,
@@ -108,7 +134,9 @@ export async function createArtifact(
     expiresAt,
   };
   const expireIn = input.ttlMs;
-  const result = await kv.atomic()
+  const op = kv.atomic();
+  blob.addTo(op);
+  const result = await op
     .check({ key: keys.artifact(artifact.id), versionstamp: null })
     .set(keys.artifact(artifact.id), artifact, { expireIn })
     .set(keys.artifactBySession(artifact.sessionId, artifact.id), artifact.id, {
@@ -121,7 +149,7 @@ export async function createArtifact(
     )
     .commit();
   if (!result.ok) {
-    await deleteBlob(kv, dataBlobId);
+    await blob.discard();
     throw new Error("artifact id collision");
   }
   artifactsCreated.inc();
@@ -208,12 +236,13 @@ export async function reviseArtifact(
   if (!current) return null;
   const now = Date.now();
   const expiresAt = now + input.ttlMs;
-  const dataBlobId = await writeSnapshot(
+  const blob = await prepareSnapshot(
     kv,
     current.sessionId,
     input.snapshot,
     expiresAt,
   );
+  const dataBlobId = blob.id;
   const outcome = await retryCommit("artifact revision", async () => {
     const entry = await kv.get<Artifact>(keys.artifact(artifactId));
     const before = liveValue(entry);
@@ -231,7 +260,9 @@ export async function reviseArtifact(
       expiresAt,
     };
     const expireIn = expireInFor(expiresAt, now);
-    const result = await kv.atomic()
+    const op = kv.atomic();
+    blob.addTo(op);
+    const result = await op
       .check(entry)
       .set(keys.artifactVersion(artifactId, before.version), before, {
         expireIn,
@@ -248,7 +279,7 @@ export async function reviseArtifact(
       .commit();
     return result.ok ? { value: next } : null;
   });
-  if (!outcome.value) await deleteBlob(kv, dataBlobId);
+  if (!outcome.value) await blob.discard();
   return outcome.value;
 }
 

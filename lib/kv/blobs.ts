@@ -1,8 +1,8 @@
 /**
  * Chunked blobs in Deno KV. Content is split into chunks under
  * `["blob", id, "chunk", n]`; the metadata record is written last, in the same
- * commit that clears the pending marker (content of up to one commit goes in
- * that commit with its chunks), so a reader never sees a partial blob.
+ * commit that clears the pending marker (small content goes in one commit
+ * with its chunks, no marker), so a reader never sees a partial blob.
  */
 import { keys } from "./keys.ts";
 import { expireInFor, type Expiring, liveValue } from "./ttl.ts";
@@ -64,6 +64,67 @@ async function* chunksOf(source: BlobSource): AsyncGenerator<Uint8Array> {
   if (filled > 0) yield buffer.subarray(0, filled);
 }
 
+/** Content up to this size may be stored in another record's commit (`addBlobToCommit`). */
+export const BLOB_INLINE_BYTES = 4 * BLOB_CHUNK_BYTES;
+
+function blobMeta(
+  id: string,
+  size: number,
+  chunks: number,
+  options: WriteBlobOptions,
+  now: number,
+): BlobMeta {
+  return {
+    id,
+    size,
+    chunks,
+    mime: options.mime,
+    filename: options.filename ?? null,
+    sessionId: options.sessionId ?? null,
+    createdAt: now,
+    expiresAt: options.expiresAt,
+  };
+}
+
+/** Adds the metadata record (new: checked absent) and the session index. */
+function addMeta(op: Deno.AtomicOperation, meta: BlobMeta, expireIn: number) {
+  op.check({ key: keys.blobMeta(meta.id), versionstamp: null })
+    .set(keys.blobMeta(meta.id), meta, { expireIn });
+  if (meta.sessionId) {
+    op.set(keys.blobBySession(meta.sessionId, meta.id), meta.id, { expireIn });
+  }
+}
+
+/**
+ * Adds a whole blob of at most `BLOB_INLINE_BYTES` (chunks, metadata and
+ * session index) to `op`, to be stored with the rest of that commit (no
+ * pending marker: it is all or nothing); returns its metadata.
+ */
+export function addBlobToCommit(
+  op: Deno.AtomicOperation,
+  content: Uint8Array,
+  options: WriteBlobOptions,
+): BlobMeta {
+  if (content.length > BLOB_INLINE_BYTES) {
+    throw new RangeError(`a blob of ${content.length} bytes needs writeBlob`);
+  }
+  const id = options.id ?? newId();
+  const now = Date.now();
+  const expireIn = expireInFor(options.expiresAt, now);
+  let chunks = 0;
+  for (let i = 0; i < content.length; i += BLOB_CHUNK_BYTES) {
+    // Copy: a subarray would serialise its whole underlying buffer.
+    op.set(
+      keys.blobChunk(id, chunks++),
+      content.slice(i, i + BLOB_CHUNK_BYTES),
+      { expireIn },
+    );
+  }
+  const meta = blobMeta(id, content.length, chunks, options, now);
+  addMeta(op, meta, expireIn);
+  return meta;
+}
+
 /**
  * Writes a blob and returns its metadata. The blob becomes readable only when
  * this resolves; a write that fails part-way leaves chunks that the sweeper
@@ -74,15 +135,16 @@ export async function writeBlob(
   source: BlobSource,
   options: WriteBlobOptions,
 ): Promise<BlobMeta> {
+  if (source instanceof Uint8Array && source.length <= BLOB_INLINE_BYTES) {
+    const op = kv.atomic();
+    const meta = addBlobToCommit(op, source, options);
+    await commitOrThrow(op, meta.id);
+    return meta;
+  }
   const id = options.id ?? newId();
   const now = Date.now();
   const expireIn = expireInFor(options.expiresAt, now);
-  // Content that fits one commit goes in with its metadata: no pending marker.
-  const whole = source instanceof Uint8Array &&
-    source.length <= BLOB_CHUNK_BYTES * CHUNKS_PER_COMMIT;
-  if (!whole) {
-    await kv.set(keys.blobPending(id), { startedAt: now }, { expireIn });
-  }
+  await kv.set(keys.blobPending(id), { startedAt: now }, { expireIn });
 
   let size = 0;
   let index = 0;
@@ -92,31 +154,17 @@ export async function writeBlob(
     // Copy: a subarray would serialise its whole underlying buffer.
     batch.set(keys.blobChunk(id, index++), chunk.slice(), { expireIn });
     size += chunk.length;
-    if (++batched === CHUNKS_PER_COMMIT && !whole) {
+    if (++batched === CHUNKS_PER_COMMIT) {
       await commitOrThrow(batch, id);
       batch = kv.atomic();
       batched = 0;
     }
   }
-  if (batched > 0 && !whole) await commitOrThrow(batch, id);
+  if (batched > 0) await commitOrThrow(batch, id);
 
-  const meta: BlobMeta = {
-    id,
-    size,
-    chunks: index,
-    mime: options.mime,
-    filename: options.filename ?? null,
-    sessionId: options.sessionId ?? null,
-    createdAt: now,
-    expiresAt: options.expiresAt,
-  };
-  const finish = (whole ? batch : kv.atomic())
-    .check({ key: keys.blobMeta(id), versionstamp: null })
-    .set(keys.blobMeta(id), meta, { expireIn });
-  if (!whole) finish.delete(keys.blobPending(id));
-  if (meta.sessionId) {
-    finish.set(keys.blobBySession(meta.sessionId, id), id, { expireIn });
-  }
+  const meta = blobMeta(id, size, index, options, now);
+  const finish = kv.atomic().delete(keys.blobPending(id));
+  addMeta(finish, meta, expireIn);
   await commitOrThrow(finish, id);
   return meta;
 }

@@ -12,11 +12,19 @@ import { getMany } from "./batch.ts";
 import { ConflictError } from "./commit.ts";
 import type { EventType, SessionEvent } from "./events.ts";
 
+/** A record stored in the same commit as an event (the message it announces, say). */
+export interface KvWrite {
+  key: Deno.KvKey;
+  value: unknown;
+  expireIn: number;
+}
+
 interface Pending {
   sessionId: string;
   type: EventType;
   data: Record<string, unknown>;
   ttlMs: number;
+  writes: KvWrite[];
   bytes: number;
   resolve: (event: SessionEvent) => void;
   reject: (error: unknown) => void;
@@ -38,10 +46,21 @@ class EventBatcher {
     type: EventType,
     data: Record<string, unknown>,
     ttlMs: number,
+    writes: KvWrite[],
   ): Promise<SessionEvent> {
     const { promise, resolve, reject } = Promise.withResolvers<SessionEvent>();
-    const bytes = JSON.stringify(data).length + 128;
-    this.#queue.push({ sessionId, type, data, ttlMs, bytes, resolve, reject });
+    const bytes = JSON.stringify([data, writes]).length +
+      128 * (1 + writes.length);
+    this.#queue.push({
+      sessionId,
+      type,
+      data,
+      ttlMs,
+      writes,
+      bytes,
+      resolve,
+      reject,
+    });
     if (!this.#flushing) {
       // After the current task's other appends (a turn's words, say), so
       // they share the first commit too.
@@ -117,6 +136,9 @@ class EventBatcher {
           expiresAt: now + p.ttlMs,
         };
         op.set(keys.event(p.sessionId, seq), event, { expireIn: p.ttlMs });
+        for (const w of p.writes) {
+          op.set(w.key, w.value, { expireIn: w.expireIn });
+        }
         return event;
       });
       // Each counter lives as long as the last event written with it.
@@ -135,15 +157,19 @@ class EventBatcher {
 
 const batchers = new WeakMap<Deno.Kv, EventBatcher>();
 
-/** Appends an event through this process's group commit for `kv`; resolves with it once stored. */
+/**
+ * Appends an event through this process's group commit for `kv`, with
+ * `writes` in the same commit; resolves with the event once stored.
+ */
 export function appendEventBatched(
   kv: Deno.Kv,
   sessionId: string,
   type: EventType,
   data: Record<string, unknown>,
   ttlMs: number,
+  writes: KvWrite[] = [],
 ): Promise<SessionEvent> {
   let batcher = batchers.get(kv);
   if (!batcher) batchers.set(kv, batcher = new EventBatcher(kv));
-  return batcher.append(sessionId, type, data, ttlMs);
+  return batcher.append(sessionId, type, data, ttlMs, writes);
 }

@@ -5,7 +5,7 @@
  */
 import { keys } from "./keys.ts";
 import { type Expiring, liveValue } from "./ttl.ts";
-import { appendEventBatched } from "./event_batch.ts";
+import { appendEventBatched, type KvWrite } from "./event_batch.ts";
 import {
   SESSION_EVENT_NAMES,
   type SessionEventName,
@@ -51,9 +51,12 @@ export async function addEventToCommit(
   return event;
 }
 
+export type { KvWrite };
+
 /**
  * Appends an event to a session's log and returns it with its sequence number,
- * once stored. Appends made at the same time in this process share a commit
+ * once stored; `writes` (the record the event announces) are stored in the
+ * same commit. Appends made at the same time in this process share a commit
  * (`event_batch.ts`).
  */
 export function appendEvent(
@@ -62,8 +65,9 @@ export function appendEvent(
   type: EventType,
   data: Record<string, unknown>,
   ttlMs: number,
+  writes: KvWrite[] = [],
 ): Promise<SessionEvent> {
-  return appendEventBatched(kv, sessionId, type, data, ttlMs);
+  return appendEventBatched(kv, sessionId, type, data, ttlMs, writes);
 }
 
 /** Lists a session's events with a sequence number above `afterSeq`, in order. */

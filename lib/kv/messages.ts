@@ -2,6 +2,7 @@
 import { keys } from "./keys.ts";
 import { type Expiring, liveValue } from "./ttl.ts";
 import { newId } from "@/lib/ids.ts";
+import type { KvWrite } from "./event_batch.ts";
 
 export interface Message extends Expiring {
   id: string;
@@ -15,17 +16,17 @@ export interface Message extends Expiring {
   createdAt: number;
 }
 
-/** Stores a message and returns it. */
-export async function createMessage(
-  kv: Deno.Kv,
-  input: Pick<Message, "sessionId" | "role" | "content"> & {
-    artifactIds?: string[];
-    options?: string[];
-    ttlMs: number;
-  },
-): Promise<Message> {
+/** What a new message is made of. */
+export type MessageInput = Pick<Message, "sessionId" | "role" | "content"> & {
+  artifactIds?: string[];
+  options?: string[];
+  ttlMs: number;
+};
+
+/** Returns a new message record, not yet stored (see `messageWrite`). */
+export function newMessage(input: MessageInput): Message {
   const now = Date.now();
-  const message: Message = {
+  return {
     id: newId(),
     sessionId: input.sessionId,
     role: input.role,
@@ -35,6 +36,23 @@ export async function createMessage(
     createdAt: now,
     expiresAt: now + input.ttlMs,
   };
+}
+
+/** The write that stores `message`, for a commit that also appends its event. */
+export function messageWrite(message: Message): KvWrite {
+  return {
+    key: keys.message(message.sessionId, message.id),
+    value: message,
+    expireIn: Math.max(1, message.expiresAt - message.createdAt),
+  };
+}
+
+/** Stores a message and returns it. */
+export async function createMessage(
+  kv: Deno.Kv,
+  input: MessageInput,
+): Promise<Message> {
+  const message = newMessage(input);
   await kv.set(keys.message(message.sessionId, message.id), message, {
     expireIn: input.ttlMs,
   });
