@@ -47,6 +47,26 @@ function percentile(values: number[], p: number): number {
 
 const median = (values: number[]) => percentile(values, 0.5);
 
+/** KV commits (and sets and deletes) and busy-lock retries so far, summed over `apps`, from /metrics. */
+async function storeWrites(apps: AppProcess[]) {
+  let writes = 0;
+  let busy = 0;
+  for (const app of apps) {
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    for (
+      const [, op, n] of text.matchAll(
+        /^chartroom_kv_operation_duration_seconds_count\{op="(\w+)"\} (\d+)/gm,
+      )
+    ) {
+      if (op === "commit" || op === "set" || op === "delete") writes += +n;
+    }
+    busy += Number(
+      /^chartroom_kv_busy_retries_total (\d+)/m.exec(text)?.[1] ?? 0,
+    );
+  }
+  return { writes, busy };
+}
+
 /** Sends one turn and reads its stream to the end; returns whether it ended with `done`. */
 async function turn(client: Client, sessionId: string, prompt: string) {
   const response = await client.json(
@@ -107,6 +127,7 @@ async function measure({ apps, clients }: Setup) {
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
+  const writesBefore = await storeWrites(apps);
   const cpuBefore = apps.map((a) => cpuSeconds(a.pid));
   const clientBefore = cpuSeconds(Deno.pid);
   const started = performance.now();
@@ -122,7 +143,16 @@ async function measure({ apps, clients }: Setup) {
     elapsed;
   const clientCores = (cpuSeconds(Deno.pid) - clientBefore) / elapsed;
   await healthLoop;
-  return { turnsPerSecond: done / elapsed, failed, cores, clientCores, health };
+  const writesAfter = await storeWrites(apps);
+  return {
+    turnsPerSecond: done / elapsed,
+    failed,
+    cores,
+    clientCores,
+    health,
+    writesPerTurn: (writesAfter.writes - writesBefore.writes) / done,
+    busyPerTurn: (writesAfter.busy - writesBefore.busy) / done,
+  };
 }
 
 const dir = await Deno.makeTempDir({
@@ -149,7 +179,11 @@ try {
       median(runs.map((r) => r.turnsPerSecond / r.cores)).toFixed(0)
     } turns per server CPU-second, load generator ${
       median(runs.map((r) => r.clientCores)).toFixed(2)
-    } cores); /health p50 ${percentile(health, 0.5).toFixed(1)} ms, p99 ${
+    } cores); KV writes ${
+      median(runs.map((r) => r.writesPerTurn)).toFixed(1)
+    } a turn, busy-lock retries ${
+      median(runs.map((r) => r.busyPerTurn)).toFixed(2)
+    } a turn; /health p50 ${percentile(health, 0.5).toFixed(1)} ms, p99 ${
       percentile(health, 0.99).toFixed(1)
     } ms, max ${Math.max(...health).toFixed(1)} ms`;
   };

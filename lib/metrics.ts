@@ -97,6 +97,13 @@ export const kvOperationDuration = new Histogram({
   registers,
 });
 
+export const kvBusyRetries = new Counter({
+  name: "chartroom_kv_busy_retries_total",
+  help:
+    "Writes to a local KV file tried again because another process held its lock.",
+  registers,
+});
+
 export const persistenceErrors = new Counter({
   name: "chartroom_persistence_errors_total",
   help: "Deno KV calls that failed, by operation.",

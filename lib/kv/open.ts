@@ -3,6 +3,8 @@
  * may share), `:memory:`, a KV Connect URL, or Deno Deploy's managed KV.
  */
 
+import { kvBusyRetries } from "../metrics.ts";
+
 /** Where the data lives, which decides how instances see each other's writes. */
 export type StoreKind = "file" | "memory" | "remote" | "deploy";
 
@@ -31,6 +33,7 @@ async function whileBusy<T>(run: () => Promise<T>): Promise<T> {
       return await run();
     } catch (error) {
       if (!isBusyError(error) || i >= 200) throw error;
+      kvBusyRetries.inc();
       await sleep(Math.random() * Math.min(16, 1 + i));
     }
   }
