@@ -4,7 +4,9 @@
  * `POST /api/render` of the peer line chart (800×400 @2x) sent until it
  * answers; the time is from spawning the process to the PNG written to a
  * file. Median of five fresh processes, without and with the renderer
- * warm-up (RENDER_WARMUP), each on its own new KV file.
+ * warm-up (RENDER_WARMUP), each on its own new KV file. The server's CPU time
+ * by then (all its threads) is printed too: on a machine other work keeps
+ * busy it varies far less than the wall time.
  *
  * Run: deno run -A bench/cold_start.ts [runs]
  */
@@ -22,7 +24,20 @@ if (!peers) {
 }
 const body = JSON.stringify({ option: peers.line, ...PEER_SIZE });
 
-async function once(warmup: "on" | "off"): Promise<number> {
+/** A process's CPU time so far (user + system, every thread) in ms, from /proc (Linux; NaN elsewhere). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]
+      .split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+async function once(
+  warmup: "on" | "off",
+): Promise<{ ms: number; cpuMs: number }> {
   const dir = await Deno.makeTempDir({ prefix: "chartroom-cold-" });
   const env = {
     PORT: String(freePort()),
@@ -52,7 +67,7 @@ async function once(warmup: "on" | "off"): Promise<number> {
           `${dir}/first.png`,
           new Uint8Array(await response.arrayBuffer()),
         );
-        return performance.now() - started;
+        return { ms: performance.now() - started, cpuMs: cpuMs(child.pid) };
       }
       await response?.body?.cancel();
       if (performance.now() - started > 60_000) throw new Error("no PNG");
@@ -67,12 +82,20 @@ async function once(warmup: "on" | "off"): Promise<number> {
 
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const load = () => Deno.loadavg()[0].toFixed(1);
 for (const warmup of ["off", "on"] as const) {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) times.push(await once(warmup));
+  const loadBefore = load();
+  const runs: { ms: number; cpuMs: number }[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await once(warmup));
+  const times = runs.map((r) => r.ms);
+  const cpu = runs.map((r) => r.cpuMs);
   console.log(
     `server cold start, process start → first PNG written (RENDER_WARMUP=${warmup}): median ${
       median(times).toFixed(0)
-    } ms (${times.map((t) => t.toFixed(0)).join(", ")})`,
+    } ms (${times.map((t) => t.toFixed(0)).join(", ")}); server CPU by then ${
+      median(cpu).toFixed(0)
+    } ms (${
+      cpu.join(", ")
+    }); load average ${loadBefore} → ${load()} on ${navigator.hardwareConcurrency} cores`,
   );
 }

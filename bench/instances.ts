@@ -159,6 +159,7 @@ const dir = await Deno.makeTempDir({
   prefix: "chartroom-scale-",
   ...(KV_DIR ? { dir: KV_DIR } : {}),
 });
+const loadBefore = Deno.loadavg()[0].toFixed(1);
 const one = await setUp(1, dir);
 const three = await setUp(3, dir);
 try {
@@ -194,7 +195,9 @@ try {
   console.log(
     `instances (${CLIENTS} clients, ${ROUNDS} × ${SECONDS} s each, ${navigator.hardwareConcurrency} cores, KV file in ${
       KV_DIR || "the temp folder"
-    }, no word pacing)`,
+    }, no word pacing, load average ${loadBefore} → ${
+      Deno.loadavg()[0].toFixed(1)
+    })`,
   );
   console.log(`  1 process:   ${fmt(rounds.map((r) => r.one))}`);
   console.log(`  3 processes: ${fmt(rounds.map((r) => r.three))}`);

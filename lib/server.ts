@@ -22,9 +22,20 @@ import { configureRenderer } from "@/lib/drawing/pool_config.ts";
 import { warmUpRenderer } from "@/lib/drawing/warm_up.ts";
 import { openKv, storeKind } from "@/lib/kv/open.ts";
 import { instrumentKv } from "@/lib/kv/instrument.ts";
-import { closeSqlService, startSqlService } from "@/lib/data/sql_service.ts";
+import {
+  closeSqlService,
+  getSqlService,
+  startSqlService,
+} from "@/lib/data/sql_service.ts";
 import { closeInterruptedTurns } from "@/lib/kv/turns.ts";
 import { createModelClient, modelSettings } from "@/lib/agent/model/mod.ts";
+
+/**
+ * When the SQL supervisor starts after the instance is created: starting a
+ * worker holds up this thread (0.1–0.4 s), which the first requests after a
+ * start should not wait for; a statement sent sooner starts it itself.
+ */
+const SQL_START_DELAY_MS = 1000;
 
 /** An instance of the app: everything but the listening socket. */
 export interface Instance {
@@ -66,7 +77,12 @@ export async function createInstance(
   startSqlService({
     size: config.SQL_WORKERS,
     memoryBytes: config.SQL_MEMORY,
-  });
+  }, false);
+  const sqlStart = setTimeout(
+    () => getSqlService().start(),
+    SQL_START_DELAY_MS,
+  );
+  Deno.unrefTimer(sqlStart);
   const kv = instrumentKv(
     options.kv ??
       await openKv(config.KV_PATH, { onDeploy: !!config.DENO_DEPLOYMENT_ID }),
@@ -128,6 +144,7 @@ export async function createInstance(
   }, config.SWEEP_INTERVAL);
   Deno.unrefTimer(timer);
   const stop = async () => {
+    clearTimeout(sqlStart);
     clearInterval(timer);
     closing.abort();
     await jobs.close();

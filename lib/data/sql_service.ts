@@ -1,10 +1,11 @@
 /**
  * The server's way to run user SQL: one supervisor worker
  * (sql_supervisor.ts) holds the pool of SQL workers, so this thread only
- * posts a statement and waits for its answer. The supervisor is started by
- * `startSqlService` when the server starts (starting a worker holds up the
- * thread that starts it), again after it died, and never where workers are
- * unavailable: there the pool runs in this isolate.
+ * posts a statement and waits for its answer. The supervisor is started a
+ * second after the server starts (starting a worker holds up the thread that
+ * starts it, so not while the first requests are served), by the first
+ * statement if that comes sooner, again after it died, and never where
+ * workers are unavailable: there the pool runs in this isolate.
  */
 import { Worker } from "node:worker_threads";
 import { log } from "@/lib/log.ts";
@@ -112,8 +113,12 @@ export class SqlService {
 let serviceOptions: SqlPoolOptions = {};
 let service: SqlService | undefined;
 
-/** Sets how the shared service runs and starts it; one with other settings is closed. */
-export function startSqlService(options: SqlPoolOptions): void {
+/**
+ * Sets how the shared service runs (one with other settings is closed) and,
+ * unless `start` is false, starts its supervisor now; otherwise the first
+ * statement or a later `getSqlService().start()` does.
+ */
+export function startSqlService(options: SqlPoolOptions, start = true): void {
   const same = service !== undefined &&
     options.size === serviceOptions.size &&
     options.memoryBytes === serviceOptions.memoryBytes &&
@@ -123,7 +128,7 @@ export function startSqlService(options: SqlPoolOptions): void {
     service?.close();
     service = new SqlService(serviceOptions);
   }
-  service!.start();
+  if (start) service!.start();
 }
 
 /** Returns the shared service, creating it on first use. */

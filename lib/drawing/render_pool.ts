@@ -205,6 +205,11 @@ export class RenderPool {
     return this.#closed;
   }
 
+  /** Whether no job runs or waits. */
+  get idle(): boolean {
+    return this.#queue.length === 0 && this.#slots.every((s) => !s.busy);
+  }
+
   /** Jobs waiting for a worker. */
   get queued(): number {
     return this.#queue.length;

@@ -100,6 +100,15 @@ const SIZE = { width: 800, height: 450, background: "#ffffff" };
 const RENDERS = 4;
 
 /**
+ * The warm-up's first drawing waits this long after start, and each waits
+ * until the pool has nothing else to draw: a render asked for right after a
+ * start (the first PNG) gets the worker first instead of queueing behind a
+ * warm-up drawing.
+ */
+export const WARM_UP_DELAY_MS = 250;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
  * Draws the warm-up chart a few times as PNG and once as SVG + PDF in the
  * render pool; resolves when done. Never throws: a failure is logged, and
  * the renders it would have warmed are simply slower.
@@ -127,8 +136,10 @@ export async function warmUpRenderer(pool: RenderPool): Promise<void> {
         pdf: { width: SIZE.width, height: SIZE.height, title: "Warm-up" },
       },
     ];
+    await sleep(WARM_UP_DELAY_MS);
     // Stops if the workers fail to start (the pool then draws in process).
     for (const job of jobs) {
+      while (!pool.idle && !pool.closed) await sleep(25);
       if (!pool.usesWorkers) break;
       await pool.render(job);
     }

@@ -13,6 +13,7 @@ import { publicOrigin } from "@/lib/http/urls.ts";
 import { demoChatDatasets } from "@/lib/agent/datasets.ts";
 import { listSessionDatasets, readDatasetDetail } from "@/lib/kv/datasets.ts";
 import { samplePrompts } from "@/lib/agent/samples.ts";
+import { loadChatTurn } from "@/lib/agent/turn_loader.ts";
 import { pickUi } from "@/lib/agent/lang/ui.ts";
 import { sessionTitle } from "@/lib/http/page_words.ts";
 import type {
@@ -42,6 +43,8 @@ interface SessionPageData {
 export const handler: Handlers = {
   async GET(c) {
     const session = await ownedSession(c);
+    // Whoever opens a session may send a message next: its code loads now.
+    loadChatTurn().catch(() => {});
     // The session's language once its first request set it, else the browser's.
     if (session.lang) c.set("lang", session.lang);
     const kv = c.var.kv;

@@ -7,7 +7,7 @@ import { jsonBody } from "@/lib/http/validate.ts";
 import { ownedSession } from "@/lib/http/owned.ts";
 import { EventQueue, sseResponse } from "@/lib/http/sse.ts";
 import { publicOrigin } from "@/lib/http/urls.ts";
-import { runChatTurn } from "@/lib/agent/turn.ts";
+import { loadChatTurn } from "@/lib/agent/turn_loader.ts";
 import { listMessages } from "@/lib/kv/messages.ts";
 import { messageView } from "@/lib/api/build.ts";
 import type { SessionEvent } from "@/lib/kv/events.ts";
@@ -37,6 +37,7 @@ export const handler: Handlers = {
       SendMessage,
       c.var.config.MAX_MESSAGE_BYTES,
     );
+    const { runChatTurn } = await loadChatTurn();
     await takeIdentityRate(c, "chat_turns");
     const freeSlot = await openStreamSlot(
       c.var.kv,
