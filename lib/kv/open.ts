@@ -3,7 +3,7 @@
  * may share), `:memory:`, a KV Connect URL, or Deno Deploy's managed KV.
  */
 
-import { kvBusyRetries } from "../metrics.ts";
+import { kvBusyRetries } from "@/lib/metrics.ts";
 
 /** Where the data lives, which decides how instances see each other's writes. */
 export type StoreKind = "file" | "memory" | "remote" | "deploy";

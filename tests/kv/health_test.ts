@@ -1,7 +1,7 @@
 /** The store probe of /health: answers at once when a busy store is only slow, never for a store that fails. */
 import assert from "node:assert/strict";
-import { tempKv } from "../_fixtures.ts";
-import { checkKvHealth } from "../../lib/kv/health.ts";
+import { tempKv } from "@/tests/_fixtures.ts";
+import { checkKvHealth } from "@/lib/kv/health.ts";
 
 /** Queues `n` commits on `kv` (each syncs the file), not awaited. */
 function queueCommits(kv: Deno.Kv, n: number): Promise<unknown> {
