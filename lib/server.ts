@@ -28,7 +28,7 @@ import {
   startSqlService,
 } from "@/lib/data/sql_service.ts";
 import { closeInterruptedTurns } from "@/lib/kv/turns.ts";
-import { createModelClient, modelSettings } from "@/lib/agent/model/mod.ts";
+import { modelSettings } from "@/lib/agent/model/settings.ts";
 
 /**
  * When the SQL supervisor starts after the instance is created: starting a
@@ -121,6 +121,10 @@ export async function createInstance(
     reclaimEveryMs: Math.min(5000, Math.max(250, config.JOB_LEASE / 4)),
   });
   const llm = modelSettings(config);
+  // The model client (and the openai package) loads only when a model is set.
+  const model = llm
+    ? (await import("@/lib/agent/model/client.ts")).createModelClient(llm)
+    : null;
   const app = createApp({
     kv,
     config,
@@ -131,7 +135,7 @@ export async function createInstance(
     jobs,
     housekeeping,
     eventPollMs: eventPollMs(config),
-    model: llm ? createModelClient(llm) : null,
+    model,
   });
   // Work an earlier process left (lapsed leases) is taken over now, not on the
   // first request; the timer only makes later takeovers sooner on an idle
