@@ -1,7 +1,6 @@
 /** Entry point: `deno task start`. Reads config, opens KV and serves. */
 import { ConfigError, configFromEnv } from "@/lib/config.ts";
-import { StoreError } from "@/lib/kv/open.ts";
-import { prestartRenderer } from "@/lib/drawing/pool_config.ts";
+import { spawnEarlyWorker } from "@/lib/drawing/worker_spawn.ts";
 
 let config;
 try {
@@ -11,15 +10,26 @@ try {
   console.error(error.message);
   Deno.exit(1);
 }
-// With the warm-up on, a render worker loads ECharts and resvg on its own
-// thread while this one loads the app.
+// With the warm-up on, the first render worker starts before anything else
+// is imported: it loads ECharts and resvg on its own thread while this one
+// loads the app, and the pool takes it as its first worker.
+if (config.RENDER_WARMUP === "on" && config.RENDER_WORKERS !== 0) {
+  spawnEarlyWorker();
+}
+const [
+  { default: manifest },
+  { startServer },
+  { scheduleHousekeeping },
+  { StoreError },
+  { prestartRenderer },
+] = await Promise.all([
+  import("./fresh.gen.ts"),
+  import("@/lib/server.ts"),
+  import("@/lib/jobs/cron.ts"),
+  import("@/lib/kv/open.ts"),
+  import("@/lib/drawing/pool_config.ts"),
+]);
 prestartRenderer(config);
-const [{ default: manifest }, { startServer }, { scheduleHousekeeping }] =
-  await Promise.all([
-    import("./fresh.gen.ts"),
-    import("@/lib/server.ts"),
-    import("@/lib/jobs/cron.ts"),
-  ]);
 
 let running;
 try {

@@ -6,11 +6,14 @@
  */
 import type { Config } from "./config.ts";
 import { createApp } from "@/lib/http/app.tsx";
+import { preloadManifest } from "@/lib/http/routes.ts";
 import { loadAssets } from "@/lib/http/assets.ts";
 import { loadSigningKey } from "@/lib/links/signing.ts";
 import type { Manifest } from "@/lib/http/types.ts";
-import { sessionDeleteJobKind } from "@/lib/kv/session_delete.ts";
-import { type WorkflowDeps, workflowJobKind } from "@/lib/workflows/run.ts";
+import type { DeleteSessionRequest } from "@/lib/kv/session_delete.ts";
+import type { WorkflowDeps } from "@/lib/workflows/run.ts";
+import type { WorkflowRequest } from "@/lib/workflows/schema.ts";
+import { lazyJobKind } from "@/lib/jobs/lazy_kind.ts";
 import { createJobRunner, type JobRunner } from "@/lib/jobs/runner.ts";
 import {
   createHousekeeping,
@@ -27,7 +30,6 @@ import {
   getSqlService,
   startSqlService,
 } from "@/lib/data/sql_service.ts";
-import { closeInterruptedTurns } from "@/lib/kv/turns.ts";
 import { modelSettings } from "@/lib/agent/model/settings.ts";
 
 /**
@@ -36,6 +38,14 @@ import { modelSettings } from "@/lib/agent/model/settings.ts";
  * start should not wait for; a statement sent sooner starts it itself.
  */
 const SQL_START_DELAY_MS = 1000;
+
+/**
+ * When the routes a request has not loaded yet are imported after the
+ * instance is created: late enough not to hold up the first requests after a
+ * start (a chart image is usually drawn by then), early enough that the first
+ * person to open a page seldom waits for its module.
+ */
+const ROUTE_PRELOAD_DELAY_MS = 1500;
 
 /** An instance of the app: everything but the listening socket. */
 export interface Instance {
@@ -95,18 +105,28 @@ export async function createInstance(
     leaseMs: config.JOB_LEASE,
     maxAttempts: config.JOB_ATTEMPTS,
     kinds: {
-      workflow: workflowJobKind({
-        kv,
-        signingKey,
-        datasetTtlMs: config.ARTIFACT_TTL,
-        downloadTtlMs: config.DOWNLOAD_TTL,
-        maxRows: config.MAX_UPLOAD_ROWS,
-        sqlTimeoutMs: config.SQL_TIMEOUT_MS,
-        sqlMemoryBytes: config.SQL_MEMORY,
-        sqlConcurrency: config.SQL_CONCURRENCY,
-        beforeStep: options.beforeWorkflowStep,
-      }),
-      session_delete: sessionDeleteJobKind(kv),
+      // Imported with their first job, so that starting up does not load
+      // the file readers, the SQL engine and the exporters.
+      workflow: lazyJobKind<WorkflowRequest>(async () =>
+        (await import("@/lib/workflows/run.ts")).workflowJobKind({
+          kv,
+          signingKey,
+          datasetTtlMs: config.ARTIFACT_TTL,
+          downloadTtlMs: config.DOWNLOAD_TTL,
+          maxRows: config.MAX_UPLOAD_ROWS,
+          sqlTimeoutMs: config.SQL_TIMEOUT_MS,
+          sqlMemoryBytes: config.SQL_MEMORY,
+          sqlConcurrency: config.SQL_CONCURRENCY,
+          beforeStep: options.beforeWorkflowStep,
+        })
+      ),
+      session_delete: lazyJobKind<DeleteSessionRequest>(
+        async () =>
+          (await import("@/lib/kv/session_delete.ts")).sessionDeleteJobKind(
+            kv,
+          ),
+        { forgetWhenDone: true },
+      ),
     },
   });
   const housekeeping = createHousekeeping({
@@ -115,7 +135,11 @@ export async function createInstance(
     reclaim: [
       () => jobs.claimLapsed(),
       // Chat turns whose server died before they ended.
-      () => closeInterruptedTurns(kv, jobs.instanceId),
+      async () =>
+        (await import("@/lib/kv/turns.ts")).closeInterruptedTurns(
+          kv,
+          jobs.instanceId,
+        ),
     ],
     sweepEveryMs: config.SWEEP_INTERVAL,
     reclaimEveryMs: Math.min(5000, Math.max(250, config.JOB_LEASE / 4)),
@@ -147,8 +171,17 @@ export async function createInstance(
     );
   }, config.SWEEP_INTERVAL);
   Deno.unrefTimer(timer);
+  let preloaded: Promise<void> = Promise.resolve();
+  const preload = setTimeout(() => {
+    preloaded = preloadManifest(manifest).catch((error) =>
+      // The request that needs a module that failed to load reports it.
+      log.warn("preloading routes failed", { error: String(error) })
+    );
+  }, ROUTE_PRELOAD_DELAY_MS);
+  Deno.unrefTimer(preload);
   const stop = async () => {
     clearTimeout(sqlStart);
+    clearTimeout(preload);
     clearInterval(timer);
     closing.abort();
     await jobs.close();
@@ -161,7 +194,7 @@ export async function createInstance(
     stop,
     async [Symbol.asyncDispose]() {
       await stop();
-      await housekeeping.settle();
+      await Promise.all([housekeeping.settle(), preloaded]);
       if (!options.kv) kv.close();
     },
   };

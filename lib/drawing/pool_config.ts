@@ -10,6 +10,7 @@ export function configureRenderer(config: Config): void {
     idleMs: config.RENDER_IDLE_TIMEOUT,
     timeoutMs: config.RENDER_TIMEOUT,
     maxOutputBytes: config.RENDER_MAX_BYTES,
+    warmUp: config.RENDER_WARMUP === "on",
   });
 }
 

@@ -14,17 +14,17 @@
  * Where workers are unavailable (they fail to start, or `size: 0`), jobs run in
  * this isolate instead (raster.ts, loaded on first use).
  */
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import {
+  spawnRenderWorker,
+  takeEarlyWorker,
+  WORKER_HEAP,
+  type WorkerHeap,
+} from "./worker_spawn.ts";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg } from "./resvg_wasm.ts";
 import { AppError } from "@/lib/errors.ts";
-import {
-  checkPixels,
-  overlongOutput,
-  overlongText,
-  RENDER_BUDGET,
-  renderTimeout,
-} from "./budget.ts";
+import { checkPixels, RENDER_BUDGET, renderTimeout } from "./budget.ts";
 import { log } from "@/lib/log.ts";
 import {
   renderDuration,
@@ -32,55 +32,7 @@ import {
   secondsSince,
   setRenderQueueProbe,
 } from "@/lib/metrics.ts";
-import type { PdfPage } from "./pdf.ts";
-
-/**
- * A render to do: PNG bytes, a standalone SVG with text outlined, or a vector
- * drawing (SVG with text as text, and its PDF page) of an ECharts option. The
- * option may be given as its JSON text: a string crosses to a worker as one
- * copy, where thousands of small data arrays are cloned one by one.
- */
-export type RenderJob =
-  | {
-    kind: "png";
-    option: Record<string, unknown> | string;
-    width: number;
-    height: number;
-    scale: number;
-    /** A CSS colour or "transparent" (already resolved). */
-    background: string;
-  }
-  | {
-    kind: "svg";
-    option: Record<string, unknown> | string;
-    width: number;
-    height: number;
-    background: string;
-  }
-  /**
-   * ECharts' own SVG of the option, text as text in the server fonts (the
-   * SVG export), and with `pdf` that drawing as a vector PDF page too
-   * (charts/pdf.ts): one job, so the PDF needs no second layout.
-   */
-  | {
-    kind: "vector";
-    option: Record<string, unknown> | string;
-    width: number;
-    height: number;
-    background: string;
-    pdf?: PdfPage;
-  };
-
-/** A finished render and the characters no server font could draw. */
-export type RenderOutput =
-  | { kind: "png"; bytes: Uint8Array<ArrayBuffer>; missing: string[] }
-  | { kind: "svg"; svg: string; missing: string[] }
-  | {
-    kind: "vector";
-    svg: string;
-    pdf?: Uint8Array<ArrayBuffer>;
-    missing: string[];
-  };
+import { type RenderJob, type RenderOutput, runJob } from "./render_job.ts";
 
 /** A render that failed on its input (ECharts refused the option, say). */
 export class RenderError extends Error {
@@ -101,11 +53,13 @@ export interface RenderPoolOptions {
   /** Idle workers stop after this long without a job. */
   idleMs?: number;
   /** Each worker's V8 heap limits; default WORKER_HEAP. */
-  heap?: { maxYoungGenerationSizeMb?: number; maxOldGenerationSizeMb?: number };
+  heap?: WorkerHeap;
   /** A job still drawing this long after it began is stopped with its worker (RENDER_TIMEOUT). */
   timeoutMs?: number;
   /** Largest output of one job in bytes (RENDER_MAX_BYTES). */
   maxOutputBytes?: number;
+  /** Each new worker draws a small chart before its first job (RENDER_WARMUP). */
+  warmUp?: boolean;
 }
 
 /** Messages between the pool and a worker. */
@@ -116,6 +70,8 @@ export type WorkerRequest =
     /** resvg compiled by the pool; null: compile it in the worker. */
     wasm: WebAssembly.Module | null;
     maxOutputBytes: number;
+    /** Draw a small chart first (worker_warm_up.ts). */
+    warmUp: boolean;
   }
   | { type: "job"; id: number; job: RenderJob };
 
@@ -148,20 +104,6 @@ interface Slot {
 const DEFAULT_MAX_QUEUE = 64;
 const DEFAULT_IDLE_MS = 60_000;
 
-/**
- * Each worker's V8 heap. A render's garbage dies young, so a 3 MB young
- * generation (where V8's default grows to 48 MB) costs a few milliseconds
- * per render and keeps a worker's resident set small. The old generation's
- * limit also sets how eagerly V8 collects it: 512 MB holds the largest
- * option the render API accepts (a 100,000-point line with its symbols
- * peaks at 300–500 MB) while the peer workload stays under 200 MB in all.
- * Measured in bench/memory_png.ts.
- */
-export const WORKER_HEAP = {
-  maxYoungGenerationSizeMb: 3,
-  maxOldGenerationSizeMb: 512,
-} as const;
-
 /** Returns the default pool size: the machine's cores, 1 to 8. */
 export function defaultPoolSize(): number {
   const cores = navigator.hardwareConcurrency || 1;
@@ -177,6 +119,7 @@ export class RenderPool {
   readonly #heap: NonNullable<RenderPoolOptions["heap"]>;
   readonly #timeoutMs: number;
   readonly #maxOutputBytes: number;
+  readonly #warmUp: boolean;
   #slots: Slot[] = [];
   #queue: Pending[] = [];
   #nextId = 1;
@@ -193,6 +136,7 @@ export class RenderPool {
     this.#timeoutMs = options.timeoutMs ?? RENDER_BUDGET.timeoutMs;
     this.#maxOutputBytes = options.maxOutputBytes ??
       RENDER_BUDGET.maxOutputBytes;
+    this.#warmUp = options.warmUp ?? false;
   }
 
   /** Whether jobs run in workers (false: in this isolate). */
@@ -297,9 +241,7 @@ export class RenderPool {
   #spawn(): Slot | undefined {
     let worker: Worker;
     try {
-      worker = new Worker(new URL("./render_worker.ts", import.meta.url), {
-        resourceLimits: this.#heap,
-      });
+      worker = takeEarlyWorker(this.#heap) ?? spawnRenderWorker(this.#heap);
     } catch (error) {
       log.warn("render workers unavailable; rendering in process", { error });
       this.#workersFailed = true;
@@ -320,6 +262,7 @@ export class RenderPool {
         fontPaths: this.#fontPaths,
         wasm,
         maxOutputBytes: this.#maxOutputBytes,
+        warmUp: this.#warmUp,
       };
       worker.postMessage(request);
     };
@@ -423,63 +366,6 @@ async function renderHere(
   return await runJob(await inProcess, job, maxOutputBytes);
 }
 
-/**
- * Runs `job` with the raster module (in a worker or in process); throws a
- * an invalid AppError when a text of the option or the output is over the budget.
- */
-export async function runJob(
-  raster: typeof import("./raster.ts"),
-  job: RenderJob,
-  maxOutputBytes: number = RENDER_BUDGET.maxOutputBytes,
-): Promise<RenderOutput> {
-  const option = typeof job.option === "string"
-    ? JSON.parse(job.option)
-    : job.option;
-  const overlong = overlongText(option);
-  if (overlong) throw overlong;
-  const output = await drawJob(raster, job, option);
-  const tooLarge = overlongOutput(outputBytes(output), maxOutputBytes);
-  if (tooLarge) throw tooLarge;
-  return output;
-}
-
-/** Bytes of an output (an SVG counted in UTF-16 units: at most its UTF-8 size). */
-function outputBytes(output: RenderOutput): number {
-  switch (output.kind) {
-    case "png":
-      return output.bytes.length;
-    case "svg":
-      return output.svg.length;
-    case "vector":
-      return Math.max(output.svg.length, output.pdf?.length ?? 0);
-  }
-}
-
-async function drawJob(
-  raster: typeof import("./raster.ts"),
-  job: RenderJob,
-  option: Record<string, unknown>,
-): Promise<RenderOutput> {
-  if (job.kind === "png") {
-    const { value, missing } = await raster.rasterPng(option, job);
-    return { kind: "png", bytes: value, missing };
-  }
-  if (job.kind === "vector") {
-    // Loaded already in a worker (raster.ts uses it); on first use in process.
-    const { renderSvg } = await import("./svg.ts");
-    const { svg, missing } = renderSvg(
-      { ...option, backgroundColor: job.background },
-      job,
-    );
-    if (!job.pdf) return { kind: "vector", svg, missing };
-    const { pdfFromSvg } = await import("./pdf.ts");
-    const pdf = await pdfFromSvg(svg, job.pdf);
-    return { kind: "vector", svg, pdf, missing };
-  }
-  const { value, missing } = await raster.outlinedSvg(option, job);
-  return { kind: "svg", svg: value, missing };
-}
-
 let poolOptions: RenderPoolOptions = {};
 let defaultPool: RenderPool | undefined;
 setRenderQueueProbe(() => defaultPool?.queued ?? 0);
@@ -501,6 +387,7 @@ export function configureRenderPool(options: RenderPoolOptions): void {
     options.idleMs === poolOptions.idleMs &&
     options.timeoutMs === poolOptions.timeoutMs &&
     options.maxOutputBytes === poolOptions.maxOutputBytes &&
+    options.warmUp === poolOptions.warmUp &&
     (options.fontPaths ?? []).join("\n") ===
       (poolOptions.fontPaths ?? []).join("\n");
   poolOptions = { ...options };

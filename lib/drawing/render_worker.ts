@@ -7,13 +7,10 @@
 import { parentPort } from "node:worker_threads";
 import { configureFonts } from "./fonts.ts";
 import { compileResvg, useCompiledResvg } from "./resvg_wasm.ts";
+import { FIRST_DRAWING } from "./worker_warm_up.ts";
 import { AppError } from "@/lib/errors.ts";
-import type {
-  RenderJob,
-  RenderOutput,
-  WorkerReply,
-  WorkerRequest,
-} from "./render_pool.ts";
+import type { WorkerReply, WorkerRequest } from "./render_pool.ts";
+import type { RenderJob, RenderOutput } from "./render_job.ts";
 
 if (!parentPort) throw new Error("render_worker.ts runs as a worker thread");
 const port = parentPort;
@@ -25,7 +22,7 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
 
 const modules = Promise.all([
   import("./raster.ts"),
-  import("./render_pool.ts"),
+  import("./render_job.ts"),
 ]);
 const initialized = Promise.withResolvers<void>();
 let queue: Promise<void> = initialized.promise;
@@ -38,10 +35,22 @@ port.on("message", (request: WorkerRequest) => {
     configureFonts(request.fontPaths);
     maxOutputBytes = request.maxOutputBytes;
     initialized.resolve();
+    // After any job already waiting, before the ones still to come.
+    if (request.warmUp) queue = queue.then(warmUp);
     return;
   }
   queue = queue.then(() => handle(request.id, request.job));
 });
+
+/** Draws FIRST_DRAWING and drops it; a failure is the next job's to meet. */
+async function warmUp(): Promise<void> {
+  try {
+    const [raster, { runJob }] = await modules;
+    await runJob(raster, FIRST_DRAWING, maxOutputBytes);
+  } catch {
+    // Not drawn: the first real job pays for the cold start instead.
+  }
+}
 
 /** The output's byte buffers, moved to the pool rather than copied. */
 function transferable(output: RenderOutput): ArrayBuffer[] {

@@ -15,7 +15,8 @@
  * and so does a server without render workers (`RENDER_WORKERS=0`).
  */
 import { log } from "@/lib/log.ts";
-import type { RenderJob, RenderPool } from "./render_pool.ts";
+import type { RenderJob } from "./render_job.ts";
+import type { RenderPool } from "./render_pool.ts";
 
 /** A chart with most of what ECharts draws for Chartroom's chart types. */
 const WARM_UP_OPTION = {

@@ -1,6 +1,8 @@
 /**
  * Builds the Hono app from the generated manifest: middleware, static files,
- * every route module (handlers and pages), the 404 page and the error handler.
+ * every route (handlers and pages), the 404 page and the error handler. The
+ * route table comes from the file names; each route's module is imported on
+ * its first request (routes.ts).
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { ComponentType } from "preact";
@@ -12,7 +14,6 @@ import { identity } from "./identity.ts";
 import { originCheck } from "./guards.ts";
 import { requestQuota } from "./quota.ts";
 import { recordRequest } from "./metrics.ts";
-import { registerIslands } from "./islands.ts";
 import { staticFiles } from "./static_files.ts";
 import { BareApp, renderDocument } from "./pages.tsx";
 import { langFromAcceptLanguage } from "@/lib/agent/lang/mod.ts";
@@ -23,14 +24,8 @@ import type { JobRunner } from "@/lib/jobs/runner.ts";
 import type { Housekeeping } from "@/lib/jobs/housekeeping.ts";
 import type { ModelClient } from "@/lib/agent/model/client.ts";
 import { compareRoutePaths, routePathOf } from "./route_paths.ts";
-import type {
-  AppEnv,
-  AppProps,
-  Handlers,
-  Manifest,
-  PageProps,
-  RouteModule,
-} from "./types.ts";
+import { islandsLoader, loadOnce, toLoadedRoute } from "./routes.ts";
+import type { AppEnv, AppProps, Manifest, PageProps } from "./types.ts";
 
 export interface AppDeps {
   kv: Deno.Kv;
@@ -47,12 +42,10 @@ export interface AppDeps {
   model?: ModelClient | null;
 }
 
-const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
-
 /** Returns the app: a Hono instance whose `fetch` serves every route. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const { manifest, assets } = deps;
-  registerIslands(manifest.islands);
+  const islands = islandsLoader(manifest);
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
@@ -99,81 +92,83 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.use(identity(), originCheck(), requestQuota());
   const routes = manifest.routes;
-  const middleware = routes["./routes/_middleware.ts"]?.handler;
-  if (typeof middleware === "function") {
-    app.use(middleware as MiddlewareHandler<AppEnv>);
-  }
-  const App = (routes["./routes/_app.tsx"]?.default ??
-    (({ Component }: AppProps) => <Component />)) as ComponentType<AppProps>;
+  const special = (file: string) => {
+    const load = routes[file];
+    return loadOnce(async () => load ? await load() : undefined);
+  };
+  const middleware = special("./routes/_middleware.ts");
+  app.use(async (c, next) => {
+    const handler = (await middleware())?.handler;
+    if (typeof handler !== "function") return await next();
+    return await (handler as MiddlewareHandler<AppEnv>)(c, next);
+  });
+  const appModule = special("./routes/_app.tsx");
+  const notFoundModule = special("./routes/_404.tsx");
 
-  const renderPage = (
+  const renderPage = async (
     Page: ComponentType<PageProps<unknown>>,
     url: URL,
     params: Record<string, string>,
     data: unknown,
     lang: Lang,
     bare = false,
-  ) =>
-    renderDocument(
+  ) => {
+    const [mod] = await Promise.all([appModule(), islands()]);
+    const App = (mod?.default ??
+      (({ Component }: AppProps) => <Component />)) as ComponentType<
+        AppProps
+      >;
+    return renderDocument(
       bare ? BareApp : App,
       Page,
       { data, params, url, lang, ui: uiText(lang) },
       assets,
     );
+  };
 
   const entries = Object.entries(routes)
-    .map(([file, mod]) => ({ file, mod, path: routePathOf(file) }))
-    .filter((r): r is { file: string; mod: RouteModule; path: string } =>
-      r.path !== null
-    )
+    .map(([file, load]) => ({
+      path: routePathOf(file),
+      route: loadOnce(async () => toLoadedRoute(await load())),
+    }))
+    .filter((r): r is typeof r & { path: string } => r.path !== null)
     .sort((a, b) => compareRoutePaths(a.path, b.path));
 
-  const allowed = new Map<string, string[]>();
-  for (const { path, mod } of entries) {
-    const handlers = (mod.handler ?? {}) as Handlers;
-    const Page = mod.default as ComponentType<PageProps<unknown>> | undefined;
-    const bare = mod.config?.skipAppWrapper === true;
-    const methods: string[] = [];
-    allowed.set(path, methods);
-    for (const method of METHODS) {
-      let handle = handlers[method];
-      if (!handle && method === "GET" && Page) {
-        handle = (c) => c.render();
+  // Each path answers the methods its module has; any other method goes on
+  // to the next path that matches, as if the path had no route for it.
+  for (const { path, route } of entries) {
+    app.all(path, async (c, next) => {
+      const { handlerFor, Page, bare } = await route();
+      const run = handlerFor(c.req.method);
+      if (!run) return await next();
+      c.set("route", path);
+      if (Page) {
+        // c.html keeps any status the handler set with c.status().
+        c.setRenderer(async (data?: unknown) => {
+          // The words follow Accept-Language unless a session chose them.
+          c.header("vary", "Accept-Language");
+          return c.html(
+            await renderPage(
+              Page,
+              new URL(c.req.url),
+              c.req.param(),
+              data,
+              c.var.lang,
+              bare,
+            ),
+          );
+        });
       }
-      if (!handle) continue;
-      methods.push(method);
-      // Hono answers HEAD with the GET handler.
-      if (method === "GET" && !handlers.HEAD) methods.push("HEAD");
-      const run = handle;
-      app.on(method, path, async (c) => {
-        c.set("route", path);
-        if (Page) {
-          // c.html keeps any status the handler set with c.status().
-          c.setRenderer((data?: unknown) => {
-            // The words follow Accept-Language unless a session chose them.
-            c.header("vary", "Accept-Language");
-            return c.html(
-              renderPage(
-                Page,
-                new URL(c.req.url),
-                c.req.param(),
-                data,
-                c.var.lang,
-                bare,
-              ),
-            );
-          });
-        }
-        return await run(c);
-      });
-    }
+      return await run(c);
+    });
   }
 
   // After every route's own methods: any other method of a known path.
-  for (const [path, methods] of allowed) {
-    if (methods.length === 0) continue;
-    const allow = [...new Set(methods)].join(", ");
-    app.all(path, (c) => {
+  for (const { path, route } of entries) {
+    app.all(path, async (c, next) => {
+      const { methods } = await route();
+      if (methods.length === 0) return await next();
+      const allow = methods.join(", ");
       c.set("route", path);
       c.header("allow", allow);
       return c.json({
@@ -185,15 +180,21 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     });
   }
 
-  const NotFound = routes["./routes/_404.tsx"]?.default as
-    | ComponentType<PageProps<unknown>>
-    | undefined;
-  app.notFound((c) => {
+  app.notFound(async (c) => {
     const wantsHtml = (c.req.header("accept") ?? "").includes("text/html");
+    const NotFound = (await notFoundModule())?.default as
+      | ComponentType<PageProps<unknown>>
+      | undefined;
     if (NotFound && wantsHtml && !c.req.path.startsWith("/api/")) {
       c.header("vary", "Accept-Language");
       return c.html(
-        renderPage(NotFound, new URL(c.req.url), {}, undefined, c.var.lang),
+        await renderPage(
+          NotFound,
+          new URL(c.req.url),
+          {},
+          undefined,
+          c.var.lang,
+        ),
         404,
       );
     }

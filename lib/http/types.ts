@@ -73,10 +73,13 @@ export interface AppProps {
   ui: UiText;
 }
 
-/** The generated manifest (`fresh.gen.ts`): every route and island, imported statically. */
+/**
+ * The generated manifest (`fresh.gen.ts`): every route and island by file,
+ * each with the import that loads it (a route loads on its first request).
+ */
 export interface Manifest {
-  routes: Record<string, RouteModule>;
-  islands: Record<string, { default: ComponentType<never> }>;
+  routes: Record<string, () => Promise<RouteModule>>;
+  islands: Record<string, () => Promise<{ default: ComponentType<never> }>>;
 }
 
 declare module "hono" {

@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { statusOf } from "@/lib/http/errors.ts";
 import { decode } from "fast-png";
-import {
-  RenderError,
-  type RenderJob,
-  RenderPool,
-} from "@/lib/drawing/render_pool.ts";
+import { RenderError, RenderPool } from "@/lib/drawing/render_pool.ts";
+import type { RenderJob } from "@/lib/drawing/render_job.ts";
 import { rasterPng } from "@/lib/drawing/raster.ts";
 import {
   barOption,

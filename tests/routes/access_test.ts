@@ -20,12 +20,12 @@ interface Route {
 }
 
 /** Every (method, pattern) of the API in the manifest. */
-function apiRoutes(): Route[] {
+async function apiRoutes(): Promise<Route[]> {
   const out: Route[] = [];
-  for (const [file, mod] of Object.entries(manifest.routes)) {
+  for (const [file, load] of Object.entries(manifest.routes)) {
     const pattern = routePathOf(file);
     if (!pattern?.startsWith("/api/")) continue;
-    const handlers = (mod.handler ?? {}) as Handlers;
+    const handlers = ((await load()).handler ?? {}) as Handlers;
     for (const method of METHODS) {
       if (handlers[method]) out.push({ method, pattern });
     }
@@ -194,7 +194,7 @@ Deno.test("access: every API route refuses a second identity, an anonymous clien
     },
   ];
 
-  const routes = apiRoutes();
+  const routes = await apiRoutes();
   assert.ok(routes.length >= 25, `only ${routes.length} API routes found`);
   for (const { method, pattern } of routes) {
     const path = pathOf(pattern) + (QUERY[`${method} ${pattern}`] ?? "");
