@@ -3,6 +3,11 @@ import { statusOf } from "@/lib/http/errors.ts";
 import { decode } from "fast-png";
 import { RenderError, RenderPool } from "@/lib/drawing/render_pool.ts";
 import type { RenderJob } from "@/lib/drawing/render_job.ts";
+import {
+  spawnEarlyWorker,
+  takeEarlyWorker,
+  WORKER_HEAP,
+} from "@/lib/drawing/worker_spawn.ts";
 import { rasterPng } from "@/lib/drawing/raster.ts";
 import {
   barOption,
@@ -43,6 +48,25 @@ Deno.test("render pool: concurrent renders all come back right, each its own", a
     assert.deepEqual([image.width, image.height], [300 + i * 10, 200]);
     // A worker draws exactly what this isolate draws.
     const here = await rasterPng(options[i % 3], jobs[i] as never);
+    assert.deepEqual(output.bytes, here.value, `job ${i}`);
+  }
+});
+
+Deno.test("render pool: a worker started early and warmed up answers each job with its own chart", async () => {
+  // As main.ts does before it loads the app.
+  spawnEarlyWorker();
+  await using pool = new RenderPool({ size: 1, warmUp: true });
+  const jobs = [pngJob(barOption(), 320), pngJob(pieOption(), 280)];
+  const outputs = await Promise.all(jobs.map((job) => pool.render(job)));
+  assert.equal(pool.started, 1);
+  const left = takeEarlyWorker(WORKER_HEAP);
+  await left?.terminate();
+  assert.equal(left, undefined, "the pool took the early worker");
+  for (const [i, output] of outputs.entries()) {
+    assert.equal(output.kind, "png");
+    if (output.kind !== "png") continue;
+    // Not the warm-up's small chart: the job's own, as this isolate draws it.
+    const here = await rasterPng(jobs[i].option as never, jobs[i]);
     assert.deepEqual(output.bytes, here.value, `job ${i}`);
   }
 });
