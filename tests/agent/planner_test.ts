@@ -34,6 +34,7 @@ const ALLOWED_LITERALS = new Set([
   "'weekday 1'",
   "'%02d'",
   "'%04d-%02d'",
+  "'%ds'",
 ]);
 
 type Current =
@@ -499,4 +500,91 @@ Deno.test("planner: a request whose words show no language answers in the conver
   const plan = planRequest("pm25 Kampala", { datasets: profiles, lang: "es" });
   assert.equal(plan.kind, "chart");
   assert.match((plan as ChartPlan).reply, /^Aquí tienes/);
+});
+
+Deno.test("planner: 'by decade' draws decades, summed from the rows, over dates or a column of years", () => {
+  const dates: Table = {
+    columns: [
+      { name: "release_date", type: "date" },
+      { name: "title", type: "text" },
+      { name: "gross", type: "number" },
+    ],
+    rows: Array.from({ length: 45 }, (_, i) => [
+      `${1968 + i}-06-01`,
+      `film ${i}`,
+      10 + (i % 7),
+    ]),
+  };
+  const years: Table = {
+    columns: [
+      { name: "year", type: "integer" },
+      { name: "score", type: "number" },
+    ],
+    rows: Array.from({ length: 30 }, (_, i) => [1985 + i, i]),
+  };
+  const expected = (rows: [number, number][], avg = false) => {
+    const groups = new Map<string, number[]>();
+    for (const [year, value] of rows) {
+      const decade = `${Math.floor(year / 10) * 10}s`;
+      groups.set(decade, [...groups.get(decade) ?? [], value]);
+    }
+    return [...groups].map(([d, vs]) => [
+      d,
+      vs.reduce((a, b) => a + b, 0) / (avg ? vs.length : 1),
+    ]);
+  };
+  const cases: [Table, string, string, [number, number][], boolean][] = [
+    [
+      dates,
+      "films.csv",
+      "total gross by decade",
+      dates.rows.map((r) => [
+        Number(String(r[0]).slice(0, 4)),
+        r[2] as number,
+      ]),
+      false,
+    ],
+    [
+      dates,
+      "films.csv",
+      "gross por década de lanzamiento",
+      dates.rows.map((
+        r,
+      ) => [Number(String(r[0]).slice(0, 4)), r[2] as number]),
+      false,
+    ],
+    [
+      years,
+      "scores.csv",
+      "average score per decade",
+      years.rows.map((r) => [r[0], r[1]] as [number, number]),
+      true,
+    ],
+  ];
+  for (const [table, name, request, rows, avg] of cases) {
+    const profile = profileTable(`upload:${name}`, name, table);
+    const plan = planRequest(request, { datasets: [profile, ...profiles] });
+    assert.equal(plan.kind, "chart", request);
+    const chartPlan = plan as ChartPlan;
+    assert.equal(chartPlan.datasetId, `upload:${name}`, request);
+    assert.equal(
+      chartPlan.query.x.kind === "time" && chartPlan.query.x.bucket,
+      "decade",
+      request,
+    );
+    for (const literal of chartPlan.sql.match(/'[^']*'/g) ?? []) {
+      assert.ok(ALLOWED_LITERALS.has(literal), `${literal} in ${request}`);
+    }
+    const result = runQuery(
+      { id: chartPlan.datasetId, table },
+      chartPlan.sql,
+      chartPlan.params,
+    );
+    const snap = toSnapshot(chartPlan, result);
+    assert.deepEqual(
+      snap.rows.map((r) => [r[0], r[1]]),
+      expected(rows, avg),
+      request,
+    );
+  }
 });

@@ -67,6 +67,7 @@ export const en: Language = {
       month: w("monthly month months"),
       quarter: w("quarterly quarter quarters"),
       year: w("yearly annual annually year years"),
+      decade: w("decade decades"),
     },
     periodNouns: w(
       "year years month months week weeks day days quarter quarters decade decades century centuries hour hours",
@@ -481,6 +482,7 @@ export const en: Language = {
       month: "month",
       quarter: "quarter",
       year: "year",
+      decade: "decade",
     },
     kind: {
       line: "a line chart",

@@ -65,6 +65,7 @@ export const es: Language = {
       month: w("mensual mensuales mes meses mensualmente"),
       quarter: w("trimestral trimestrales trimestre trimestres"),
       year: w("anual anuales ano anos anio anios anualmente"),
+      decade: w("decada decadas"),
     },
     periodNouns: w(
       "ano anos anio anios mes meses semana semanas dia dias trimestre trimestres decada decadas siglo siglos hora horas",
@@ -632,6 +633,7 @@ export const es: Language = {
       month: "mes",
       quarter: "trimestre",
       year: "año",
+      decade: "década",
     },
     kind: {
       line: "un gráfico de líneas",
@@ -654,6 +656,7 @@ export const es: Language = {
         month: "meses",
         quarter: "trimestres",
         year: "años",
+        decade: "décadas",
       };
       const single = {
         day: "día",
@@ -661,6 +664,7 @@ export const es: Language = {
         month: "mes",
         quarter: "trimestre",
         year: "año",
+        decade: "década",
       };
       return n === 1
         ? `último ${single[unit]}`

@@ -64,6 +64,7 @@ export const pt: Language = {
       month: w("mensal mensais mes meses mensalmente"),
       quarter: w("trimestral trimestrais trimestre trimestres"),
       year: w("anual anuais ano anos anualmente"),
+      decade: w("decada decadas"),
     },
     periodNouns: w(
       "ano anos mes meses semana semanas dia dias trimestre trimestres decada decadas seculo seculos hora horas",
@@ -622,6 +623,7 @@ export const pt: Language = {
       month: "mês",
       quarter: "trimestre",
       year: "ano",
+      decade: "década",
     },
     kind: {
       line: "um gráfico de linhas",
@@ -644,6 +646,7 @@ export const pt: Language = {
         month: "meses",
         quarter: "trimestres",
         year: "anos",
+        decade: "décadas",
       };
       const single = {
         day: "dia",
@@ -651,6 +654,7 @@ export const pt: Language = {
         month: "mês",
         quarter: "trimestre",
         year: "ano",
+        decade: "década",
       };
       return n === 1
         ? `último ${single[unit]}`

@@ -11,7 +11,7 @@ export type Lang = "en" | "es" | "pt";
 export const LANGS = ["en", "es", "pt"] as const;
 
 export type Agg = "avg" | "sum" | "count" | "min" | "max" | "median";
-export type Bucket = "day" | "week" | "month" | "quarter" | "year";
+export type Bucket = "day" | "week" | "month" | "quarter" | "year" | "decade";
 /** Chart kinds a request can name (horizontal and stacked bars are flags of `bar`). */
 export type ChartKind =
   | "line"

@@ -33,7 +33,14 @@ import type {
 } from "@/lib/agent/planner/types.ts";
 
 export const AGGS = ["avg", "sum", "count", "min", "max", "median"] as const;
-export const BUCKETS = ["day", "week", "month", "quarter", "year"] as const;
+export const BUCKETS = [
+  "day",
+  "week",
+  "month",
+  "quarter",
+  "year",
+  "decade",
+] as const;
 export const CHART_KINDS = [
   "line",
   "bar",

@@ -465,8 +465,15 @@ export function readIntents(
   it.aggs.sort((a, b) => a.pos - b.pos);
 
   // Time grains: "monthly", "por mes", "by year"; Portuguese "por data" is "by date".
-  // "years of marriage", "años de experiencia" name a thing, not a grain.
+  // "years of marriage", "años de experiencia" name a thing, not a grain;
+  // one period after "by" ("by decade of release", "por año de nacimiento")
+  // is the grain of that date.
+  const plural = (word: string) =>
+    [word.slice(0, -1), word.slice(0, -2)].some((stem) =>
+      V.periodNouns.has(stem)
+    );
   const ofThing = (i: number) =>
+    !(V.by.has(words[i - 1] ?? "") && !plural(words[i])) &&
     V.periodNouns.has(words[i]) && V.of.has(words[i + 1]) &&
     words[i + 2] !== undefined &&
     !keywordOrNumber(toks[i + 2]);

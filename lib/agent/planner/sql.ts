@@ -16,7 +16,10 @@ function yearNumbers(profile: DatasetProfile, column: string): boolean {
   return !!c && (c.type === "integer" || c.type === "number");
 }
 
-/** The SQL expression that buckets a time column at a grain (quarters are labelled by their first month). */
+/**
+ * The SQL expression that buckets a time column at a grain (quarters are
+ * labelled by their first month, decades as "1990s").
+ */
 export function timeExpr(
   column: string,
   bucket: Bucket,
@@ -24,6 +27,12 @@ export function timeExpr(
   sub?: { column: string; unit: "quarter" | "month" },
 ): string {
   const c = quoteIdent(column);
+  if (bucket === "decade") {
+    const year = numericYears
+      ? `CAST(${c} AS INTEGER)`
+      : `CAST(substr(${c}, 1, 4) AS INTEGER)`;
+    return `printf('%ds', (${year} / 10) * 10)`;
+  }
   if (numericYears) {
     if (!sub || bucket === "year") return `CAST(CAST(${c} AS INTEGER) AS TEXT)`;
     const s = `CAST(${quoteIdent(sub.column)} AS INTEGER)`;

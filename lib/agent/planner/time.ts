@@ -9,7 +9,7 @@ import type { Intents } from "./intents.ts";
 import type { ColumnFeat } from "./schema.ts";
 import type { Filter, XAxis } from "./types.ts";
 
-const ORDER: Bucket[] = ["day", "week", "month", "quarter", "year"];
+const ORDER: Bucket[] = ["day", "week", "month", "quarter", "year", "decade"];
 
 /** The coarser of two grains. */
 export function coarser(a: Bucket, b: Bucket): Bucket {
@@ -71,6 +71,10 @@ export function windowRange(
       const y = max.getUTCFullYear();
       return { gte: `${y - n + 1}-01-01`, lt: `${y + 1}-01-01` };
     }
+    case "decade": {
+      const d = Math.floor(max.getUTCFullYear() / 10) * 10;
+      return { gte: `${d - 10 * (n - 1)}-01-01`, lt: `${d + 10}-01-01` };
+    }
   }
 }
 
@@ -96,6 +100,9 @@ export function periods(
       return Math.ceil(months / 3);
     case "year":
       return b.getUTCFullYear() - a.getUTCFullYear() + 1;
+    case "decade":
+      return Math.floor(b.getUTCFullYear() / 10) -
+        Math.floor(a.getUTCFullYear() / 10) + 1;
   }
 }
 
