@@ -666,9 +666,11 @@ export const es: Language = {
         year: "año",
         decade: "década",
       };
+      // Semana and década are feminine: "últimas 2 semanas".
+      const feminine = unit === "week" || unit === "decade";
       return n === 1
-        ? `último ${single[unit]}`
-        : `últimos ${n} ${plural[unit]}`;
+        ? `${feminine ? "última" : "último"} ${single[unit]}`
+        : `${feminine ? "últimas" : "últimos"} ${n} ${plural[unit]}`;
     },
     since: "desde",
     until: "hasta",
