@@ -424,3 +424,43 @@ Deno.test("planner shapes: population adds up and is its people column; a coded 
     ["sum", "people"],
   ]);
 });
+
+Deno.test("planner shapes: 'color by' splits a scatter; a count or average over a group after a scatter is a new chart", async () => {
+  const birds = await upload(
+    "birds.csv",
+    [
+      "species,island,wing_mm,mass_g,sex",
+      ...Array.from({ length: 40 }, (_, i) =>
+        [
+          ["Adelie", "Gentoo", "Chinstrap"][i % 3],
+          ["Biscoe", "Dream", "Torgersen"][i % 3 === 0 ? 0 : i % 2 + 1],
+          180 + (i * 7) % 40,
+          3000 + (i * 131) % 2000,
+          i % 2 ? "MALE" : "FEMALE",
+        ].join(",")),
+    ].join("\n"),
+  );
+  for (
+    const [request, column] of [
+      ["color by sex", "sex"],
+      ["colour it by species", "species"],
+      ["colorear por isla", "island"],
+      ["cor por espécie", "species"],
+    ] as const
+  ) {
+    const q = query(chat(birds, "wing_mm vs mass_g", request));
+    assert.equal(q.chartType, "scatter", request);
+    assert.equal(q.split?.column, column, request);
+  }
+  for (
+    const [request, agg, x] of [
+      ["how many birds on each island", "count", "island"],
+      ["average mass_g by species", "avg", "species"],
+    ] as const
+  ) {
+    const q = query(chat(birds, "wing_mm vs mass_g", request));
+    assert.notEqual(q.chartType, "scatter", request);
+    assert.equal(q.x.column, x, request);
+    assert.equal(q.measures[0].agg, agg, request);
+  }
+});

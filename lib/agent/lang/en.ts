@@ -126,7 +126,7 @@ export const en: Language = {
       ...w("by per each across"),
       ...p(
         `for each, for every, broken down by, grouped by, split by, in each, on each, of each,
-        colored by, coloured by`,
+        colored by, coloured by, color by, colour by, color it by, colour it by`,
       ),
     ],
     of: w("of"),

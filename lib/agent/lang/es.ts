@@ -123,7 +123,7 @@ export const es: Language = {
     by: [
       ...w("por cada"),
       ...p(
-        "para cada, en cada, agrupado por, separado por, dividido por, segun",
+        "para cada, en cada, agrupado por, separado por, dividido por, segun, color por, colorear por, coloreado por",
       ),
     ],
     of: w("de del"),

@@ -124,7 +124,7 @@ export const pt: Language = {
     by: [
       ...w("por cada"),
       ...p(
-        "para cada, em cada, agrupado por, separado por, dividido por, segundo",
+        "para cada, em cada, agrupado por, separado por, dividido por, segundo, cor por, colorir por, colorido por",
       ),
     ],
     of: w("de do da dos das"),

@@ -68,6 +68,15 @@ export function refine(
   ) {
     return null;
   }
+  // A total, average or count over a dimension is no scatter of points: a
+  // new chart ("how many penguins on each island" after "flipper length vs
+  // body mass").
+  if (
+    !intents.instead && base.x.kind === "value" && roles.aggs.length > 0 &&
+    axis
+  ) {
+    return null;
+  }
   // Two measures against each other, or the spread of one, describe a whole
   // chart too ("copper price vs aluminium price", "distribution of age").
   if (
