@@ -464,3 +464,69 @@ Deno.test("planner shapes: 'color by' splits a scatter; a count or average over 
     assert.equal(q.measures[0].agg, agg, request);
   }
 });
+
+Deno.test("planner shapes: a line or area by a few groups runs over time; 'highest price per symbol' is each one's maximum; a measure by the split alone is the groups' chart", async () => {
+  const prices = await upload(
+    "prices.csv",
+    [
+      "symbol,date,price,volume",
+      ...Array.from({ length: 72 }, (_, i) =>
+        [
+          ["AAA", "BBB", "CCC"][i % 3],
+          `${2001 + Math.floor(i / 24)}-${
+            String(Math.floor(i / 3) % 8 + 1).padStart(2, "0")
+          }-01`,
+          (20 + (i * 17) % 50).toFixed(2),
+          1000 + i,
+        ].join(",")),
+    ].join("\n"),
+  );
+  for (
+    const turns of [
+      ["line chart of price by symbol"],
+      ["area chart of total volume per symbol"],
+      ["average price by symbol", "as a line chart"],
+    ]
+  ) {
+    const q = query(chat(prices, ...turns));
+    assert.equal(q.x.kind, "time", turns.join(" → "));
+    assert.equal(q.x.column, "date", turns.join(" → "));
+    assert.equal(q.split?.column, "symbol", turns.join(" → "));
+  }
+  // Without dates there is no time to run over.
+  const birds = await upload(
+    "birds.csv",
+    "species,mass\nA,1\nB,2\nC,3\nA,4\n",
+  );
+  assert.equal(
+    query(chat(birds, "line chart of mass by species")).x.kind,
+    "category",
+  );
+
+  for (
+    const turns of [
+      ["highest price per symbol"],
+      ["average price by symbol", "highest price per symbol"],
+    ]
+  ) {
+    const q = query(chat(prices, ...turns));
+    assert.equal(q.x.column, "symbol", turns.join(" → "));
+    assert.deepEqual(q.measures.map((m) => m.agg), ["max"], turns.join(" → "));
+  }
+  // A total ranks the groups; "which … has the highest" compares averages.
+  assert.equal(
+    query(chat(prices, "highest volume by symbol")).measures[0].agg,
+    "sum",
+  );
+  assert.equal(
+    query(chat(prices, "which symbol has the highest price")).measures[0].agg,
+    "avg",
+  );
+
+  const bars = query(
+    chat(prices, "price of each symbol over time", "average price by symbol"),
+  );
+  assert.equal(bars.x.kind, "category");
+  assert.equal(bars.x.column, "symbol");
+  assert.equal(bars.split, null);
+});

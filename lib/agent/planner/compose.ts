@@ -527,9 +527,13 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
   // What is aggregated.
   let ms: Measure[];
   if (measures.length) {
-    // "highest rate each year": on a time axis a superlative is the maximum.
-    const superAgg = intents.superlative && !intents.top && timeCol &&
-        !dims.length
+    // "highest rate each year": on a time axis a superlative is the maximum;
+    // so it is of each group "by" names, for a measure that does not add up
+    // ("highest price per symbol"; "highest sales by region" ranks totals).
+    const perGroup = dims.length > 0 && intents.by.length > 0 &&
+      !measures[0].additive;
+    const superAgg = intents.superlative && !intents.top &&
+        (timeCol && !dims.length || perGroup)
       ? (intents.superlative.dir === "desc" ? "max" : "min")
       : undefined;
     const agg = roles.aggs.find((a) => a !== "count") ?? superAgg ??
@@ -573,11 +577,16 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
     ? df.columns.find((c) => c.name === multi.column)
     : undefined;
   // A window ("last 6 months") filters; it asks for a time axis only when nothing else is one.
+  const kind = intents.kind;
+  // A line or area "by" a group of a few values, in a table with dates, is
+  // one line per group over time ("line chart of price by symbol").
+  const linesOfGroups = (kind === "line" || kind === "area") &&
+    dims.length === 1 && dims[0].distinctCount <= MAX_SPLIT &&
+    !intents.top;
   const timeAsked = !!intents.bucket || roles.times.length > 0 ||
-    intents.timeSignal;
+    intents.timeSignal || linesOfGroups;
   let x: XAxis | null = null;
   let splitCol: ColumnFeat | null = null;
-  const kind = intents.kind;
   const categoryX = (c: ColumnFeat): XAxis => ({
     kind: "category",
     column: c.name,

@@ -57,9 +57,13 @@ export function refine(
   );
   // A measure named with a dimension describes a whole chart: a new one
   // ("revenue by product line" after "average revenue by region").
+  // (Over time only when time is asked again: "average price by symbol" on
+  // lines of price by symbol over time is the bar chart of symbols.)
+  const overTime = base.x.kind !== "time" || !!intents.bucket ||
+    intents.timeSignal || roles.times.length > 0;
   const sameChart =
     dims.every((d) =>
-      d.name === base.x.column || d.name === base.split?.column
+      d.name === base.x.column || d.name === base.split?.column && overTime
     ) && roles.times.every((c) => c.name === base.x.column);
   const measured = roles.measures.length > 0 || roles.counted.length > 0;
   const axis = dims.length > 0 || roles.times.length > 0;
@@ -153,8 +157,14 @@ export function refine(
     q.x = { kind: "time", column: time.name, bucket: "day", name: "" };
     if (!q.split && old !== time.name) q.split = { column: old, values: [] };
   }
+  // A line or area of a chart by a group of a few values: one per group over
+  // time, as a new chart would draw it (compose.ts).
+  const linesOfGroups = (intents.kind === "line" || intents.kind === "area") &&
+    q.x.kind === "category" && !q.split &&
+    (colFeat(q.x.column)?.distinctCount ?? Infinity) <= MAX_SPLIT;
   if (
-    (intents.bucket || intents.timeSignal) && q.x.kind === "category" && timeCol
+    (intents.bucket || intents.timeSignal || linesOfGroups) &&
+    q.x.kind === "category" && timeCol
   ) {
     q.split = { column: q.x.column, values: [] };
     q.x = {
@@ -211,7 +221,16 @@ export function refine(
     }
   }
 
-  const agg = roles.aggs[0];
+  // "highest price per symbol" on a chart by symbol: each group's maximum,
+  // as a new chart would take it (compose.ts).
+  const superlative = intents.superlative && !intents.top &&
+      intents.by.length > 0 && q.x.kind === "category" &&
+      q.measures.every((m) =>
+        m.column !== null && !colFeat(m.column)?.additive
+      )
+    ? (intents.superlative.dir === "desc" ? "max" : "min")
+    : undefined;
+  const agg = roles.aggs[0] ?? superlative;
   if (
     agg && q.x.kind !== "value" && q.x.kind !== "bins" && !newMeasures.length
   ) {
