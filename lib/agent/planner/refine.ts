@@ -225,9 +225,7 @@ export function refine(
   // as a new chart would take it (compose.ts).
   const superlative = intents.superlative && !intents.top &&
       intents.by.length > 0 && q.x.kind === "category" &&
-      q.measures.every((m) =>
-        m.column !== null && !colFeat(m.column)?.additive
-      )
+      q.measures.every((m) => m.column !== null && !colFeat(m.column)?.additive)
     ? (intents.superlative.dir === "desc" ? "max" : "min")
     : undefined;
   const agg = roles.aggs[0] ?? superlative;
