@@ -465,6 +465,25 @@ Deno.test("planner shapes: 'color by' splits a scatter; a count or average over 
   }
 });
 
+Deno.test("planner shapes: 'quantos … por ano' after a scatter is a Portuguese count per year", async () => {
+  const cars = await upload(
+    "cars.csv",
+    [
+      "name,year,hp,weight",
+      ...Array.from(
+        { length: 30 },
+        (_, i) =>
+          `car ${i},${1970 + (i % 6)}-01-01,${60 + i * 3},${2000 + i * 50}`,
+      ),
+    ].join("\n"),
+  );
+  const plan = chat(cars, "potência versus peso", "quantos carros por ano");
+  const q = query(plan);
+  assert.equal(q.lang, "pt");
+  assert.equal(q.x.kind === "time" && q.x.bucket, "year");
+  assert.deepEqual(q.measures.map((m) => m.agg), ["count"]);
+});
+
 Deno.test("planner shapes: a line or area by a few groups runs over time; 'highest price per symbol' is each one's maximum; a measure by the split alone is the groups' chart", async () => {
   const prices = await upload(
     "prices.csv",

@@ -152,7 +152,7 @@ export const pt: Language = {
       ate mais por receita receitas vendas preco lucro soma qual quais mostre mostra pizza
       diario diaria maior menor durante desenhe crie ao longo tempo so mortes ferimentos taxa
       desemprego comprimento nadadeira rendimento potencia peso numero cilindros simbolo local
-      especie ilha exportar grafico agora`,
+      especie ilha exportar grafico agora quantos quantas`,
     ),
     lexicon: {
       fase: "phase|stage",

@@ -77,7 +77,7 @@ export function refine(
   // body mass").
   if (
     !intents.instead && base.x.kind === "value" && roles.aggs.length > 0 &&
-    axis
+    (axis || intents.bucket)
   ) {
     return null;
   }
