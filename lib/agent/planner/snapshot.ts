@@ -66,7 +66,8 @@ export function toSnapshot(plan: Plan, result: QueryResult): Snapshot {
   const columns: Column[] = [
     {
       name: spec.x,
-      type: x.kind === "time" ? "date" : "string",
+      // Decades ("1990s") are labels, not dates a spreadsheet could read.
+      type: x.kind === "time" && x.bucket !== "decade" ? "date" : "string",
       ...(spec.xLabel ? { label: spec.xLabel } : {}),
     },
     ...spec.series.map((name): Column => ({ name, type: "number" })),
