@@ -35,6 +35,7 @@ const ALLOWED_LITERALS = new Set([
   "'%02d'",
   "'%04d-%02d'",
   "'%ds'",
+  "'%w'",
 ]);
 
 type Current =
@@ -587,4 +588,93 @@ Deno.test("planner: 'by decade' draws decades, summed from the rows, over dates 
       request,
     );
   }
+});
+
+Deno.test("planner: a month of the year, day of the week or hour of the day draws that cycle, named in the reply's language", () => {
+  // 2024-01-01 was a Monday; one row every 7 hours for 60 days.
+  const start = Date.UTC(2024, 0, 1);
+  const stamps = Array.from(
+    { length: 206 },
+    (_, i) => new Date(start + i * 7 * 3_600_000),
+  );
+  const table: Table = {
+    columns: [
+      { name: "departed", type: "datetime" },
+      { name: "delay", type: "number" },
+    ],
+    rows: stamps.map((d, i) => [d.toISOString().slice(0, 19), i % 11]),
+  };
+  const profile = profileTable("upload:flights.csv", "flights.csv", table);
+  const tally = (key: (d: Date) => number) => {
+    const counts = new Map<number, number>();
+    for (const d of stamps) counts.set(key(d), (counts.get(key(d)) ?? 0) + 1);
+    return [...counts].sort((a, b) => a[0] - b[0]);
+  };
+  const cases: [string, string, [string, number][]][] = [
+    [
+      "number of flights by day of the week",
+      "weekday",
+      tally((d) => (d.getUTCDay() + 6) % 7).map((
+        [k, n],
+      ) => [["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][k], n]),
+    ],
+    [
+      "cantidad de vuelos por día de la semana",
+      "weekday",
+      tally((d) => (d.getUTCDay() + 6) % 7).map((
+        [k, n],
+      ) => [["lun", "mar", "mié", "jue", "vie", "sáb", "dom"][k], n]),
+    ],
+    [
+      "count of flights per month of the year",
+      "month_of_year",
+      tally((d) => d.getUTCMonth()).map((
+        [k, n],
+      ) => [["Jan", "Feb", "Mar"][k], n]),
+    ],
+    [
+      "quantidade de voos por hora do dia",
+      "hour_of_day",
+      tally((d) => d.getUTCHours()).map((
+        [k, n],
+      ) => [`${String(k).padStart(2, "0")}:00`, n]),
+    ],
+  ];
+  for (const [request, bucket, expected] of cases) {
+    const plan = planRequest(request, { datasets: [profile, ...profiles] });
+    assert.equal(plan.kind, "chart", request);
+    const chartPlan = plan as ChartPlan;
+    assert.equal(
+      chartPlan.query.x.kind === "time" && chartPlan.query.x.bucket,
+      bucket,
+      request,
+    );
+    for (const literal of chartPlan.sql.match(/'[^']*'/g) ?? []) {
+      assert.ok(ALLOWED_LITERALS.has(literal), `${literal} in ${request}`);
+    }
+    const snap = toSnapshot(
+      chartPlan,
+      runQuery(
+        { id: chartPlan.datasetId, table },
+        chartPlan.sql,
+        chartPlan.params,
+      ),
+    );
+    assert.deepEqual(snap.rows.map((r) => [r[0], r[1]]), expected, request);
+    assert.equal(snap.columns[0].type, "string", request);
+  }
+  // A date without hours has no hour of the day: drawn by its own grain.
+  const days = profileTable("upload:days.csv", "days.csv", {
+    columns: [{ name: "day", type: "date" }, { name: "n", type: "number" }],
+    rows: Array.from(
+      { length: 30 },
+      (_, i) => [`2024-01-${String(i + 1).padStart(2, "0")}`, i],
+    ),
+  });
+  const daily = planRequest("total n by hour of the day", { datasets: [days] });
+  assert.equal(
+    daily.kind === "chart" && daily.query.x.kind === "time" &&
+      daily.query.x.bucket,
+    "day",
+  );
 });

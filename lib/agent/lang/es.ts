@@ -66,6 +66,9 @@ export const es: Language = {
       quarter: w("trimestral trimestrales trimestre trimestres"),
       year: w("anual anuales ano anos anio anios anualmente"),
       decade: w("decada decadas"),
+      month_of_year: p("mes del ano, meses del ano"),
+      weekday: p("dia de la semana, dias de la semana, dia de semana"),
+      hour_of_day: p("hora del dia, horas del dia"),
     },
     periodNouns: w(
       "ano anos anio anios mes meses semana semanas dia dias trimestre trimestres decada decadas siglo siglos hora horas",
@@ -634,7 +637,25 @@ export const es: Language = {
       quarter: "trimestre",
       year: "año",
       decade: "década",
+      month_of_year: "mes del año",
+      weekday: "día de la semana",
+      hour_of_day: "hora del día",
     },
+    monthNames: [
+      "ene",
+      "feb",
+      "mar",
+      "abr",
+      "may",
+      "jun",
+      "jul",
+      "ago",
+      "sep",
+      "oct",
+      "nov",
+      "dic",
+    ],
+    weekdayNames: ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"],
     kind: {
       line: "un gráfico de líneas",
       bar: "un gráfico de barras",
@@ -657,6 +678,9 @@ export const es: Language = {
         quarter: "trimestres",
         year: "años",
         decade: "décadas",
+        month_of_year: "meses",
+        weekday: "días",
+        hour_of_day: "horas",
       };
       const single = {
         day: "día",
@@ -665,6 +689,9 @@ export const es: Language = {
         quarter: "trimestre",
         year: "año",
         decade: "década",
+        month_of_year: "mes",
+        weekday: "día",
+        hour_of_day: "hora",
       };
       // Semana and década are feminine: "últimas 2 semanas".
       const feminine = unit === "week" || unit === "decade";

@@ -65,6 +65,9 @@ export const pt: Language = {
       quarter: w("trimestral trimestrais trimestre trimestres"),
       year: w("anual anuais ano anos anualmente"),
       decade: w("decada decadas"),
+      month_of_year: p("mes do ano, meses do ano"),
+      weekday: p("dia da semana, dias da semana, dia de semana"),
+      hour_of_day: p("hora do dia, horas do dia"),
     },
     periodNouns: w(
       "ano anos mes meses semana semanas dia dias trimestre trimestres decada decadas seculo seculos hora horas",
@@ -624,7 +627,25 @@ export const pt: Language = {
       quarter: "trimestre",
       year: "ano",
       decade: "década",
+      month_of_year: "mês do ano",
+      weekday: "dia da semana",
+      hour_of_day: "hora do dia",
     },
+    monthNames: [
+      "jan",
+      "fev",
+      "mar",
+      "abr",
+      "mai",
+      "jun",
+      "jul",
+      "ago",
+      "set",
+      "out",
+      "nov",
+      "dez",
+    ],
+    weekdayNames: ["seg", "ter", "qua", "qui", "sex", "sáb", "dom"],
     kind: {
       line: "um gráfico de linhas",
       bar: "um gráfico de barras",
@@ -647,6 +668,9 @@ export const pt: Language = {
         quarter: "trimestres",
         year: "anos",
         decade: "décadas",
+        month_of_year: "meses",
+        weekday: "dias",
+        hour_of_day: "horas",
       };
       const single = {
         day: "dia",
@@ -655,6 +679,9 @@ export const pt: Language = {
         quarter: "trimestre",
         year: "ano",
         decade: "década",
+        month_of_year: "mês",
+        weekday: "dia",
+        hour_of_day: "hora",
       };
       // Semana and década are feminine: "últimas 2 semanas".
       const feminine = unit === "week" || unit === "decade";

@@ -11,7 +11,17 @@ export type Lang = "en" | "es" | "pt";
 export const LANGS = ["en", "es", "pt"] as const;
 
 export type Agg = "avg" | "sum" | "count" | "min" | "max" | "median";
-export type Bucket = "day" | "week" | "month" | "quarter" | "year" | "decade";
+export type Bucket =
+  | "day"
+  | "week"
+  | "month"
+  | "quarter"
+  | "year"
+  | "decade"
+  | Cycle;
+
+/** A part of a date that repeats: the month of the year, the day of the week, the hour of the day. */
+export type Cycle = "month_of_year" | "weekday" | "hour_of_day";
 /** Chart kinds a request can name (horizontal and stacked bars are flags of `bar`). */
 export type ChartKind =
   | "line"
@@ -177,6 +187,9 @@ export interface Texts {
   /** "by" in titles. */
   by: string;
   bucket: Record<Bucket, string>;
+  /** Short names of the months (January first) and weekdays (Monday first), for a cyclic axis. */
+  monthNames: readonly string[];
+  weekdayNames: readonly string[];
   /** Chart kind with its article, for replies ("a bar chart"). */
   kind: Record<ChartKind | "horizontalBar" | "stackedBar", string>;
   here: string;

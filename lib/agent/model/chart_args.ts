@@ -40,6 +40,9 @@ export const BUCKETS = [
   "quarter",
   "year",
   "decade",
+  "month_of_year",
+  "weekday",
+  "hour_of_day",
 ] as const;
 export const CHART_KINDS = [
   "line",

@@ -9,6 +9,7 @@ import type { Agg, Bucket, ChartKind } from "@/lib/agent/lang/types.ts";
 import type { Token } from "./text.ts";
 import { KEYWORDS, V } from "./vocab.ts";
 import { superlativeBase } from "./lexicon.ts";
+import { CYCLES, isCycle } from "./time.ts";
 
 export type CompareOp = "gt" | "gte" | "lt" | "lte" | "eq";
 
@@ -123,6 +124,7 @@ export function readIntents(
   const bucketAt = (i: number): Bucket | undefined => {
     if (!open(i)) return undefined;
     for (const [b, set] of Object.entries(V.buckets)) {
+      if (isCycle(b as Bucket)) continue;
       if (set.has(words[i]) && words[i] !== "date" && words[i] !== "fecha") {
         return b as Bucket;
       }
@@ -484,6 +486,16 @@ export function readIntents(
       a.agg === "count" && a.end <= i && i - a.end <= 2 &&
       words.slice(a.end, i).every((w) => V.of.has(w) || !KEYWORDS.has(w))
     );
+  // A part of the date that repeats: "by day of the week", "por mes del año".
+  for (let i = 0; i < n; i++) {
+    for (const cycle of CYCLES) {
+      const len = phrase(V.buckets[cycle], i);
+      if (!len) continue;
+      it.bucket ??= cycle;
+      mark(i, len);
+      break;
+    }
+  }
   for (let i = 0; i < n; i++) {
     if (ofThing(i) || counted(i)) continue;
     const bucket = bucketAt(i) ??

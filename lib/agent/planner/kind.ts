@@ -30,6 +30,8 @@ export function chooseKind(o: {
   // A line needs points to join: two periods are compared as bars, and so
   // are a few years' totals; a long series is a line.
   if (o.x.kind === "time") {
+    // Seven days of the week are compared as bars.
+    if (o.x.bucket === "weekday") return "bar";
     const n = o.periods ?? 99;
     const fewYears = o.x.bucket === "year" && n <= 20 && !o.overTime;
     return n <= 2 || fewYears ? "bar" : "line";

@@ -1,7 +1,24 @@
 /** Turning a chart query's result rows into the frozen snapshot its spec draws. */
 import type { Column, Snapshot } from "@/lib/charts/spec.ts";
 import type { QueryResult } from "@/lib/data/query.ts";
+import { language } from "@/lib/agent/lang/mod.ts";
+import type { Bucket, Lang } from "@/lib/agent/lang/types.ts";
+import { isCycle } from "./time.ts";
 import type { Plan } from "./types.ts";
+
+/**
+ * The name a cycle's value is shown by: "Mar" for "03", "Tue" for "1"
+ * (Monday first), "14:00" for "14"; other values as they are.
+ */
+function cycleLabel(value: string, bucket: Bucket, lang: Lang): string {
+  const t = language(lang).text;
+  if (bucket === "month_of_year") {
+    return t.monthNames[Number(value) - 1] ?? value;
+  }
+  if (bucket === "weekday") return t.weekdayNames[Number(value)] ?? value;
+  if (bucket === "hour_of_day") return `${value}:00`;
+  return value;
+}
 
 function roundValue(v: number): number {
   if (!Number.isFinite(v)) return v;
@@ -63,17 +80,24 @@ export function toSnapshot(plan: Plan, result: QueryResult): Snapshot {
       rows,
     };
   }
+  const labelled = x.kind === "time" &&
+    (x.bucket === "decade" || isCycle(x.bucket));
   const columns: Column[] = [
     {
       name: spec.x,
-      // Decades ("1990s") are labels, not dates a spreadsheet could read.
-      type: x.kind === "time" && x.bucket !== "decade" ? "date" : "string",
+      // Decades ("1990s") and cycles ("Mon") are labels, not dates a
+      // spreadsheet could read.
+      type: x.kind === "time" && !labelled ? "date" : "string",
       ...(spec.xLabel ? { label: spec.xLabel } : {}),
     },
     ...spec.series.map((name): Column => ({ name, type: "number" })),
   ];
   const rows = result.rows.map((r) => [
-    r[0] === null ? null : String(r[0]),
+    r[0] === null
+      ? null
+      : x.kind === "time"
+      ? cycleLabel(String(r[0]), x.bucket, query.lang ?? "en")
+      : String(r[0]),
     ...spec.series.map((_, i) => num(r[i + 1] ?? null)),
   ]);
   return { columns, rows };

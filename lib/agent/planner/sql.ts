@@ -27,6 +27,17 @@ export function timeExpr(
   sub?: { column: string; unit: "quarter" | "month" },
 ): string {
   const c = quoteIdent(column);
+  // Cycles: "01"–"12", "0"–"6" (Monday first) and "00"–"23", which sort in
+  // order and become names in the snapshot (snapshot.ts).
+  if (bucket === "month_of_year") {
+    return numericYears && sub
+      ? `printf('%02d', CAST(${quoteIdent(sub.column)} AS INTEGER))`
+      : `substr(${c}, 6, 2)`;
+  }
+  if (bucket === "weekday") {
+    return `CAST((CAST(strftime('%w', substr(${c}, 1, 10)) AS INTEGER) + 6) % 7 AS TEXT)`;
+  }
+  if (bucket === "hour_of_day") return `substr(${c}, 12, 2)`;
   if (bucket === "decade") {
     const year = numericYears
       ? `CAST(${c} AS INTEGER)`

@@ -4,16 +4,47 @@
  * data's own last date, not today's) stand for.
  */
 import { language } from "@/lib/agent/lang/mod.ts";
-import type { Bucket, Lang } from "@/lib/agent/lang/types.ts";
+import type { Bucket, Cycle, Lang } from "@/lib/agent/lang/types.ts";
 import type { Intents } from "./intents.ts";
 import type { ColumnFeat } from "./schema.ts";
 import type { Filter, XAxis } from "./types.ts";
 
 const ORDER: Bucket[] = ["day", "week", "month", "quarter", "year", "decade"];
 
-/** The coarser of two grains. */
+/** The parts of a date that repeat, each drawn as its own axis (Jan–Dec, Mon–Sun, 00–23). */
+export const CYCLES: readonly Cycle[] = [
+  "month_of_year",
+  "weekday",
+  "hour_of_day",
+];
+
+/** How many values a cycle has. */
+const CYCLE_LENGTH: Record<Cycle, number> = {
+  month_of_year: 12,
+  weekday: 7,
+  hour_of_day: 24,
+};
+
+export function isCycle(bucket: Bucket): bucket is Cycle {
+  return (CYCLES as readonly Bucket[]).includes(bucket);
+}
+
+/** The coarser of two grains (a cycle asked for is kept as it is). */
 export function coarser(a: Bucket, b: Bucket): Bucket {
+  if (isCycle(a) || isCycle(b)) return isCycle(a) ? a : b;
   return ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b;
+}
+
+/** Whether a time column's values say which part of `cycle` each row is in. */
+export function hasCycle(col: ColumnFeat, cycle: Cycle): boolean {
+  if (col.yearNumbers) {
+    return cycle === "month_of_year" && col.sub?.unit === "month";
+  }
+  if (cycle === "hour_of_day") return col.profile.type === "datetime";
+  const grain = naturalGrain(col);
+  return cycle === "weekday"
+    ? grain === "day"
+    : grain === "day" || grain === "week" || grain === "month";
 }
 
 export function parseIso(iso: string): Date {
@@ -75,6 +106,9 @@ export function windowRange(
       const d = Math.floor(max.getUTCFullYear() / 10) * 10;
       return { gte: `${d - 10 * (n - 1)}-01-01`, lt: `${d + 10}-01-01` };
     }
+    default:
+      // A cycle is no window ("the last 3 weekdays" counts days).
+      return windowRange(maxIso, n, "day");
   }
 }
 
@@ -103,6 +137,8 @@ export function periods(
     case "decade":
       return Math.floor(b.getUTCFullYear() / 10) -
         Math.floor(a.getUTCFullYear() / 10) + 1;
+    default:
+      return Math.min(CYCLE_LENGTH[bucket], days * 24);
   }
 }
 
@@ -172,7 +208,11 @@ export function chooseBucket(
   intents: Intents,
 ): Bucket {
   const natural = naturalGrain(col);
-  if (intents.bucket) return coarser(intents.bucket, natural);
+  const asked = intents.bucket;
+  // A cycle the column cannot tell (the hour of a date) is not drawn.
+  if (asked && (!isCycle(asked) || hasCycle(col, asked))) {
+    return coarser(asked, natural);
+  }
   if (intents.window) {
     const unit = intents.window.unit;
     const wanted: Bucket = unit === "day" || unit === "week" ? "day" : "month";
