@@ -678,3 +678,16 @@ Deno.test("planner: a month of the year, day of the week or hour of the day draw
     "day",
   );
 });
+
+Deno.test("planner: words Spanish and Portuguese share do not decide between them", () => {
+  const cases: [string, "es" | "pt"][] = [
+    ["total de mortes por tipo desde 2024", "pt"],
+    ["total de muertes por tipo desde 2024", "es"],
+    ["média de pm25 por cidade desde 2024", "pt"],
+    ["media de pm25 por ciudad desde 2024", "es"],
+  ];
+  for (const [text, expected] of cases) {
+    const plan = planRequest(text, { datasets: profiles });
+    assert.equal(plan.lang, expected, text);
+  }
+});

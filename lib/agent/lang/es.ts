@@ -156,7 +156,8 @@ export const es: Language = {
       cuantos cuantas mas codigos postales gasto gastos clientes maximo minimo sin desde hasta dame
       muestra muestrame cada ingresos ventas precio precios ganancia cantidad suma fecha que lineas
       dispersion circular mayor menor durante dibuja crea ano anos numero tiempo largo lo para
-      muertes enfermedad potencia rendimiento masa especie isla peso millas ahora descargalo`,
+      muertes enfermedad potencia rendimiento masa especie isla peso millas ahora descargalo
+      media mes local diaria`,
     ),
     lexicon: {
       fase: "phase|stage",

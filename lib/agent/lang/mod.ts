@@ -44,9 +44,10 @@ export function detectLang(
 ): Lang {
   const score: Record<Lang, number> = { en: 0, es: 0, pt: 0 };
   for (const t of words) {
-    for (const lang of ["en", "es", "pt"] as const) {
-      if (HINTS[lang].has(t)) score[lang]++;
-    }
+    const langs = (["en", "es", "pt"] as const).filter((l) => HINTS[l].has(t));
+    // A word two languages share ("de", "por", "desde") tells them apart
+    // from the third only.
+    for (const lang of langs) score[lang] += langs.length === 1 ? 1 : 0.5;
   }
   if (/[ãõç]/i.test(text)) score.pt += 3;
   if (/[ñ¿¡]/i.test(text)) score.es += 3;

@@ -155,7 +155,8 @@ export const pt: Language = {
       ate mais por receita receitas vendas preco lucro soma qual quais mostre mostra pizza
       diario diaria maior menor durante desenhe crie ao longo tempo so mortes ferimentos taxa
       desemprego comprimento nadadeira rendimento potencia peso numero cilindros simbolo local
-      especie ilha exportar grafico agora quantos quantas`,
+      especie ilha exportar grafico agora quantos quantas desde ultimas barras anual
+      trimestral semanal cada que circular para ano anos`,
     ),
     lexicon: {
       fase: "phase|stage",
