@@ -549,3 +549,30 @@ Deno.test("planner shapes: a line or area by a few groups runs over time; 'highe
   assert.equal(bars.x.column, "symbol");
   assert.equal(bars.split, null);
 });
+
+Deno.test("planner shapes: 'what percentage … at night' is the share of every time of day; a share of one named phase is not a one-slice pie", async () => {
+  const strikes = await upload(
+    "strikes.csv",
+    [
+      "Flight Date,Time of day,Phase of flight,Cost",
+      ...Array.from({ length: 48 }, (_, i) =>
+        [
+          `2001-${String(i % 12 + 1).padStart(2, "0")}-0${i % 9 + 1}`,
+          ["Day", "Night", "Dawn", "Dusk"][i % 4],
+          ["Climb", "Approach", "Landing Roll"][i % 3],
+          100 + i,
+        ].join(",")),
+    ].join("\n"),
+  );
+  for (
+    const [request, column] of [
+      ["what percentage of strikes happen at night", "Time of day"],
+      ["share of strikes in the climb phase", "Phase of flight"],
+    ] as const
+  ) {
+    const q = query(chat(strikes, request));
+    assert.equal(q.chartType, "pie", request);
+    assert.equal(q.x.column, column, request);
+    assert.deepEqual(q.filters, [], request);
+  }
+});

@@ -44,7 +44,9 @@ export const en: Language = {
     stacked: w("stacked stack stacking"),
     share: [
       ...w("share shares proportion proportions composition"),
-      ...p("percentage of total, percent of total, part of the total"),
+      ...p(
+        "percentage of total, percent of total, part of the total, what percentage, what percent, what fraction, what proportion",
+      ),
     ],
     distribution: w("distribution distributions spread frequencies"),
     binWords: w("bin bins bucket buckets interval intervals band bands"),

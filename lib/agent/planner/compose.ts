@@ -431,6 +431,24 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
   let { dims, measures } = roles;
   const count = roles.aggs.includes("count") || roles.counted.length > 0;
 
+  // "what percentage of strikes happen at night": the share of each value of
+  // the column that holds the one named, not the rows of that value alone.
+  const timeNamed = !!intents.bucket || intents.timeSignal ||
+    roles.times.length > 0;
+  const shareOf = intents.share && !dims.length && !timeNamed
+    ? links.values.map((v) => v.col).find((c) => c.role === "category")
+    : undefined;
+  if (shareOf) dims = [shareOf];
+  // A share is of every value of its column: one named ("share of strikes
+  // in the climb phase") is not a filter that would leave a single slice.
+  const sliced = intents.share ? dims[0] : undefined;
+  if (sliced) {
+    const kept = filters.filter((f) =>
+      !(f.column === sliced.name && f.op === "in" && f.values.length === 1)
+    );
+    filters.splice(0, filters.length, ...kept);
+  }
+
   // A measure "by" a quantity of many values ("math score by % low income")
   // is two quantities against each other: a scatter of the rows.
   const continuous = dims[0];
