@@ -576,3 +576,35 @@ Deno.test("planner shapes: 'what percentage … at night' is the share of every 
     assert.deepEqual(q.filters, [], request);
   }
 });
+
+Deno.test("planner shapes: 'number of deaths' where death_date dates each row counts the rows, not the value Death of another column", async () => {
+  const deaths = await upload(
+    "deaths.csv",
+    [
+      "name,race,death_date,type",
+      ...Array.from({ length: 40 }, (_, i) =>
+        [
+          `p${i}`,
+          ["Black", "Latino", "White", "Asian"][i % 4],
+          `1992-04-${String(29 + (i % 2)).padStart(2, "0")}`,
+          ["Homicide", "Death", "Not riot-related", "Homicide"][i % 4],
+        ].join(",")),
+    ].join("\n"),
+  );
+  for (
+    const request of [
+      "number of deaths by race",
+      "número de muertes por raza",
+      "número de mortes por raça",
+    ]
+  ) {
+    const q = query(chat(deaths, request));
+    assert.equal(q.x.column, "race", request);
+    assert.deepEqual(q.filters, [], request);
+  }
+  // A value that names no date column is still a filter.
+  assert.deepEqual(
+    query(chat(deaths, "number of homicides by race")).filters,
+    [{ column: "type", op: "in", values: ["Homicide"] }],
+  );
+});

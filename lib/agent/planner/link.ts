@@ -454,6 +454,21 @@ export function linkDataset(
       }
     }
   }
+  // "number of deaths" where death_date dates each row: the rows are what is
+  // counted, not the value Death of another column ("number of homicides"
+  // still counts that value).
+  const afterCount = (start: number) =>
+    intents.aggs.some((a) =>
+      a.agg === "count" && a.end <= start && start - a.end <= 1
+    );
+  for (const c of cands) {
+    if (c.value === undefined || !afterCount(c.start)) continue;
+    const dated = cands.some((o) =>
+      o.value === undefined && o.col.role === "time" && o.start === c.start &&
+      o.end === c.end
+    );
+    if (dated) c.score = 0;
+  }
   cands.sort((a, b) =>
     b.score - a.score || (b.end - b.start) - (a.end - a.start) ||
     a.start - b.start ||
