@@ -608,3 +608,32 @@ Deno.test("planner shapes: 'number of deaths' where death_date dates each row co
     [{ column: "type", op: "in", values: ["Homicide"] }],
   );
 });
+
+Deno.test("planner shapes: 'per year' on one year's months shows the years; a cycle the dates cannot tell is not drawn", async () => {
+  const prices = await upload(
+    "index.csv",
+    [
+      "date,price",
+      ...Array.from(
+        { length: 60 },
+        (_, i) =>
+          `${2006 + Math.floor(i / 12)}-${
+            String(i % 12 + 1).padStart(2, "0")
+          }-01,${1000 + i * 3}`,
+      ),
+    ].join("\n"),
+  );
+  const yearly = query(
+    chat(prices, "price in 2008 by month", "average price per year"),
+  );
+  assert.equal(yearly.x.kind === "time" && yearly.x.bucket, "year");
+  assert.deepEqual(yearly.filters, []);
+  // A year named again keeps it.
+  const kept = query(
+    chat(prices, "price in 2008 by month", "by year for 2008 and 2009"),
+  );
+  assert.ok(kept.filters.length > 0);
+  // Monthly dates have no hour of the day.
+  const hourly = query(chat(prices, "price by month", "by hour of the day"));
+  assert.notEqual(hourly.x.kind === "time" && hourly.x.bucket, "hour_of_day");
+});

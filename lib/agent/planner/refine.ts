@@ -19,8 +19,6 @@ import { clarify } from "./help.ts";
 import type { Reading } from "./reading.ts";
 import {
   chooseBucket,
-  coarser,
-  naturalGrain,
   rangeFilters,
   timeAxis,
 } from "./time.ts";
@@ -364,12 +362,17 @@ export function refine(
   if (q.x.kind === "time") {
     const col = colFeat(q.x.column);
     if (!col) return null;
-    const bucket = intents.bucket
-      ? coarser(intents.bucket, naturalGrain(col))
-      : q.x.name !== ""
-      ? q.x.bucket
-      : chooseBucket(col, q.filters, intents);
+    const bucket = intents.bucket || q.x.name === ""
+      ? chooseBucket(col, q.filters, intents)
+      : q.x.bucket;
     q.x = timeAxis(col, bucket);
+    // "per year" on a chart of 2008's months: the years, not 2008's one bar.
+    if (
+      (bucket === "year" || bucket === "decade") && intents.bucket &&
+      shown && !ranges.length
+    ) {
+      q.filters = q.filters.filter((f) => f !== shown);
+    }
   }
   if (q.split && q.x.kind !== "value") {
     const f = colFeat(q.split.column);
