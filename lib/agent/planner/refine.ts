@@ -17,11 +17,7 @@ import {
 import { chartPlan } from "./describe.ts";
 import { clarify } from "./help.ts";
 import type { Reading } from "./reading.ts";
-import {
-  chooseBucket,
-  rangeFilters,
-  timeAxis,
-} from "./time.ts";
+import { chooseBucket, rangeFilters, timeAxis } from "./time.ts";
 import type { ChartQuery, Plan, RefinableChart } from "./types.ts";
 
 function hasChange(r: Reading): boolean {
