@@ -637,3 +637,25 @@ Deno.test("planner shapes: 'per year' on one year's months shows the years; a cy
   const hourly = query(chat(prices, "price by month", "by hour of the day"));
   assert.notEqual(hourly.x.kind === "time" && hourly.x.bucket, "hour_of_day");
 });
+
+Deno.test("planner shapes: 'number of cars by origin' after a chart over years is the count by origin", async () => {
+  const cars = await upload(
+    "cars.csv",
+    [
+      "name,year,origin,mpg",
+      ...Array.from(
+        { length: 36 },
+        (_, i) =>
+          `car ${i},${1970 + (i % 6)}-01-01,${
+            ["USA", "Europe", "Japan"][i % 3]
+          },${15 + (i % 20)}`,
+      ),
+    ].join("\n"),
+  );
+  const q = query(
+    chat(cars, "average mpg by year", "number of cars by origin"),
+  );
+  assert.equal(q.x.column, "origin");
+  assert.deepEqual(q.measures.map((m) => m.agg), ["count"]);
+  assert.equal(q.split, null);
+});

@@ -59,7 +59,9 @@ export function refine(
     dims.every((d) =>
       d.name === base.x.column || d.name === base.split?.column && overTime
     ) && roles.times.every((c) => c.name === base.x.column);
-  const measured = roles.measures.length > 0 || roles.counted.length > 0;
+  // ("number of cars by origin" counts: a measure too.)
+  const measured = roles.measures.length > 0 || roles.counted.length > 0 ||
+    roles.aggs.includes("count");
   const axis = dims.length > 0 || roles.times.length > 0;
   if (
     measured && axis && !intents.instead && (newMeasures.length || !sameChart)
