@@ -685,6 +685,9 @@ Deno.test("planner: words Spanish and Portuguese share do not decide between the
     ["total de muertes por tipo desde 2024", "es"],
     ["média de pm25 por cidade desde 2024", "pt"],
     ["media de pm25 por ciudad desde 2024", "es"],
+    // The "á" of "máxima" is in both; a word-final one ("más") is Spanish.
+    ["temperatura máxima média por dia da semana", "pt"],
+    ["pm25 máxima por ciudad, más alta primero", "es"],
   ];
   for (const [text, expected] of cases) {
     const plan = planRequest(text, { datasets: profiles });

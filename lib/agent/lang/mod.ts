@@ -52,7 +52,8 @@ export function detectLang(
   if (/[ãõç]/i.test(text)) score.pt += 3;
   if (/[ñ¿¡]/i.test(text)) score.es += 3;
   if (/ção|ções|ê|ô/i.test(text)) score.pt += 2;
-  if (/ción|ciones|á\b/i.test(text)) score.es += 1;
+  // (An "á" that ends a word: "está", "más"; not the one in "máxima".)
+  if (/ción|ciones|á(?!\p{L})/iu.test(text)) score.es += 1;
   if (score.en === 0 && score.es === 0 && score.pt === 0) return fallback;
   if (score.en >= score.es && score.en >= score.pt) return "en";
   return score.pt > score.es ? "pt" : "es";
