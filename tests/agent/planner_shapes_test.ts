@@ -659,3 +659,32 @@ Deno.test("planner shapes: 'number of cars by origin' after a chart over years i
   assert.deepEqual(q.measures.map((m) => m.agg), ["count"]);
   assert.equal(q.split, null);
 });
+
+Deno.test("planner shapes: a new measure at another grain of the time axis is a new chart, without the old chart's filters", async () => {
+  const weather = await upload(
+    "weather.csv",
+    [
+      "date,weather,temp_max",
+      ...Array.from({ length: 90 }, (_, i) => {
+        const d = new Date(Date.UTC(2015, 0, 1 + i));
+        return `${d.toISOString().slice(0, 10)},${
+          ["rain", "sun", "fog"][i % 3]
+        },${5 + (i % 17)}`;
+      }),
+    ].join("\n"),
+  );
+  const q = query(
+    chat(
+      weather,
+      "dias de chuva por mês",
+      "temperatura máxima média por dia da semana",
+    ),
+  );
+  assert.equal(q.x.kind === "time" && q.x.bucket, "weekday");
+  assert.deepEqual(q.measures.map((m) => [m.agg, m.column]), [[
+    "avg",
+    "temp_max",
+  ]]);
+  assert.deepEqual(q.filters, []);
+  assert.equal(q.lang, "pt");
+});

@@ -87,10 +87,14 @@ export function refine(
   ) {
     return null;
   }
-  // A new measure over time ("monthly units over time") is a new chart too.
+  // A new measure over time ("monthly units over time") is a new chart too,
+  // and so is one at another grain of a time axis ("average temp_max by day
+  // of the week" after rainy days by month).
   if (
     newMeasures.length && !intents.instead &&
-    (intents.timeSignal || intents.bucket) && base.x.kind !== "time"
+    (intents.timeSignal || intents.bucket) &&
+    (base.x.kind !== "time" ||
+      (!!intents.bucket && intents.bucket !== base.x.bucket))
   ) {
     return null;
   }
