@@ -687,4 +687,10 @@ Deno.test("planner shapes: a new measure at another grain of the time axis is a 
   ]]);
   assert.deepEqual(q.filters, []);
   assert.equal(q.lang, "pt");
+  // The same measure by the days of the week: bars, as a new chart would be.
+  const weekdays = query(
+    chat(weather, "average temp_max by month", "by day of the week"),
+  );
+  assert.equal(weekdays.x.kind === "time" && weekdays.x.bucket, "weekday");
+  assert.equal(weekdays.chartType, "bar");
 });

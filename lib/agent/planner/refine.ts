@@ -17,7 +17,8 @@ import {
 import { chartPlan } from "./describe.ts";
 import { clarify } from "./help.ts";
 import type { Reading } from "./reading.ts";
-import { chooseBucket, rangeFilters, timeAxis } from "./time.ts";
+import { chooseBucket, rangeFilters, timeAxis, timePeriods } from "./time.ts";
+import { chooseKind } from "./kind.ts";
 import type { ChartQuery, Plan, RefinableChart } from "./types.ts";
 
 function hasChange(r: Reading): boolean {
@@ -368,6 +369,21 @@ export function refine(
       ? chooseBucket(col, q.filters, intents)
       : q.x.bucket;
     q.x = timeAxis(col, bucket);
+    // Another grain asked of a line chart: bars where a new chart at that
+    // grain would have them (the days of the week, a few years).
+    if (
+      intents.bucket && !intents.kind && base.x.kind === "time" &&
+      base.x.bucket !== bucket && q.chartType === "line"
+    ) {
+      q.chartType = chooseKind({
+        share: false,
+        x: q.x,
+        categories: 0,
+        periods: timePeriods(col, bucket, q.filters),
+        split: !!q.split,
+        overTime: intents.timeSignal,
+      });
+    }
     // "per year" on a chart of 2008's months: the years, not 2008's one bar.
     if (
       (bucket === "year" || bucket === "decade") && intents.bucket &&
