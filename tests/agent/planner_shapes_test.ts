@@ -694,3 +694,31 @@ Deno.test("planner shapes: a new measure at another grain of the time axis is a 
   assert.equal(weekdays.x.kind === "time" && weekdays.x.bucket, "weekday");
   assert.equal(weekdays.chartType, "bar");
 });
+
+Deno.test("planner shapes: a count of rows is titled with the noun the request counts", async () => {
+  const airports = await upload(
+    "airports.csv",
+    [
+      "iata,name,state",
+      ...Array.from(
+        { length: 30 },
+        (_, i) => `A${i},Field ${i},${["TX", "CA", "NY"][i % 3]}`,
+      ),
+    ].join("\n"),
+  );
+  for (
+    const [request, title] of [
+      ["number of airports per state", "Number of airports by state"],
+      [
+        "cuántos aeropuertos hay en cada state",
+        "Número de aeropuertos por state",
+      ],
+      ["count by state", "Number of rows by state"],
+    ] as const
+  ) {
+    const plan = chat(airports, request);
+    assert.equal(plan.kind, "chart", request);
+    if (plan.kind !== "chart") continue;
+    assert.equal(plan.spec.title, title, request);
+  }
+});

@@ -482,6 +482,7 @@ export const en: Language = {
       median: "Median",
     },
     rows: "Number of rows",
+    countOf: (noun) => `Number of ${noun}`,
     by: "by",
     bucket: {
       day: "day",

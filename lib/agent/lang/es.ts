@@ -630,6 +630,7 @@ export const es: Language = {
       median: "Mediana de",
     },
     rows: "Número de filas",
+    countOf: (noun) => `Número de ${noun}`,
     by: "por",
     bucket: {
       day: "día",

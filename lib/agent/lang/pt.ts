@@ -620,6 +620,7 @@ export const pt: Language = {
       median: "Mediana de",
     },
     rows: "Número de linhas",
+    countOf: (noun) => `Número de ${noun}`,
     by: "por",
     bucket: {
       day: "dia",

@@ -184,6 +184,8 @@ export interface Texts {
   agg: Record<Agg, string>;
   /** "Number of rows" for a count of rows. */
   rows: string;
+  /** "Number of airports": a count of rows named by the request's noun. */
+  countOf: (noun: string) => string;
   /** "by" in titles. */
   by: string;
   bucket: Record<Bucket, string>;

@@ -23,7 +23,7 @@ import type {
   Split,
   XAxis,
 } from "./types.ts";
-import { V } from "./vocab.ts";
+import { KEYWORDS, V } from "./vocab.ts";
 
 /** Most series a split draws before it asks which ones. */
 export const MAX_SPLIT = 20;
@@ -358,6 +358,32 @@ export function splitValues(
 }
 
 /** A count of rows, or of the distinct values of a column. */
+/**
+ * The noun a count of rows is asked of, as typed ("number of airports",
+ * "how many penguins", "cuántos pingüinos"): a plain word right after the
+ * counting phrase that names no column, value or keyword.
+ */
+function countedNoun(r: Reading): string | undefined {
+  const { intents, links, toks } = r;
+  const named = (k: number) =>
+    [...links.cols, ...links.values].some((m) => m.pos <= k && k < m.end);
+  for (const a of intents.aggs) {
+    if (a.agg !== "count") continue;
+    const k = a.end;
+    const tok = toks[k];
+    if (
+      // ("number of days with rain": the days are what is counted.)
+      tok && (!intents.used[k] || V.periodNouns.has(tok.text)) && !named(k) &&
+      tok.num === null &&
+      /^\p{L}{3,30}$/u.test(tok.raw) && !KEYWORDS.has(tok.text) &&
+      !V.stopwords.has(tok.text)
+    ) {
+      return tok.raw.toLowerCase();
+    }
+  }
+  return undefined;
+}
+
 export function countMeasure(
   target: ColumnFeat | null,
   lang: "en" | "es" | "pt",
@@ -586,7 +612,8 @@ export function newChart(r: Reading, ctx: PlanContext): Plan {
     if (!count && unknown.length && options.length >= 2 && !dims.length) {
       return clarify(t.unknown(unknown.join(" "), df.profile.name), options);
     }
-    ms = [countMeasure(null, lang)];
+    const noun = countedNoun(r);
+    ms = [{ ...countMeasure(null, lang), ...(noun ? { label: noun } : {}) }];
   }
 
   // The x axis and the series split.

@@ -41,7 +41,7 @@ function describe(
   } else {
     const aggLabel = t.agg[m.agg];
     const what = m.column === null
-      ? t.rows
+      ? (m.label ? t.countOf(m.label) : t.rows)
       : fold(aggLabel.split(" ")[0]) === fold(measureNames)
       ? aggLabel.split(" ")[0]
       : `${aggLabel} ${measureNames}`;

@@ -19,6 +19,8 @@ export interface Measure {
   distinct?: boolean;
   /** Output column (and series) name. */
   name: string;
+  /** A count of rows: what is counted, in the request's words ("airports"), for titles. */
+  label?: string;
 }
 
 export type XAxis =
