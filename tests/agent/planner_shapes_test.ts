@@ -722,3 +722,32 @@ Deno.test("planner shapes: a count of rows is titled with the noun the request c
     assert.equal(plan.spec.title, title, request);
   }
 });
+
+Deno.test("planner shapes: weather named in Spanish or Portuguese finds its English value", async () => {
+  const weather = await upload(
+    "seattle.csv",
+    [
+      "date,weather,temp_max",
+      ...Array.from({ length: 60 }, (_, i) => {
+        const d = new Date(Date.UTC(2015, 0, 1 + i * 3));
+        return `${d.toISOString().slice(0, 10)},${
+          ["rain", "sun", "fog", "drizzle", "snow"][i % 5]
+        },${5 + (i % 17)}`;
+      }),
+    ].join("\n"),
+  );
+  for (
+    const [request, value] of [
+      ["días de sol por año", "sun"],
+      ["días de niebla por mes", "fog"],
+      ["quantos dias de garoa por ano", "drizzle"],
+      ["dias ensolarados por mês", "sun"],
+    ] as const
+  ) {
+    assert.deepEqual(
+      query(chat(weather, request)).filters,
+      [{ column: "weather", op: "in", values: [value] }],
+      request,
+    );
+  }
+});
