@@ -751,3 +751,29 @@ Deno.test("planner shapes: weather named in Spanish or Portuguese finds its Engl
     );
   }
 });
+
+Deno.test("planner shapes: a word a name writes in capitals is an abbreviation ('US Gross'), so 'gross' names two columns", async () => {
+  const films = await upload(
+    "films.csv",
+    [
+      "Title,US Gross,Worldwide Gross,Major Genre",
+      ...Array.from(
+        { length: 20 },
+        (_, i) =>
+          `Film ${i},${100 + i},${300 + i * 2},${["Drama", "Comedy"][i % 2]}`,
+      ),
+    ].join("\n"),
+  );
+  const asked = chat(films, "average gross by genre");
+  assert.equal(asked.kind, "clarify");
+  if (asked.kind === "clarify") {
+    assert.deepEqual([...asked.options].sort(), [
+      "US Gross",
+      "Worldwide Gross",
+    ]);
+  }
+  assert.deepEqual(
+    query(chat(films, "us gross by genre")).measures.map((m) => m.column),
+    ["US Gross"],
+  );
+});

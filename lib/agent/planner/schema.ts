@@ -95,12 +95,17 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const NUMERIC = new Set(["integer", "number"]);
 
-function slotsOf(words: string[]): Slot[] {
+function slotsOf(
+  words: string[],
+  capitals: ReadonlySet<string> = new Set(),
+): Slot[] {
   return words.map((word, i) => ({
     word,
     keys: senseOf(word).keys,
-    // (A unit is optional, unless it is also a statistic: temp_min is not "temp in minutes".)
-    optional: V.stopwords.has(word) && words.length > 1 ||
+    // (A unit is optional, unless it is also a statistic: temp_min is not "temp in minutes".
+    // A word in capitals is an abbreviation, not a function word: the US of "US Gross".)
+    optional:
+      V.stopwords.has(word) && !capitals.has(word) && words.length > 1 ||
       (V.units.has(word) && i > 0 &&
         !Object.values(V.aggregations).some((s) => s.has(word))),
     // ("cd" is generic as "code" is, "tot" as "total".)
@@ -158,6 +163,15 @@ function roleOf(
   return "category";
 }
 
+/** The words a name writes in capitals ("US" of "US Gross"), lower-cased. */
+function capitalWords(name: string): Set<string> {
+  return new Set(
+    [...name.matchAll(/(?<![\p{L}])\p{Lu}{2,}(?![\p{L}])/gu)].map((m) =>
+      m[0].toLowerCase()
+    ),
+  );
+}
+
 function initialsOf(words: string[]): Set<string> {
   const out = new Set<string>();
   const letters = (ws: string[]) => ws.map((w) => w[0]).join("");
@@ -194,7 +208,7 @@ function columnFeat(col: ColumnProfile, index: number): ColumnFeat {
     index,
     compact: compact(col.name),
     words,
-    slots: slotsOf(words),
+    slots: slotsOf(words, capitalWords(col.name)),
     expanded: expandedSlots(words),
     initials: initialsOf(words),
     role,
