@@ -19,6 +19,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { AppError, type ErrorKind } from "@/lib/errors.ts";
+import { type Slot as WorkerSlot, WorkerSlots } from "@/lib/workers/slots.ts";
 import { log } from "@/lib/log.ts";
 import { DataError, isDataErrorKind } from "./errors.ts";
 import {
@@ -91,18 +92,7 @@ export interface SqlPoolOptions {
   memoryBytes?: number;
 }
 
-interface Pending {
-  id: number;
-  job: SqlJob;
-  resolve(result: SandboxResult): void;
-  reject(error: unknown): void;
-}
-
-interface Slot {
-  worker: Worker;
-  busy: Pending | null;
-  timer?: ReturnType<typeof setTimeout>;
-}
+type Slot = WorkerSlot<SqlJob, SandboxResult>;
 
 /** Memory over which a worker is retired after its statement (it holds ~20 MB idle). */
 export const RETIRE_BYTES = 64 * 1024 * 1024;
@@ -118,22 +108,36 @@ const MIB = 1024 * 1024;
 export class SqlPool {
   readonly size: number;
   readonly memoryBytes: number;
-  readonly #maxQueue: number;
-  readonly #idleMs: number;
   readonly #graceMs: number;
-  #slots: Slot[] = [];
-  #queue: Pending[] = [];
-  #nextId = 1;
-  #closed = false;
+  readonly #slots: WorkerSlots<SqlJob, SandboxResult>;
   #workersFailed = false;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: SqlPoolOptions = {}) {
     this.size = options.size ?? DEFAULT_SIZE;
-    this.#maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
-    this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.memoryBytes = options.memoryBytes ?? DEFAULT_SQL_MEMORY;
+    this.#slots = new WorkerSlots({
+      size: this.size,
+      maxQueue: options.maxQueue ?? DEFAULT_MAX_QUEUE,
+      idleMs: options.idleMs ?? DEFAULT_IDLE_MS,
+      pool: "SQL pool",
+      jobs: "queries",
+      spawn: () => this.#spawn(),
+      post: (slot, pending) => {
+        const { job } = pending;
+        slot.timer = setTimeout(
+          () =>
+            this.#slots.fail(slot, new Error("the SQL worker did not start")),
+          START_TIMEOUT_MS,
+        );
+        const request: SqlWorkerRequest = { id: pending.id, ...job };
+        const image = job.image;
+        const whole = image.byteOffset === 0 &&
+          image.byteLength === image.buffer.byteLength &&
+          image.buffer instanceof ArrayBuffer;
+        slot.worker.postMessage(request, whole ? [image.buffer] : []);
+      },
+    });
   }
 
   /** Whether statements run in workers (false: in this isolate). */
@@ -143,7 +147,7 @@ export class SqlPool {
 
   /** Workers currently started. */
   get started(): number {
-    return this.#slots.length;
+    return this.#slots.slots.length;
   }
 
   /**
@@ -156,51 +160,13 @@ export class SqlPool {
       this.memoryBytes,
     );
     const job = { ...input, options: { ...input.options, memoryBytes } };
-    if (this.#closed) return Promise.reject(new Error("SQL pool closed"));
+    if (this.#slots.closed) {
+      return Promise.reject(new Error("SQL pool closed"));
+    }
     if (!this.usesWorkers) {
       return executeSandboxed(job.image, job.sql, job.options);
     }
-    if (this.#queue.length >= this.#maxQueue) {
-      return Promise.reject(
-        new AppError(
-          "busy",
-          "busy",
-          "too many queries are waiting; try again shortly",
-        ),
-      );
-    }
-    const { promise, resolve, reject } = Promise.withResolvers<SandboxResult>();
-    this.#queue.push({ id: this.#nextId++, job, resolve, reject });
-    this.#dispatch();
-    return promise;
-  }
-
-  #dispatch(): void {
-    clearTimeout(this.#idleTimer);
-    while (this.#queue.length > 0) {
-      let slot = this.#slots.find((s) => s.busy === null);
-      if (!slot && this.#slots.length < this.size) slot = this.#spawn();
-      if (!slot) break;
-      const pending = this.#queue.shift()!;
-      slot.busy = pending;
-      const { job } = pending;
-      const held = slot;
-      slot.timer = setTimeout(
-        () => this.#kill(held, new Error("the SQL worker did not start")),
-        START_TIMEOUT_MS,
-      );
-      const request: SqlWorkerRequest = { id: pending.id, ...job };
-      const image = job.image;
-      const whole = image.byteOffset === 0 &&
-        image.byteLength === image.buffer.byteLength &&
-        image.buffer instanceof ArrayBuffer;
-      slot.worker.postMessage(request, whole ? [image.buffer] : []);
-    }
-    if (this.#slots.length > 0 && this.#slots.every((s) => !s.busy)) {
-      const timer = setTimeout(() => this.#stopIdle(), this.#idleMs);
-      Deno.unrefTimer(timer);
-      this.#idleTimer = timer;
-    }
+    return this.#slots.enqueue(job);
   }
 
   #spawn(): Slot | undefined {
@@ -218,7 +184,7 @@ export class SqlPool {
     } catch (error) {
       log.warn("SQL workers unavailable; running SQL in process", { error });
       this.#workersFailed = true;
-      for (const pending of this.#queue.splice(0)) {
+      for (const pending of this.#slots.queue.splice(0)) {
         const { image, sql, options } = pending.job;
         executeSandboxed(image, sql, options).then(
           pending.resolve,
@@ -238,7 +204,7 @@ export class SqlPool {
         const timeoutMs = pending.job.options.timeoutMs ??
           DEFAULT_SQL_TIMEOUT_MS;
         slot.timer = setTimeout(
-          () => this.#kill(slot, sqlTimeout(timeoutMs)),
+          () => this.#slots.fail(slot, sqlTimeout(timeoutMs)),
           timeoutMs + this.#graceMs,
         );
         return;
@@ -246,55 +212,27 @@ export class SqlPool {
       slot.busy = null;
       if (reply.ok) pending.resolve(reply.result);
       else pending.reject(replyError(reply));
-      if (reply.heldBytes > RETIRE_BYTES) this.#retire(slot);
-      this.#dispatch();
+      if (reply.heldBytes > RETIRE_BYTES) this.#slots.retire(slot);
+      this.#slots.dispatch();
     });
     // The heap limit (ERR_WORKER_OUT_OF_MEMORY) or a crash ends the worker.
     const failed = (message: string) => {
-      if (!this.#slots.includes(slot)) return;
+      if (!this.#slots.slots.includes(slot)) return;
       const pending = slot.busy;
       const memoryBytes = pending?.job.options.memoryBytes ??
         this.memoryBytes;
       log.warn("SQL worker ended", { message });
-      this.#kill(slot, sqlOutOfMemory(memoryBytes));
+      this.#slots.fail(slot, sqlOutOfMemory(memoryBytes));
     };
     worker.on("error", (error: Error) => failed(error.message));
     worker.on("exit", (code: number) => failed(`exited with code ${code}`));
-    this.#slots.push(slot);
+    this.#slots.slots.push(slot);
     return slot;
-  }
-
-  /** Terminates a slot's worker and fails its statement with `error`. */
-  #kill(slot: Slot, error: Error): void {
-    const pending = slot.busy;
-    slot.busy = null;
-    this.#retire(slot);
-    pending?.reject(error);
-    this.#dispatch();
-  }
-
-  #retire(slot: Slot): void {
-    clearTimeout(slot.timer);
-    this.#slots = this.#slots.filter((s) => s !== slot);
-    slot.worker.terminate();
-  }
-
-  #stopIdle(): void {
-    if (this.#slots.some((s) => s.busy) || this.#queue.length > 0) return;
-    for (const slot of this.#slots.splice(0)) slot.worker.terminate();
   }
 
   /** Terminates every worker; waiting and running statements are rejected. */
   close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#idleTimer);
-    const closed = new Error("SQL pool closed");
-    for (const pending of this.#queue.splice(0)) pending.reject(closed);
-    for (const slot of this.#slots.splice(0)) {
-      clearTimeout(slot.timer);
-      slot.busy?.reject(closed);
-      slot.worker.terminate();
-    }
+    this.#slots.close();
     return Promise.resolve();
   }
 

@@ -15,6 +15,7 @@
  * this isolate instead (raster.ts, loaded on first use).
  */
 import type { Worker } from "node:worker_threads";
+import { type Slot as WorkerSlot, WorkerSlots } from "@/lib/workers/slots.ts";
 import {
   spawnRenderWorker,
   takeEarlyWorker,
@@ -88,18 +89,7 @@ export type WorkerReply =
     refused?: { code: string; message: string };
   };
 
-interface Pending {
-  id: number;
-  job: RenderJob;
-  resolve(output: RenderOutput): void;
-  reject(error: unknown): void;
-}
-
-interface Slot {
-  worker: Worker;
-  busy: Pending | null;
-  timer?: ReturnType<typeof setTimeout>;
-}
+type Slot = WorkerSlot<RenderJob, RenderOutput>;
 
 const DEFAULT_MAX_QUEUE = 64;
 const DEFAULT_IDLE_MS = 60_000;
@@ -114,29 +104,37 @@ export function defaultPoolSize(): number {
 export class RenderPool {
   readonly size: number;
   readonly #fontPaths: string[];
-  readonly #maxQueue: number;
-  readonly #idleMs: number;
   readonly #heap: NonNullable<RenderPoolOptions["heap"]>;
   readonly #timeoutMs: number;
   readonly #maxOutputBytes: number;
   readonly #warmUp: boolean;
-  #slots: Slot[] = [];
-  #queue: Pending[] = [];
-  #nextId = 1;
-  #closed = false;
+  readonly #slots: WorkerSlots<RenderJob, RenderOutput>;
   #workersFailed = false;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: RenderPoolOptions = {}) {
     this.size = options.size ?? defaultPoolSize();
     this.#fontPaths = [...(options.fontPaths ?? [])];
-    this.#maxQueue = options.maxQueue ?? DEFAULT_MAX_QUEUE;
-    this.#idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
     this.#heap = options.heap ?? WORKER_HEAP;
     this.#timeoutMs = options.timeoutMs ?? RENDER_BUDGET.timeoutMs;
     this.#maxOutputBytes = options.maxOutputBytes ??
       RENDER_BUDGET.maxOutputBytes;
     this.#warmUp = options.warmUp ?? false;
+    this.#slots = new WorkerSlots({
+      size: this.size,
+      maxQueue: options.maxQueue ?? DEFAULT_MAX_QUEUE,
+      idleMs: options.idleMs ?? DEFAULT_IDLE_MS,
+      pool: "render pool",
+      jobs: "renders",
+      spawn: () => this.#spawn(),
+      post: (slot, pending) => {
+        const request: WorkerRequest = {
+          type: "job",
+          id: pending.id,
+          job: pending.job,
+        };
+        slot.worker.postMessage(request);
+      },
+    });
   }
 
   /** Whether jobs run in workers (false: in this isolate). */
@@ -146,22 +144,22 @@ export class RenderPool {
 
   /** Whether `close()` was called (every later render is refused). */
   get closed(): boolean {
-    return this.#closed;
+    return this.#slots.closed;
   }
 
   /** Whether no job runs or waits. */
   get idle(): boolean {
-    return this.#queue.length === 0 && this.#slots.every((s) => !s.busy);
+    return this.#slots.idle;
   }
 
   /** Jobs waiting for a worker. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#slots.queue.length;
   }
 
   /** Workers currently started. */
   get started(): number {
-    return this.#slots.length;
+    return this.#slots.slots.length;
   }
 
   /**
@@ -170,8 +168,8 @@ export class RenderPool {
    * first render asks for it. It stops again after the idle timeout.
    */
   prestart(): void {
-    if (this.#closed || !this.usesWorkers || this.#slots.length > 0) return;
-    if (this.#spawn()) this.#dispatch();
+    if (this.closed || !this.usesWorkers || this.started > 0) return;
+    if (this.#spawn()) this.#slots.dispatch();
   }
 
   /**
@@ -192,7 +190,7 @@ export class RenderPool {
   }
 
   #render(job: RenderJob): Promise<RenderOutput> {
-    if (this.#closed) return Promise.reject(new Error("render pool closed"));
+    if (this.closed) return Promise.reject(new Error("render pool closed"));
     try {
       checkPixels(job);
     } catch (error) {
@@ -201,41 +199,7 @@ export class RenderPool {
     if (!this.usesWorkers) {
       return renderHere(job, this.#fontPaths, this.#maxOutputBytes);
     }
-    if (this.#queue.length >= this.#maxQueue) {
-      return Promise.reject(
-        new AppError(
-          "busy",
-          "busy",
-          "too many renders are waiting; try again shortly",
-        ),
-      );
-    }
-    const { promise, resolve, reject } = Promise.withResolvers<RenderOutput>();
-    this.#queue.push({ id: this.#nextId++, job, resolve, reject });
-    this.#dispatch();
-    return promise;
-  }
-
-  #dispatch(): void {
-    clearTimeout(this.#idleTimer);
-    while (this.#queue.length > 0) {
-      let slot = this.#slots.find((s) => s.busy === null);
-      if (!slot && this.#slots.length < this.size) slot = this.#spawn();
-      if (!slot) break;
-      const pending = this.#queue.shift()!;
-      slot.busy = pending;
-      const request: WorkerRequest = {
-        type: "job",
-        id: pending.id,
-        job: pending.job,
-      };
-      slot.worker.postMessage(request);
-    }
-    if (this.#slots.length > 0 && this.#slots.every((s) => !s.busy)) {
-      const timer = setTimeout(() => this.#stopWorkers(), this.#idleMs);
-      Deno.unrefTimer(timer);
-      this.#idleTimer = timer;
-    }
+    return this.#slots.enqueue(job);
   }
 
   #spawn(): Slot | undefined {
@@ -246,7 +210,7 @@ export class RenderPool {
       log.warn("render workers unavailable; rendering in process", { error });
       this.#workersFailed = true;
       // Everything queued runs here instead.
-      for (const pending of this.#queue.splice(0)) {
+      for (const pending of this.#slots.queue.splice(0)) {
         renderHere(pending.job, this.#fontPaths, this.#maxOutputBytes).then(
           pending.resolve,
           pending.reject,
@@ -278,10 +242,7 @@ export class RenderPool {
           log.warn("render stopped at RENDER_TIMEOUT", {
             ms: this.#timeoutMs,
           });
-          slot.busy = null;
-          this.#retire(slot);
-          pending.reject(renderTimeout(this.#timeoutMs));
-          this.#dispatch();
+          this.#slots.fail(slot, renderTimeout(this.#timeoutMs));
         }, this.#timeoutMs);
         return;
       }
@@ -297,53 +258,26 @@ export class RenderPool {
             : new RenderError(reply.message),
         );
         // A wasm trap may leave resvg's memory in a bad state: start afresh.
-        if (reply.fatal) this.#retire(slot);
+        if (reply.fatal) this.#slots.retire(slot);
       }
-      this.#dispatch();
+      this.#slots.dispatch();
     });
     // A thrown error, or the heap limit (ERR_WORKER_OUT_OF_MEMORY), ends
     // the worker: its job fails and the next job starts a fresh one.
     const failed = (message: string) => {
-      if (!this.#slots.includes(slot)) return;
+      if (!this.#slots.slots.includes(slot)) return;
       log.error("render worker failed", { message });
-      const pending = slot.busy;
-      slot.busy = null;
-      this.#retire(slot);
-      pending?.reject(new Error(`render worker failed: ${message}`));
-      this.#dispatch();
+      this.#slots.fail(slot, new Error(`render worker failed: ${message}`));
     };
     worker.on("error", (error: Error) => failed(error.message));
     worker.on("exit", (code: number) => failed(`exited with code ${code}`));
-    this.#slots.push(slot);
+    this.#slots.slots.push(slot);
     return slot;
-  }
-
-  #retire(slot: Slot): void {
-    clearTimeout(slot.timer);
-    this.#slots = this.#slots.filter((s) => s !== slot);
-    slot.worker.terminate();
-  }
-
-  #stopWorkers(): void {
-    if (this.#slots.some((s) => s.busy) || this.#queue.length > 0) return;
-    const slots = this.#slots;
-    this.#slots = [];
-    for (const slot of slots) slot.worker.terminate();
   }
 
   /** Terminates every worker; waiting and running jobs are rejected. */
   close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#idleTimer);
-    const closed = new Error("render pool closed");
-    for (const pending of this.#queue.splice(0)) pending.reject(closed);
-    const slots = this.#slots;
-    this.#slots = [];
-    for (const slot of slots) {
-      clearTimeout(slot.timer);
-      slot.busy?.reject(closed);
-      slot.worker.terminate();
-    }
+    this.#slots.close();
     return Promise.resolve();
   }
 
