@@ -166,7 +166,7 @@ export class SqlPool {
     if (!this.usesWorkers) {
       return executeSandboxed(job.image, job.sql, job.options);
     }
-    return this.#slots.enqueue(job);
+    return this.#slots.submit(job);
   }
 
   #spawn(): Slot | undefined {

@@ -199,7 +199,7 @@ export class RenderPool {
     if (!this.usesWorkers) {
       return renderHere(job, this.#fontPaths, this.#maxOutputBytes);
     }
-    return this.#slots.enqueue(job);
+    return this.#slots.submit(job);
   }
 
   #spawn(): Slot | undefined {

@@ -58,7 +58,7 @@ export class WorkerSlots<Job, Result> {
    * Queues `job` for a worker; rejects when the pool is closed, and with a
    * busy AppError (a 503) when too many jobs wait already.
    */
-  enqueue(job: Job): Promise<Result> {
+  submit(job: Job): Promise<Result> {
     if (this.closed) {
       return Promise.reject(new Error(`${this.options.pool} closed`));
     }
